@@ -1,0 +1,12 @@
+//! SeaORM entities: one module per table, plain data with no behaviour.
+//!
+//! GraphQL types live in the server's domain folders and convert from these models, so a column
+//! never reaches the API by accident.
+
+pub mod audit_chain_head;
+pub mod audit_entry;
+pub mod organization;
+pub mod person;
+pub mod role;
+
+pub use role::Role;

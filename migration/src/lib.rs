@@ -1,0 +1,21 @@
+//! Database migrations, one file per step, applied in order by `iso20000 migrate` and at start-up.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_create_organization;
+mod m20261125_000002_create_person;
+mod m20261125_000003_create_audit_trail;
+
+/// Every migration of the product, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261125_000001_create_organization::Migration),
+            Box::new(m20261125_000002_create_person::Migration),
+            Box::new(m20261125_000003_create_audit_trail::Migration),
+        ]
+    }
+}

@@ -1,0 +1,87 @@
+use entity::Role;
+use uuid::Uuid;
+
+use crate::error::{AppError, AppResult};
+
+/// What kind of principal made a request; recorded in the audit trail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActorKind {
+    /// A person (or a script using a person's login token).
+    Person,
+    /// The server itself or its command line (organization set-up, demo data).
+    System,
+}
+
+impl ActorKind {
+    /// The name stored in the audit trail.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Person => "PERSON",
+            Self::System => "SYSTEM",
+        }
+    }
+}
+
+/// The authenticated caller of one request. Every read and write is scoped by its organization.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    /// The tenant the caller acts in.
+    pub organization_id: Uuid,
+    /// The login subject from the token.
+    pub subject: String,
+    /// The role from the token.
+    pub role: Role,
+    /// The Person linked to the subject, when there is one.
+    pub person_id: Option<Uuid>,
+    /// Who this is, for the audit trail.
+    pub kind: ActorKind,
+    /// Unix time when the credential stops being valid, if it does.
+    pub expires_at: Option<i64>,
+}
+
+impl Actor {
+    /// The server acting on its own behalf, e.g. `iso20000 org create`.
+    pub fn system(organization_id: Uuid, subject: &str) -> Self {
+        Self {
+            organization_id,
+            subject: subject.to_owned(),
+            role: Role::Admin,
+            person_id: None,
+            kind: ActorKind::System,
+            expires_at: None,
+        }
+    }
+}
+
+/// Why a credential was not accepted.
+#[derive(Clone, Debug)]
+pub enum AuthFailure {
+    /// Missing, malformed, expired or otherwise unacceptable: UNAUTHENTICATED, with the reason.
+    Refused(String),
+    /// The check itself failed (database down): INTERNAL, not the caller's fault.
+    Unavailable,
+}
+
+/// The outcome of checking a request's credential, put into the GraphQL request data. Kept as a
+/// result so that a request without a token can still introspect the schema, while every field
+/// that touches data answers UNAUTHENTICATED.
+#[derive(Clone, Debug)]
+pub struct Authentication(pub Result<Actor, AuthFailure>);
+
+impl Authentication {
+    /// A refused credential with the reason shown to the client.
+    pub fn refused(reason: impl Into<String>) -> Self {
+        Self(Err(AuthFailure::Refused(reason.into())))
+    }
+
+    /// The actor, or the error the client gets.
+    pub fn actor(&self) -> AppResult<&Actor> {
+        match &self.0 {
+            Ok(actor) => Ok(actor),
+            Err(AuthFailure::Refused(reason)) => Err(AppError::Unauthenticated(reason.clone())),
+            Err(AuthFailure::Unavailable) => Err(AppError::Internal(anyhow::anyhow!(
+                "the credential could not be checked"
+            ))),
+        }
+    }
+}

@@ -1,0 +1,92 @@
+use std::sync::Arc;
+
+use entity::{organization, person};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+
+use super::{
+    actor::{Actor, ActorKind, AuthFailure, Authentication},
+    jwt::{JwtVerifier, TokenClaims},
+};
+
+/// Turns a bearer credential into the request's [`Actor`], at the edge (HTTP handler and
+/// WebSocket `connection_init` alike).
+#[derive(Clone)]
+pub struct Authenticator {
+    verifier: Arc<JwtVerifier>,
+    db: DatabaseConnection,
+}
+
+impl Authenticator {
+    pub fn new(verifier: JwtVerifier, db: DatabaseConnection) -> Self {
+        Self {
+            verifier: Arc::new(verifier),
+            db,
+        }
+    }
+
+    /// Checks an `Authorization` header value (`Bearer <token>`).
+    pub async fn authorization_header(&self, header: Option<&str>) -> Authentication {
+        let Some(header) = header else {
+            return Authentication::refused("missing bearer token in the Authorization header");
+        };
+        match header.split_once(' ') {
+            Some((scheme, token))
+                if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+            {
+                self.token(token.trim()).await
+            }
+            _ => Authentication::refused("the Authorization header must be `Bearer <token>`"),
+        }
+    }
+
+    /// Checks a bare token.
+    pub async fn token(&self, token: &str) -> Authentication {
+        match self.verifier.verify(token) {
+            Ok(claims) => Authentication(self.actor(claims).await),
+            Err(reason) => Authentication::refused(reason),
+        }
+    }
+
+    /// The token is genuine; now the organization must exist and the subject must not belong
+    /// to a deactivated person.
+    async fn actor(&self, claims: TokenClaims) -> Result<Actor, AuthFailure> {
+        let unavailable = |err: sea_orm::DbErr| {
+            tracing::error!(error = %err, "credential check failed");
+            AuthFailure::Unavailable
+        };
+        let organization = organization::Entity::find_by_id(claims.organization_id)
+            .select_only()
+            .column(organization::Column::Id)
+            .into_tuple::<uuid::Uuid>()
+            .one(&self.db)
+            .await
+            .map_err(unavailable)?;
+        if organization.is_none() {
+            return Err(AuthFailure::Refused(
+                "token names an unknown organization".into(),
+            ));
+        }
+        let linked = person::Entity::find()
+            .select_only()
+            .columns([person::Column::Id, person::Column::Active])
+            .filter(person::Column::OrganizationId.eq(claims.organization_id))
+            .filter(person::Column::LoginSubject.eq(&claims.subject))
+            .into_tuple::<(uuid::Uuid, bool)>()
+            .one(&self.db)
+            .await
+            .map_err(unavailable)?;
+        if let Some((_, false)) = linked {
+            return Err(AuthFailure::Refused(
+                "this login belongs to a deactivated person".into(),
+            ));
+        }
+        Ok(Actor {
+            organization_id: claims.organization_id,
+            subject: claims.subject,
+            role: claims.role,
+            person_id: linked.map(|(id, _)| id),
+            kind: ActorKind::Person,
+            expires_at: Some(claims.expires_at),
+        })
+    }
+}

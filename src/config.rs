@@ -1,0 +1,143 @@
+//! Every setting of the server, from flags and environment variables, with defaults that run out
+//! of the box: no flag at all gives a SQLite file in `./data` on 127.0.0.1:8080.
+
+use std::{net::IpAddr, path::PathBuf, time::Duration};
+
+use clap::{Args, ValueEnum};
+
+/// Where the data lives.
+#[derive(Args, Clone, Debug)]
+pub struct DatabaseConfig {
+    /// Database URL: `postgres://user@host/db` for PostgreSQL or `sqlite://path` for a SQLite
+    /// file. Unset: a SQLite file `iso20000.db` in the data folder.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Folder for the embedded database and the development signing secret; created if missing.
+    #[arg(long, env = "ISO20000_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// Largest number of database connections this process opens.
+    #[arg(long, env = "ISO20000_DB_MAX_CONNECTIONS", default_value_t = 10)]
+    pub db_max_connections: u32,
+}
+
+/// JWT algorithms accepted for login tokens. The algorithm comes from here, never from a token.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+#[value(rename_all = "UPPER")]
+pub enum JwtAlgorithm {
+    /// HMAC with SHA-256 and a shared secret.
+    Hs256,
+    /// RSA PKCS#1 v1.5 with SHA-256; needs a PEM public key.
+    Rs256,
+    /// ECDSA P-256 with SHA-256; needs a PEM public key.
+    Es256,
+}
+
+/// How login tokens are checked (and minted by `iso20000 token`).
+#[derive(Args, Clone, Debug)]
+pub struct JwtConfig {
+    /// Signature algorithm that tokens must use.
+    #[arg(
+        long,
+        env = "ISO20000_JWT_ALGORITHM",
+        value_enum,
+        default_value = "HS256"
+    )]
+    pub jwt_algorithm: JwtAlgorithm,
+
+    /// Shared secret for HS256 (at least 32 bytes). Unset: a random secret kept in the data
+    /// folder, for development.
+    #[arg(long, env = "ISO20000_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// PEM file with the public key for RS256 or ES256.
+    #[arg(long, env = "ISO20000_JWT_PUBLIC_KEY_FILE")]
+    pub jwt_public_key_file: Option<PathBuf>,
+
+    /// PEM file with the private key, used only by `iso20000 token` for RS256 or ES256.
+    #[arg(long, env = "ISO20000_JWT_PRIVATE_KEY_FILE")]
+    pub jwt_private_key_file: Option<PathBuf>,
+
+    /// Required `iss` claim; unchecked when unset.
+    #[arg(long, env = "ISO20000_JWT_ISSUER")]
+    pub jwt_issuer: Option<String>,
+
+    /// Required `aud` claim; unchecked when unset.
+    #[arg(long, env = "ISO20000_JWT_AUDIENCE")]
+    pub jwt_audience: Option<String>,
+
+    /// Clock skew tolerated on `exp` and `nbf`.
+    #[arg(long, env = "ISO20000_JWT_LEEWAY", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub jwt_leeway: Duration,
+
+    /// Claim that carries the login subject.
+    #[arg(long, env = "ISO20000_JWT_SUBJECT_CLAIM", default_value = "sub")]
+    pub jwt_subject_claim: String,
+
+    /// Claim that carries the organization id.
+    #[arg(long, env = "ISO20000_JWT_ORGANIZATION_CLAIM", default_value = "org")]
+    pub jwt_organization_claim: String,
+
+    /// Claim that carries the role (ADMIN, MANAGER, PROCESS_OWNER, AUDITOR, VIEWER).
+    #[arg(long, env = "ISO20000_JWT_ROLE_CLAIM", default_value = "role")]
+    pub jwt_role_claim: String,
+}
+
+/// Log line format.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines, for development.
+    Pretty,
+    /// One JSON object per line, for log shippers.
+    Json,
+}
+
+/// The HTTP listener and what it serves.
+#[derive(Args, Clone, Debug)]
+pub struct ServerConfig {
+    /// Address to listen on.
+    #[arg(long, env = "ISO20000_HOST", default_value = "127.0.0.1")]
+    pub host: IpAddr,
+
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, env = "ISO20000_PORT", default_value_t = 8080)]
+    pub port: u16,
+
+    /// Serve GraphiQL at GET /graphql.
+    #[arg(long, env = "ISO20000_GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub graphiql: bool,
+
+    /// How long shutdown waits for in-flight requests after SIGINT or SIGTERM.
+    #[arg(long, env = "ISO20000_SHUTDOWN_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub shutdown_timeout: Duration,
+}
+
+/// Everything `serve` needs.
+#[derive(Args, Clone, Debug)]
+pub struct ServeConfig {
+    #[command(flatten)]
+    pub server: ServerConfig,
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+    #[command(flatten)]
+    pub jwt: JwtConfig,
+}
+
+impl JwtConfig {
+    /// Defaults as the command line gives them, for embedding and tests.
+    pub fn with_secret(secret: impl Into<String>) -> Self {
+        Self {
+            jwt_algorithm: JwtAlgorithm::Hs256,
+            jwt_secret: Some(secret.into()),
+            jwt_public_key_file: None,
+            jwt_private_key_file: None,
+            jwt_issuer: None,
+            jwt_audience: None,
+            jwt_leeway: Duration::from_secs(5),
+            jwt_subject_claim: "sub".into(),
+            jwt_organization_claim: "org".into(),
+            jwt_role_claim: "role".into(),
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! The one error type of the API. Each variant maps to one `extensions.code`.
+
+use async_graphql::ErrorExtensions;
+use sea_orm::{DbErr, SqlErr};
+
+/// A failed request, as the client sees it.
+///
+/// Deliberately not `Display`: async-graphql converts any `Display` error into a GraphQL error
+/// without extensions, which would silently drop the code. This type converts only through its
+/// own `From` impl below, so every `?` in a resolver keeps the code.
+#[derive(Debug)]
+pub enum AppError {
+    /// `UNAUTHENTICATED`: no credential, or one that is bad, expired or revoked.
+    Unauthenticated(String),
+    /// `FORBIDDEN`: the credential is good but its role may not do this.
+    Forbidden(String),
+    /// `NOT_FOUND`: no such record in the caller's organization (another organization's record
+    /// answers exactly the same).
+    NotFound(&'static str),
+    /// `BAD_USER_INPUT`: an input value is invalid; `field` names it (e.g. `input.email`).
+    BadUserInput { field: String, message: String },
+    /// `CONFLICT`: the record changed since the caller read it, or the change collides with
+    /// another record.
+    Conflict(String),
+    /// `INTERNAL`: anything else; details go to the log, never to the client.
+    Internal(anyhow::Error),
+}
+
+/// Result of everything that can fail in a request.
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    /// The stable code clients switch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated(_) => "UNAUTHENTICATED",
+            Self::Forbidden(_) => "FORBIDDEN",
+            Self::NotFound(_) => "NOT_FOUND",
+            Self::BadUserInput { .. } => "BAD_USER_INPUT",
+            Self::Conflict(_) => "CONFLICT",
+            Self::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// The message shown to the client (internal details are never shown).
+    pub fn message(&self) -> String {
+        match self {
+            Self::Unauthenticated(m) | Self::Forbidden(m) | Self::Conflict(m) => m.clone(),
+            Self::NotFound(what) => format!("{what} not found"),
+            Self::BadUserInput { message, .. } => message.clone(),
+            Self::Internal(_) => {
+                "Internal error; the server log has the details under this request's id".to_owned()
+            }
+        }
+    }
+
+    /// For the command line, where the whole chain may be shown.
+    pub fn into_anyhow(self) -> anyhow::Error {
+        match self {
+            Self::Internal(inner) => inner,
+            other => anyhow::anyhow!("{}: {}", other.code(), other.message()),
+        }
+    }
+
+    /// A `BAD_USER_INPUT` naming the field at fault.
+    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::BadUserInput {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<anyhow::Error> for AppError {
+    fn from(err: anyhow::Error) -> Self {
+        Self::Internal(err)
+    }
+}
+
+impl From<DbErr> for AppError {
+    fn from(err: DbErr) -> Self {
+        Self::Internal(anyhow::Error::new(err).context("database error"))
+    }
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(err: AppError) -> Self {
+        let code = err.code();
+        if let AppError::Internal(inner) = &err {
+            // The span of the request carries its id, which ties this line to the response.
+            tracing::error!(error = format!("{inner:#}"), "internal error");
+        }
+        let message = err.message();
+        async_graphql::Error::new(message).extend_with(|_, ext| {
+            ext.set("code", code);
+            if let AppError::BadUserInput { field, .. } = &err {
+                ext.set("field", field.as_str());
+            }
+        })
+    }
+}
+
+/// Turns constraint violations of a write into user errors, in one place, instead of matching
+/// database messages in resolvers.
+pub trait DbResultExt<T> {
+    /// A unique-constraint violation becomes `BAD_USER_INPUT` on `field`.
+    fn on_unique_violation(self, field: &str, message: &str) -> AppResult<T>;
+}
+
+impl<T> DbResultExt<T> for Result<T, DbErr> {
+    fn on_unique_violation(self, field: &str, message: &str) -> AppResult<T> {
+        self.map_err(|err| match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => AppError::bad_input(field, message),
+            _ => err.into(),
+        })
+    }
+}

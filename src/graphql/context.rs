@@ -1,0 +1,35 @@
+use async_graphql::Context;
+
+use crate::{
+    auth::{Actor, Authentication},
+    error::{AppError, AppResult},
+    state::AppState,
+    tenancy::Scope,
+};
+
+/// What resolvers read from the request context.
+pub trait ContextExt {
+    /// The application state.
+    fn state(&self) -> &AppState;
+    /// The authenticated caller, or UNAUTHENTICATED.
+    fn actor(&self) -> AppResult<&Actor>;
+    /// The caller's organization scope, or UNAUTHENTICATED.
+    fn scope(&self) -> AppResult<Scope> {
+        self.actor().map(Scope::from)
+    }
+}
+
+impl ContextExt for Context<'_> {
+    fn state(&self) -> &AppState {
+        // The schema is only ever built with the state attached (`graphql::build`); the SDL-only
+        // schema has no resolvers that run.
+        self.data_unchecked::<AppState>()
+    }
+
+    fn actor(&self) -> AppResult<&Actor> {
+        match self.data_opt::<Authentication>() {
+            Some(authentication) => authentication.actor(),
+            None => Err(AppError::Unauthenticated("missing bearer token".into())),
+        }
+    }
+}

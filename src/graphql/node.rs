@@ -1,0 +1,114 @@
+//! The Relay `Node` interface: `node(id:)` and `nodes(ids:)` fetch any record by global id.
+
+use std::collections::HashMap;
+
+use async_graphql::{Context, ID, Interface, Object};
+use entity::{audit_entry, person};
+use uuid::Uuid;
+
+use super::{ContextExt, ids::parse_global_id};
+use crate::{
+    audit_trail::graphql::AuditEntry,
+    auth::{Permission, Require},
+    error::{AppError, AppResult},
+    organization::{graphql::Organization, store as organization_store},
+    people::graphql::Person,
+    tenancy::Scope,
+};
+
+/// Most ids one `nodes` call accepts.
+pub const MAX_NODE_IDS: usize = 100;
+
+/// An object with a global id.
+#[derive(Interface, Clone)]
+#[graphql(field(name = "id", ty = "ID", desc = "Global id, opaque to clients."))]
+pub enum Node {
+    Organization(Organization),
+    Person(Person),
+    AuditEntry(AuditEntry),
+}
+
+/// `node` and `nodes`.
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// The record with this global id, or null if the caller's organization has none.
+    #[graphql(guard = "Require(Permission::Read)")]
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+        Ok(load(ctx, std::slice::from_ref(&id)).await?.pop().flatten())
+    }
+
+    /// The records with these global ids, in the same order; null where there is none.
+    #[graphql(guard = "Require(Permission::Read)")]
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        ids: Vec<ID>,
+    ) -> async_graphql::Result<Vec<Option<Node>>> {
+        if ids.len() > MAX_NODE_IDS {
+            return Err(
+                AppError::bad_input("ids", format!("at most {MAX_NODE_IDS} ids per call")).into(),
+            );
+        }
+        Ok(load(ctx, &ids).await?)
+    }
+}
+
+/// Loads the records one query per type, whatever the number of ids.
+async fn load(ctx: &Context<'_>, ids: &[ID]) -> AppResult<Vec<Option<Node>>> {
+    let actor = ctx.actor()?;
+    let scope = Scope::from(actor);
+    let db = &ctx.state().db;
+    let parsed: Vec<Option<(String, Uuid)>> = ids.iter().map(|id| parse_global_id(id)).collect();
+    let of_type = |name: &str| -> Vec<Uuid> {
+        parsed
+            .iter()
+            .flatten()
+            .filter(|(t, _)| t == name)
+            .map(|(_, id)| *id)
+            .collect()
+    };
+
+    let mut found: HashMap<(&str, Uuid), Node> = HashMap::new();
+    let person_ids = of_type("Person");
+    if !person_ids.is_empty() {
+        for model in scope
+            .select_ids::<person::Entity>(person_ids)
+            .all(db)
+            .await?
+        {
+            found.insert(("Person", model.id), Node::Person(Person(model)));
+        }
+    }
+    let entry_ids = of_type("AuditEntry");
+    if !entry_ids.is_empty() && Permission::ReadAuditTrail.allows(actor.role) {
+        for model in scope
+            .select_ids::<audit_entry::Entity>(entry_ids)
+            .all(db)
+            .await?
+        {
+            found.insert(("AuditEntry", model.id), Node::AuditEntry(model.into()));
+        }
+    }
+    if of_type("Organization").contains(&scope.organization_id) {
+        let organization = organization_store::get(db, scope).await?;
+        found.insert(
+            ("Organization", organization.id),
+            Node::Organization(Organization(organization)),
+        );
+    }
+
+    Ok(parsed
+        .into_iter()
+        .map(|parsed| {
+            let (type_name, id) = parsed?;
+            let key = found
+                .keys()
+                .find(|(t, i)| *t == type_name && *i == id)
+                .copied()?;
+            found.get(&key).cloned()
+        })
+        .collect())
+}

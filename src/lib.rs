@@ -1,0 +1,21 @@
+//! The ISO/IEC 20000 readiness API: a headless GraphQL backend that runs an organization's
+//! service management system from first gap analysis to certification.
+//!
+//! The binary (`src/main.rs`) is a thin CLI over this library; the tests use it too.
+
+pub mod audit_trail;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod events;
+pub mod graphql;
+pub mod http;
+pub mod organization;
+pub mod people;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod tenancy;
+pub mod validation;

@@ -1,0 +1,134 @@
+//! GraphQL types and resolvers of the organization and the viewer.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::organization;
+
+use super::store;
+use crate::{
+    audit_trail::Change,
+    auth::{Permission, Require, RoleValue},
+    graphql::{ContextExt, ids::global_id},
+    people::graphql::Person,
+    tenancy::Scope,
+};
+
+/// The organization: the tenant whose SMS this is.
+#[derive(Clone)]
+pub struct Organization(pub organization::Model);
+
+#[Object]
+impl Organization {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        global_id("Organization", self.0.id)
+    }
+    /// Name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Version, for `expectedVersion`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When it last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// The caller: who they are, in which organization, with which role.
+pub struct Viewer;
+
+#[Object]
+impl Viewer {
+    /// Login subject from the token.
+    async fn subject(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        Ok(ctx.actor()?.subject.clone())
+    }
+    /// Role from the token.
+    async fn role(&self, ctx: &Context<'_>) -> async_graphql::Result<RoleValue> {
+        Ok(ctx.actor()?.role.into())
+    }
+    /// The caller's organization.
+    async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {
+        Ok(Organization(
+            store::get(&ctx.state().db, ctx.scope()?).await?,
+        ))
+    }
+    /// The Person linked to the login subject, if any.
+    async fn person(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person>> {
+        let actor = ctx.actor()?;
+        let Some(person_id) = actor.person_id else {
+            return Ok(None);
+        };
+        Ok(Scope::from(actor)
+            .get::<entity::person::Entity>(&ctx.state().db, person_id)
+            .await?
+            .map(Person))
+    }
+}
+
+/// Organization queries.
+#[derive(Default)]
+pub struct OrganizationQuery;
+
+#[Object]
+impl OrganizationQuery {
+    /// Who am I: subject, role, organization and linked person.
+    #[graphql(guard = "Require(Permission::Read)")]
+    async fn viewer(&self) -> Viewer {
+        Viewer
+    }
+
+    /// The caller's organization.
+    #[graphql(guard = "Require(Permission::Read)")]
+    async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {
+        Ok(Organization(
+            store::get(&ctx.state().db, ctx.scope()?).await?,
+        ))
+    }
+}
+
+/// Input of `updateOrganization`.
+#[derive(InputObject)]
+pub struct UpdateOrganizationInput {
+    /// New name (1 to 200 characters).
+    pub name: String,
+    /// The version the client read; CONFLICT if the organization changed since.
+    pub expected_version: Option<i32>,
+}
+
+/// Result of `updateOrganization`.
+#[derive(SimpleObject)]
+pub struct UpdateOrganizationPayload {
+    /// The organization after the change.
+    pub organization: Organization,
+}
+
+/// Organization mutations.
+#[derive(Default)]
+pub struct OrganizationMutation;
+
+#[Object]
+impl OrganizationMutation {
+    /// Renames the caller's organization (ADMIN).
+    #[graphql(guard = "Require(Permission::ManageAccess)")]
+    async fn update_organization(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateOrganizationInput,
+    ) -> async_graphql::Result<UpdateOrganizationPayload> {
+        let state = ctx.state();
+        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
+        let organization = store::rename(&mut change, &input.name, input.expected_version).await?;
+        change.commit(&state.bus).await?;
+        Ok(UpdateOrganizationPayload {
+            organization: Organization(organization),
+        })
+    }
+}

@@ -1,0 +1,281 @@
+//! GraphQL types and resolvers of people.
+
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::person;
+
+use super::store::{self, NewPerson, PersonChanges, PersonFilter};
+use crate::{
+    audit_trail::Change,
+    auth::{Permission, Require, RoleValue},
+    error::AppError,
+    graphql::{
+        ContextExt,
+        connection::{Page, PageArgs, paginate},
+        ids::{decode_id, global_id},
+    },
+};
+
+/// Someone named in the SMS: sponsor, process owner, auditor, attendee. May log in when linked
+/// to a login subject.
+#[derive(Clone)]
+pub struct Person(pub person::Model);
+
+#[Object]
+impl Person {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        global_id("Person", self.0.id)
+    }
+    /// Full name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// E-mail address (lower case, unique in the organization).
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    /// The token subject (`sub`) this person logs in with, if any.
+    async fn login_subject(&self) -> Option<&str> {
+        self.0.login_subject.as_deref()
+    }
+    /// The role this person's logins are issued with, if any.
+    async fn role(&self) -> Option<RoleValue> {
+        self.0.role.map(Into::into)
+    }
+    /// False once deactivated: the person stays in the records but may no longer log in.
+    async fn active(&self) -> bool {
+        self.0.active
+    }
+    /// Version, for `expectedVersion`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// When the person was added.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When the person last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// Filters of the people list; all optional, combined with AND.
+#[derive(InputObject, Default)]
+pub struct PersonFilterInput {
+    /// Part of the name or e-mail address, case-insensitive.
+    pub search: Option<String>,
+    /// Only active (true) or deactivated (false) people.
+    pub active: Option<bool>,
+    /// Only people with this role.
+    pub role: Option<RoleValue>,
+}
+
+/// People queries.
+#[derive(Default)]
+pub struct PeopleQuery;
+
+#[Object]
+impl PeopleQuery {
+    /// The organization's people, in the order they were added.
+    #[graphql(guard = "Require(Permission::Read)")]
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<PersonFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Person>> {
+        let filter = filter.unwrap_or_default();
+        let select = store::select(
+            ctx.scope()?,
+            PersonFilter {
+                search: filter.search,
+                active: filter.active,
+                role: filter.role.map(Into::into),
+            },
+        )?;
+        Ok(paginate(
+            &ctx.state().db,
+            select,
+            person::Column::Id,
+            |p| p.id,
+            PageArgs::new(first, after, last, before),
+            Person,
+        )
+        .await?)
+    }
+
+    /// One person by id.
+    #[graphql(guard = "Require(Permission::Read)")]
+    async fn person(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Person> {
+        let id = decode_id(&id, "Person", "id")?;
+        Ok(Person(
+            ctx.scope()?
+                .find::<person::Entity>(&ctx.state().db, id)
+                .await?,
+        ))
+    }
+}
+
+/// Input of `createPerson`.
+#[derive(InputObject)]
+pub struct CreatePersonInput {
+    /// Full name (1 to 200 characters).
+    pub name: String,
+    /// E-mail address, unique in the organization.
+    pub email: String,
+    /// Token subject to link for logins (ADMIN only).
+    pub login_subject: Option<String>,
+    /// Role for this person's logins (ADMIN only).
+    pub role: Option<RoleValue>,
+}
+
+/// Input of `updatePerson`: omitted fields stay as they are; `null` clears `loginSubject` and
+/// `role`.
+#[derive(InputObject)]
+pub struct UpdatePersonInput {
+    /// The person.
+    pub id: ID,
+    /// The version the client read; CONFLICT if the person changed since.
+    pub expected_version: Option<i32>,
+    /// New full name.
+    pub name: Option<String>,
+    /// New e-mail address.
+    pub email: Option<String>,
+    /// New login subject, or null to unlink (ADMIN only).
+    pub login_subject: MaybeUndefined<String>,
+    /// New role, or null to remove (ADMIN only).
+    pub role: MaybeUndefined<RoleValue>,
+}
+
+/// Input of `deactivatePerson` and `reactivatePerson`.
+#[derive(InputObject)]
+pub struct SetPersonActiveInput {
+    /// The person.
+    pub id: ID,
+    /// The version the client read; CONFLICT if the person changed since.
+    pub expected_version: Option<i32>,
+}
+
+/// Result of a person mutation.
+#[derive(SimpleObject)]
+pub struct PersonPayload {
+    /// The person after the change.
+    pub person: Person,
+}
+
+fn maybe<T, U>(value: MaybeUndefined<T>, map: impl Fn(T) -> U) -> Option<Option<U>> {
+    match value {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(v) => Some(Some(map(v))),
+    }
+}
+
+fn require_access(ctx: &Context<'_>) -> async_graphql::Result<()> {
+    if Permission::ManageAccess.allows(ctx.actor()?.role) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("only an ADMIN may set login subjects and roles".into()).into())
+    }
+}
+
+/// People mutations.
+#[derive(Default)]
+pub struct PeopleMutation;
+
+#[Object]
+impl PeopleMutation {
+    /// Adds a person (ADMIN, MANAGER; linking a login or role: ADMIN).
+    #[graphql(guard = "Require(Permission::ManagePeople)")]
+    async fn create_person(
+        &self,
+        ctx: &Context<'_>,
+        input: CreatePersonInput,
+    ) -> async_graphql::Result<PersonPayload> {
+        if input.login_subject.is_some() || input.role.is_some() {
+            require_access(ctx)?;
+        }
+        let state = ctx.state();
+        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
+        let person = store::create(
+            &mut change,
+            NewPerson {
+                name: input.name,
+                email: input.email,
+                login_subject: input.login_subject,
+                role: input.role.map(Into::into),
+            },
+        )
+        .await?;
+        change.commit(&state.bus).await?;
+        Ok(PersonPayload {
+            person: Person(person),
+        })
+    }
+
+    /// Changes a person (ADMIN, MANAGER; login or role: ADMIN).
+    #[graphql(guard = "Require(Permission::ManagePeople)")]
+    async fn update_person(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdatePersonInput,
+    ) -> async_graphql::Result<PersonPayload> {
+        let id = decode_id(&input.id, "Person", "input.id")?;
+        let changes = PersonChanges {
+            name: input.name,
+            email: input.email,
+            login_subject: maybe(input.login_subject, |s| s),
+            role: maybe(input.role, Into::into),
+        };
+        if changes.touches_access() {
+            require_access(ctx)?;
+        }
+        let state = ctx.state();
+        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
+        let person = store::update(&mut change, id, changes, input.expected_version).await?;
+        change.commit(&state.bus).await?;
+        Ok(PersonPayload {
+            person: Person(person),
+        })
+    }
+
+    /// Deactivates a person: kept in the records, logins refused (ADMIN, MANAGER).
+    #[graphql(guard = "Require(Permission::ManagePeople)")]
+    async fn deactivate_person(
+        &self,
+        ctx: &Context<'_>,
+        input: SetPersonActiveInput,
+    ) -> async_graphql::Result<PersonPayload> {
+        set_active(ctx, input, false).await
+    }
+
+    /// Reactivates a deactivated person (ADMIN, MANAGER).
+    #[graphql(guard = "Require(Permission::ManagePeople)")]
+    async fn reactivate_person(
+        &self,
+        ctx: &Context<'_>,
+        input: SetPersonActiveInput,
+    ) -> async_graphql::Result<PersonPayload> {
+        set_active(ctx, input, true).await
+    }
+}
+
+async fn set_active(
+    ctx: &Context<'_>,
+    input: SetPersonActiveInput,
+    active: bool,
+) -> async_graphql::Result<PersonPayload> {
+    let id = decode_id(&input.id, "Person", "input.id")?;
+    let state = ctx.state();
+    let mut change = Change::begin(&state.db, ctx.actor()?).await?;
+    let person = store::set_active(&mut change, id, active, input.expected_version).await?;
+    change.commit(&state.bus).await?;
+    Ok(PersonPayload {
+        person: Person(person),
+    })
+}

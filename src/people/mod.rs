@@ -1,0 +1,5 @@
+//! People named in the SMS (sponsors, process owners, auditors, attendees), their logins and
+//! roles.
+
+pub mod graphql;
+pub mod store;

@@ -1,0 +1,126 @@
+//! Building and running the server: connect, migrate, wire the state and router, bind. The
+//! listener is bound in [`Application::build`], so tests use port 0 and read the real port.
+
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::{
+    auth::{Authenticator, jwt::JwtVerifier},
+    config::{JwtAlgorithm, ServeConfig},
+    db,
+    events::EventBus,
+    graphql, http,
+    state::AppState,
+};
+
+/// A server, bound and ready to run.
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    state: AppState,
+    shutdown_timeout: Duration,
+}
+
+impl Application {
+    /// Connects to the database, applies migrations and binds the listener.
+    pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
+        let db = db::connect(&config.database).await?;
+        db::migrate(&db).await?;
+        if config.jwt.jwt_algorithm == JwtAlgorithm::Hs256 && config.jwt.jwt_secret.is_none() {
+            tracing::warn!(
+                data_dir = %config.database.data_dir.display(),
+                "no JWT key configured: using the development secret in the data folder; set ISO20000_JWT_SECRET or an RS256/ES256 public key for production"
+            );
+        }
+        let verifier = JwtVerifier::from_config(&config.jwt, &config.database.data_dir)?;
+        let address = SocketAddr::new(config.server.host, config.server.port);
+        let listener = TcpListener::bind(address).await.with_context(|| {
+            format!(
+                "cannot listen on {address}; is another server using it? choose one with --port"
+            )
+        })?;
+        let state = AppState {
+            authenticator: Authenticator::new(verifier, db.clone()),
+            db,
+            bus: EventBus::default(),
+            config: Arc::new(config),
+        };
+        let schema = graphql::build(state.clone());
+        let router = http::router(state.clone(), schema);
+        Ok(Self {
+            listener,
+            router,
+            shutdown_timeout: state.config.server.shutdown_timeout,
+            state,
+        })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The shared state (database, bus), e.g. for the demo loader.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGINT or SIGTERM.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `stop` completes, then lets in-flight requests finish for at most the
+    /// configured shutdown timeout.
+    pub async fn run_until(
+        self,
+        stop: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
+        let server = axum::serve(self.listener, self.router).with_graceful_shutdown(async move {
+            stop.await;
+            tracing::info!("shutting down: finishing in-flight requests");
+            let _ = stopping_tx.send(true);
+        });
+        let deadline = async move {
+            let _ = stopping_rx.wait_for(|stopping| *stopping).await;
+            tokio::time::sleep(self.shutdown_timeout).await;
+        };
+        tokio::select! {
+            result = server => result.context("server error"),
+            () = deadline => {
+                tracing::warn!("shutdown timeout reached; closing remaining connections");
+                Ok(())
+            }
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %err, "cannot listen for SIGINT");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+}

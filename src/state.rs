@@ -1,0 +1,18 @@
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::{auth::Authenticator, config::ServeConfig, events::EventBus};
+
+/// What every request can reach, built once at start-up.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// Committed changes, for subscriptions.
+    pub bus: EventBus,
+    /// Turns bearer tokens into actors.
+    pub authenticator: Authenticator,
+    /// The configuration the server started with.
+    pub config: Arc<ServeConfig>,
+}
