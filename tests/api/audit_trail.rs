@@ -1,0 +1,243 @@
+//! The audit trail is hash-chained: editing, deleting or reordering rows, or cutting the trail
+//! short, is reported at the first broken entry.
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use entity::{audit_chain_head, audit_entry};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app};
+
+const VERIFY: &str = "query($anchor: AuditAnchorInput) { verifyAuditTrail(anchor: $anchor) {
+    valid entriesChecked head { sequence hash } firstBrokenEntry { sequence entryId kind message } } }";
+
+/// An app whose organization has a trail of a few entries (organization creation + 4 people).
+async fn app_with_trail() -> (TestApp, String) {
+    let app = spawn_app().await;
+    let admin = app.admin();
+    for i in 0..4 {
+        app.create_person(&admin, &format!("Member {i}"), &format!("m{i}@example.com"))
+            .await;
+    }
+    (app, admin)
+}
+
+async fn verify(app: &TestApp, token: &str, anchor: Option<(i64, String)>) -> Value {
+    let anchor = anchor.map(|(sequence, hash)| json!({ "sequence": sequence, "hash": hash }));
+    app.graphql(Some(token), VERIFY, json!({ "anchor": anchor }))
+        .await
+        .ok()["verifyAuditTrail"]
+        .clone()
+}
+
+fn entries(app: &TestApp) -> sea_orm::Select<audit_entry::Entity> {
+    audit_entry::Entity::find().filter(audit_entry::Column::OrganizationId.eq(app.org))
+}
+
+async fn entry(app: &TestApp, sequence: i64) -> audit_entry::Model {
+    entries(app)
+        .filter(audit_entry::Column::Sequence.eq(sequence))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+fn global_entry_id(entry: &audit_entry::Model) -> String {
+    URL_SAFE_NO_PAD.encode(format!("AuditEntry:{}", entry.id))
+}
+
+#[tokio::test]
+async fn an_untouched_trail_verifies_and_lists_every_change() {
+    let (app, admin) = app_with_trail().await;
+    let result = verify(&app, &admin, None).await;
+    assert_eq!(result["valid"], true, "{result:#}");
+    assert_eq!(result["entriesChecked"], 5);
+    assert_eq!(result["head"]["sequence"], 5);
+    let trail = app
+        .graphql(
+            Some(&admin),
+            "{ auditTrail { totalCount edges { node { sequence action previousHash hash } } } }",
+            json!({}),
+        )
+        .await
+        .ok();
+    let edges = trail["auditTrail"]["edges"].as_array().unwrap();
+    assert_eq!(edges[0]["node"]["action"], "organization.create");
+    for pair in edges.windows(2) {
+        assert_eq!(pair[1]["node"]["previousHash"], pair[0]["node"]["hash"]);
+    }
+    let newest = app
+        .graphql(
+            Some(&admin),
+            "{ auditTrail(last: 1) { edges { node { sequence } } } }",
+            json!({}),
+        )
+        .await
+        .ok();
+    assert_eq!(newest["auditTrail"]["edges"][0]["node"]["sequence"], 5);
+}
+
+#[tokio::test]
+async fn an_edited_row_is_reported() {
+    let (app, admin) = app_with_trail().await;
+    audit_entry::Entity::update_many()
+        .col_expr(
+            audit_entry::Column::After,
+            Expr::value(r#"{"name":"Forged"}"#),
+        )
+        .filter(audit_entry::Column::OrganizationId.eq(app.org))
+        .filter(audit_entry::Column::Sequence.eq(3))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let result = verify(&app, &admin, None).await;
+    assert_eq!(result["valid"], false);
+    assert_eq!(result["firstBrokenEntry"]["sequence"], 3);
+    assert_eq!(result["firstBrokenEntry"]["kind"], "CONTENT_MISMATCH");
+    assert_eq!(
+        result["firstBrokenEntry"]["entryId"],
+        global_entry_id(&entry(&app, 3).await)
+    );
+    assert_eq!(result["entriesChecked"], 2);
+}
+
+#[tokio::test]
+async fn an_edited_actor_is_reported() {
+    let (app, admin) = app_with_trail().await;
+    audit_entry::Entity::update_many()
+        .col_expr(
+            audit_entry::Column::ActorSubject,
+            Expr::value("someone-else"),
+        )
+        .filter(audit_entry::Column::OrganizationId.eq(app.org))
+        .filter(audit_entry::Column::Sequence.eq(2))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let result = verify(&app, &admin, None).await;
+    assert_eq!(result["firstBrokenEntry"]["sequence"], 2);
+}
+
+#[tokio::test]
+async fn a_deleted_row_is_reported() {
+    let (app, admin) = app_with_trail().await;
+    audit_entry::Entity::delete_many()
+        .filter(audit_entry::Column::OrganizationId.eq(app.org))
+        .filter(audit_entry::Column::Sequence.eq(2))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let result = verify(&app, &admin, None).await;
+    assert_eq!(result["valid"], false);
+    assert_eq!(result["firstBrokenEntry"]["sequence"], 3);
+    assert_eq!(result["firstBrokenEntry"]["kind"], "SEQUENCE_GAP");
+}
+
+#[tokio::test]
+async fn reordered_rows_are_reported() {
+    let (app, admin) = app_with_trail().await;
+    let set_sequence = |from: i64, to: i64| {
+        audit_entry::Entity::update_many()
+            .col_expr(audit_entry::Column::Sequence, Expr::value(to))
+            .filter(audit_entry::Column::OrganizationId.eq(app.org))
+            .filter(audit_entry::Column::Sequence.eq(from))
+            .exec(&app.db)
+    };
+    set_sequence(2, -1).await.unwrap();
+    set_sequence(3, 2).await.unwrap();
+    set_sequence(-1, 3).await.unwrap();
+    let result = verify(&app, &admin, None).await;
+    assert_eq!(result["valid"], false);
+    assert_eq!(result["firstBrokenEntry"]["sequence"], 2);
+}
+
+#[tokio::test]
+async fn deleting_the_newest_rows_is_caught_by_the_head_and_by_a_kept_anchor() {
+    let (app, admin) = app_with_trail().await;
+    let anchor = app.head(&admin).await;
+    assert_eq!(anchor.0, 5);
+    audit_entry::Entity::delete_many()
+        .filter(audit_entry::Column::OrganizationId.eq(app.org))
+        .filter(audit_entry::Column::Sequence.gt(3))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let result = verify(&app, &admin, None).await;
+    assert_eq!(result["valid"], false);
+    assert_eq!(result["firstBrokenEntry"]["kind"], "HEAD_MISMATCH");
+    assert_eq!(result["firstBrokenEntry"]["sequence"], 4);
+
+    // Someone who also rewrites the head escapes the head check, but not the anchor.
+    let last = entries(&app)
+        .order_by_desc(audit_entry::Column::Sequence)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    audit_chain_head::Entity::update_many()
+        .col_expr(
+            audit_chain_head::Column::Sequence,
+            Expr::value(last.sequence),
+        )
+        .col_expr(
+            audit_chain_head::Column::Hash,
+            Expr::value(last.hash.clone()),
+        )
+        .filter(audit_chain_head::Column::OrganizationId.eq(app.org))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        verify(&app, &admin, None).await["valid"],
+        true,
+        "without an anchor the cut is invisible"
+    );
+    let result = verify(&app, &admin, Some(anchor)).await;
+    assert_eq!(result["valid"], false);
+    assert_eq!(result["firstBrokenEntry"]["kind"], "ANCHOR_MISMATCH");
+    assert_eq!(result["firstBrokenEntry"]["sequence"], 4);
+}
+
+#[tokio::test]
+async fn an_anchor_checks_out_while_the_trail_grows() {
+    let (app, admin) = app_with_trail().await;
+    let anchor = app.head(&admin).await;
+    app.create_person(&admin, "Later", "later@example.com")
+        .await;
+    let result = verify(&app, &admin, Some(anchor.clone())).await;
+    assert_eq!(result["valid"], true, "{result:#}");
+    let forged = verify(&app, &admin, Some((anchor.0, "ab".repeat(32)))).await;
+    assert_eq!(forged["firstBrokenEntry"]["kind"], "ANCHOR_MISMATCH");
+    let malformed = app
+        .graphql(
+            Some(&admin),
+            VERIFY,
+            json!({ "anchor": { "sequence": 1, "hash": "xyz" } }),
+        )
+        .await;
+    malformed.expect_code("BAD_USER_INPUT");
+    assert_eq!(malformed.field(), Some("anchor.hash"));
+}
+
+#[tokio::test]
+async fn the_trail_is_filtered() {
+    let (app, admin) = app_with_trail().await;
+    let data = app
+        .graphql(
+            Some(&admin),
+            r#"{
+                people: auditTrail(filter: { recordType: "Person" }) { totalCount }
+                creates: auditTrail(filter: { action: "person.create", actorSubject: "admin" }) { totalCount }
+                nobody: auditTrail(filter: { actorSubject: "nobody" }) { totalCount }
+                future: auditTrail(filter: { occurredFrom: "2999-01-01T00:00:00Z" }) { totalCount }
+            }"#,
+            json!({}),
+        )
+        .await
+        .ok();
+    assert_eq!(data["people"]["totalCount"], 4);
+    assert_eq!(data["creates"]["totalCount"], 4);
+    assert_eq!(data["nobody"]["totalCount"], 0);
+    assert_eq!(data["future"]["totalCount"], 0);
+}

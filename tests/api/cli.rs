@@ -1,0 +1,106 @@
+//! The command line: `schema`, `org create` and `token` work together with the server.
+
+use std::process::Command;
+
+use iso20000::config::{DatabaseConfig, JwtConfig, ServeConfig, ServerConfig};
+use serde_json::{Value, json};
+
+fn iso20000(data_dir: &std::path::Path, args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_iso20000"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("ISO20000_JWT_SECRET")
+        .env("RUST_LOG", "error")
+        .output()
+        .expect("the binary runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("utf-8 output")
+}
+
+#[test]
+fn schema_prints_the_checked_in_sdl() {
+    let output = Command::new(env!("CARGO_BIN_EXE_iso20000"))
+        .arg("schema")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let checked_in =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql")).unwrap();
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap().trim_end(),
+        checked_in.trim_end()
+    );
+}
+
+#[tokio::test]
+async fn org_create_and_token_mint_tokens_the_server_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let created = iso20000(dir.path(), &["org", "create", "--name", "Cli Org"]);
+    let org_id = created
+        .lines()
+        .find_map(|l| l.strip_prefix("organization id: "))
+        .expect("an organization id line")
+        .to_owned();
+    let admin_token = created
+        .lines()
+        .find_map(|l| {
+            l.split(": ")
+                .nth(1)
+                .filter(|_| l.starts_with("admin token"))
+        })
+        .expect("a token line")
+        .to_owned();
+    let auditor_token = iso20000(
+        dir.path(),
+        &[
+            "token", "--org", &org_id, "--role", "AUDITOR", "--sub", "ines", "--ttl", "5m",
+        ],
+    );
+
+    // A server on the same data folder: the development secret is shared.
+    let app = iso20000::startup::Application::build(ServeConfig {
+        server: ServerConfig {
+            host: [127, 0, 0, 1].into(),
+            port: 0,
+            graphiql: false,
+            shutdown_timeout: std::time::Duration::from_secs(1),
+        },
+        database: DatabaseConfig {
+            database_url: None,
+            data_dir: dir.path().to_path_buf(),
+            db_max_connections: 2,
+        },
+        jwt: JwtConfig {
+            jwt_secret: None,
+            ..JwtConfig::with_secret("")
+        },
+    })
+    .await
+    .unwrap();
+    let url = format!("http://{}/graphql", app.local_addr().unwrap());
+    tokio::spawn(app.run_until(std::future::pending()));
+    let client = reqwest::Client::new();
+    for (token, role) in [
+        (admin_token.trim(), "ADMIN"),
+        (auditor_token.trim(), "AUDITOR"),
+    ] {
+        let body: Value = client
+            .post(&url)
+            .bearer_auth(token)
+            .json(&json!({ "query": "{ viewer { role organization { name } } }" }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(body["data"]["viewer"]["role"], role, "{body:#}");
+        assert_eq!(body["data"]["viewer"]["organization"]["name"], "Cli Org");
+    }
+}

@@ -1,0 +1,17 @@
+//! Black-box tests of the API: HTTP and WebSocket against a server on a free port, with real
+//! JWTs and a real database (SQLite by default; PostgreSQL when TEST_DATABASE_URL is set).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod audit_trail;
+mod authentication;
+mod authorization;
+mod cli;
+mod concurrency;
+mod helpers;
+mod operations;
+mod people;
+mod schema;
+mod subscriptions;
+mod tenancy;
+mod validation;
