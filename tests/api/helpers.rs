@@ -35,7 +35,8 @@ impl TestDatabase {
             .filter(|u| u.starts_with("postgres"))
         {
             Some(admin_url) => {
-                let name = format!("iso20000_test_{}", Uuid::now_v7().simple());
+                // Named after the server's database, so that a CI run can drop everything it made.
+                let name = format!("{}_t_{}", database_name(&admin_url), Uuid::now_v7().simple());
                 let template = ensure_template(&admin_url).await;
                 let admin = sea_orm::Database::connect(&admin_url)
                     .await
@@ -84,6 +85,11 @@ impl Drop for TestDatabase {
     }
 }
 
+fn database_name(url: &str) -> &str {
+    let base = url.split_once('?').map_or(url, |(b, _)| b);
+    base.rsplit_once('/').map_or("test", |(_, name)| name)
+}
+
 fn replace_database(url: &str, name: &str) -> String {
     let (base, query) = url
         .split_once('?')
@@ -107,7 +113,7 @@ async fn ensure_template(admin_url: &str) -> String {
         use sha2::Digest;
         hex::encode(sha2::Sha256::digest(fingerprint.as_bytes()))
     };
-    let template = format!("iso20000_template_{}", &digest[..16]);
+    let template = format!("{}_tpl_{}", database_name(admin_url), &digest[..12]);
     let admin = sea_orm::Database::connect(admin_url)
         .await
         .expect("PostgreSQL reachable");
