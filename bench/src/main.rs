@@ -131,32 +131,40 @@ async fn drive(
     until: Instant,
 ) -> (Vec<Duration>, u64) {
     // Collected first: a lazy iterator would spawn each worker only when the previous one ended.
-    let workers: Vec<_> = (0..concurrency).map(|_| {
-        let client = client.clone();
-        let url = target.url.clone();
-        let token = target.token.clone();
-        let body = body.clone();
-        tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            let mut errors = 0u64;
-            while Instant::now() < until {
-                let start = Instant::now();
-                let ok = match client.post(&url).bearer_auth(&token).json(&*body).send().await {
-                    Ok(response) if response.status().is_success() => response
-                        .json::<Value>()
+    let workers: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let client = client.clone();
+            let url = target.url.clone();
+            let token = target.token.clone();
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut errors = 0u64;
+                while Instant::now() < until {
+                    let start = Instant::now();
+                    let ok = match client
+                        .post(&url)
+                        .bearer_auth(&token)
+                        .json(&*body)
+                        .send()
                         .await
-                        .map(|v| v.get("errors").is_none())
-                        .unwrap_or(false),
-                    _ => false,
-                };
-                latencies.push(start.elapsed());
-                if !ok {
-                    errors += 1;
+                    {
+                        Ok(response) if response.status().is_success() => response
+                            .json::<Value>()
+                            .await
+                            .map(|v| v.get("errors").is_none())
+                            .unwrap_or(false),
+                        _ => false,
+                    };
+                    latencies.push(start.elapsed());
+                    if !ok {
+                        errors += 1;
+                    }
                 }
-            }
-            (latencies, errors)
+                (latencies, errors)
+            })
         })
-    }).collect();
+        .collect();
     let mut latencies = Vec::new();
     let mut errors = 0;
     for worker in workers {
@@ -178,20 +186,38 @@ async fn main() -> anyhow::Result<()> {
             server_pid: args.server_pid.unwrap_or(0),
             _data: None,
         },
-        _ => in_process(&args).await.context("starting the in-process server failed")?,
+        _ => in_process(&args)
+            .await
+            .context("starting the in-process server failed")?,
     };
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.concurrency)
         .build()?;
     for name in &args.operations {
         let query = operations::query(name).with_context(|| {
-            format!("unknown operation {name}; known: {}", operations::NAMES.join(", "))
+            format!(
+                "unknown operation {name}; known: {}",
+                operations::NAMES.join(", ")
+            )
         })?;
         let body = Arc::new(json!({ "query": query, "operationName": null }));
-        drive(&client, &target, body.clone(), args.concurrency, Instant::now() + args.warmup).await;
+        drive(
+            &client,
+            &target,
+            body.clone(),
+            args.concurrency,
+            Instant::now() + args.warmup,
+        )
+        .await;
         let started = Instant::now();
-        let (mut latencies, errors) =
-            drive(&client, &target, body, args.concurrency, started + args.duration).await;
+        let (mut latencies, errors) = drive(
+            &client,
+            &target,
+            body,
+            args.concurrency,
+            started + args.duration,
+        )
+        .await;
         let elapsed = started.elapsed().as_secs_f64();
         latencies.sort_unstable();
         let line = json!({

@@ -9,7 +9,9 @@ pub fn query(name: &str) -> Option<&'static str> {
         // The cheapest authenticated request: token check plus one organization read.
         "viewer" => "{ viewer { subject role organization { name } } }",
         // A page of the people list with its total, the shape every list screen asks for.
-        "people_page" => "{ people(first: 50) { totalCount edges { cursor node { id name email role active } } pageInfo { hasNextPage endCursor } } }",
+        "people_page" => {
+            "{ people(first: 50) { totalCount edges { cursor node { id name email role active } } pageInfo { hasNextPage endCursor } } }"
+        }
         _ => return None,
     })
 }

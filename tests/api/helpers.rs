@@ -36,7 +36,11 @@ impl TestDatabase {
         {
             Some(admin_url) => {
                 // Named after the server's database, so that a CI run can drop everything it made.
-                let name = format!("{}_t_{}", database_name(&admin_url), Uuid::now_v7().simple());
+                let name = format!(
+                    "{}_t_{}",
+                    database_name(&admin_url),
+                    Uuid::now_v7().simple()
+                );
                 let template = ensure_template(&admin_url).await;
                 let admin = sea_orm::Database::connect(&admin_url)
                     .await
