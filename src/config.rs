@@ -113,11 +113,93 @@ pub struct ServerConfig {
     pub shutdown_timeout: Duration,
 }
 
+/// Bounds on what one request or connection may cost. Each is answered with a clear error, and
+/// the server keeps serving.
+#[derive(Args, Clone, Debug)]
+pub struct LimitsConfig {
+    /// Deepest selection nesting of a query.
+    #[arg(long, env = "ISO20000_MAX_DEPTH", default_value_t = 12)]
+    pub max_depth: usize,
+
+    /// Largest query complexity: each field costs 1, a list costs its page size times its
+    /// selection.
+    #[arg(long, env = "ISO20000_MAX_COMPLEXITY", default_value_t = 5_000)]
+    pub max_complexity: usize,
+
+    /// Most aliased fields in one document.
+    #[arg(long, env = "ISO20000_MAX_ALIASES", default_value_t = 30)]
+    pub max_aliases: usize,
+
+    /// Most directives in one document.
+    #[arg(long, env = "ISO20000_MAX_DIRECTIVES", default_value_t = 30)]
+    pub max_directives: usize,
+
+    /// Longest query text, in bytes.
+    #[arg(long, env = "ISO20000_MAX_QUERY_BYTES", default_value_t = 32 * 1024)]
+    pub max_query_bytes: usize,
+
+    /// Most operations in one batched request.
+    #[arg(long, env = "ISO20000_MAX_BATCH", default_value_t = 10)]
+    pub max_batch: usize,
+
+    /// Largest request body, in bytes; a larger one gets 413 without being read.
+    #[arg(long, env = "ISO20000_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Longest time one HTTP request may run.
+    #[arg(long, env = "ISO20000_REQUEST_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub request_timeout: Duration,
+
+    /// Answer introspection queries (turn off in production if the schema is private).
+    #[arg(long, env = "ISO20000_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub introspection: bool,
+
+    /// Suggest field names in validation errors ("did you mean ...").
+    #[arg(long, env = "ISO20000_FIELD_SUGGESTIONS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub field_suggestions: bool,
+
+    /// Time a WebSocket client has to send `connection_init`.
+    #[arg(long, env = "ISO20000_WS_INIT_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub ws_init_timeout: Duration,
+
+    /// Most subscriptions open on one WebSocket connection.
+    #[arg(
+        long,
+        env = "ISO20000_MAX_SUBSCRIPTIONS_PER_CONNECTION",
+        default_value_t = 20
+    )]
+    pub max_subscriptions_per_connection: usize,
+
+    /// Most WebSocket connections open for one organization.
+    #[arg(
+        long,
+        env = "ISO20000_MAX_CONNECTIONS_PER_ORGANIZATION",
+        default_value_t = 200
+    )]
+    pub max_connections_per_organization: usize,
+}
+
+impl Default for LimitsConfig {
+    /// The command line's defaults, so that code and `--help` cannot disagree.
+    fn default() -> Self {
+        #[derive(clap::Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            limits: LimitsConfig,
+        }
+        <Defaults as clap::Parser>::try_parse_from(["iso20000"])
+            .map(|d| d.limits)
+            .unwrap_or_else(|e| panic!("limit defaults do not parse: {e}"))
+    }
+}
+
 /// Everything `serve` needs.
 #[derive(Args, Clone, Debug)]
 pub struct ServeConfig {
     #[command(flatten)]
     pub server: ServerConfig,
+    #[command(flatten)]
+    pub limits: LimitsConfig,
     #[command(flatten)]
     pub database: DatabaseConfig,
     #[command(flatten)]

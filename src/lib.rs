@@ -12,6 +12,7 @@ pub mod error;
 pub mod events;
 pub mod graphql;
 pub mod http;
+pub mod metrics;
 pub mod organization;
 pub mod people;
 pub mod startup;

@@ -4,14 +4,16 @@
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context;
-use tokio::net::TcpListener;
+use tokio::{net::TcpListener, sync::watch};
 
 use crate::{
     auth::{Authenticator, jwt::JwtVerifier},
     config::{JwtAlgorithm, ServeConfig},
     db,
     events::EventBus,
-    graphql, http,
+    graphql,
+    http::{self, Http},
+    metrics::Metrics,
     state::AppState,
 };
 
@@ -20,7 +22,10 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     state: AppState,
+    metrics: Metrics,
     shutdown_timeout: Duration,
+    /// Tells WebSockets that the server is stopping.
+    shutdown: watch::Sender<bool>,
 }
 
 impl Application {
@@ -47,13 +52,22 @@ impl Application {
             bus: EventBus::default(),
             config: Arc::new(config),
         };
-        let schema = graphql::build(state.clone());
-        let router = http::router(state.clone(), schema);
+        let (shutdown, stopping) = watch::channel(false);
+        let metrics = Metrics::default();
+        let router = http::router(Http {
+            schema: graphql::build(state.clone()),
+            state: state.clone(),
+            metrics: metrics.clone(),
+            connections: http::ws::ConnectionRegistry::default(),
+            shutdown: stopping,
+        });
         Ok(Self {
             listener,
             router,
+            metrics,
             shutdown_timeout: state.config.server.shutdown_timeout,
             state,
+            shutdown,
         })
     }
 
@@ -72,26 +86,36 @@ impl Application {
         self.run_until(shutdown_signal()).await
     }
 
-    /// Serves until `stop` completes, then lets in-flight requests finish for at most the
-    /// configured shutdown timeout.
+    /// Serves until `stop` completes; then stops accepting, lets in-flight requests finish and
+    /// closes WebSockets with 1001 (going away), for at most the configured shutdown timeout.
     pub async fn run_until(
         self,
         stop: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
+        let shutdown = self.shutdown;
+        let mut stopping = shutdown.subscribe();
         let server = axum::serve(self.listener, self.router).with_graceful_shutdown(async move {
             stop.await;
-            tracing::info!("shutting down: finishing in-flight requests");
-            let _ = stopping_tx.send(true);
+            tracing::info!("shutting down: finishing in-flight requests and closing WebSockets");
+            let _ = shutdown.send(true);
         });
+        let metrics = self.metrics;
+        let drained = async move {
+            server.await.context("server error")?;
+            // Upgraded connections are not the server's to wait for: wait for their close frames.
+            while metrics.open_websockets() > 0 {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            anyhow::Ok(())
+        };
         let deadline = async move {
-            let _ = stopping_rx.wait_for(|stopping| *stopping).await;
+            let _ = stopping.wait_for(|stopping| *stopping).await;
             tokio::time::sleep(self.shutdown_timeout).await;
         };
         tokio::select! {
-            result = server => result.context("server error"),
+            result = drained => result,
             () = deadline => {
-                tracing::warn!("shutdown timeout reached; closing remaining connections");
+                tracing::warn!("shutdown timeout reached; dropping remaining connections");
                 Ok(())
             }
         }

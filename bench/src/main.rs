@@ -73,6 +73,7 @@ async fn in_process(args: &Args) -> anyhow::Result<Target> {
         db_max_connections: 16,
     };
     let config = ServeConfig {
+        limits: iso20000::config::LimitsConfig::default(),
         server: ServerConfig {
             host: [127, 0, 0, 1].into(),
             port: 0,

@@ -15,7 +15,7 @@ use crate::{
     error::{AppError, AppResult},
     graphql::{
         ContextExt,
-        connection::{Page, PageArgs, paginate},
+        connection::{Page, PageArgs, page_complexity, paginate},
         ids::{decode_id_any, global_id},
     },
 };
@@ -221,7 +221,10 @@ pub struct AuditTrailQuery;
 #[Object]
 impl AuditTrailQuery {
     /// The organization's audit trail, oldest first (use `last` for the newest).
-    #[graphql(guard = "Require(Permission::ReadAuditTrail)")]
+    #[graphql(
+        guard = "Require(Permission::ReadAuditTrail)",
+        complexity = "page_complexity(first, last, child_complexity)"
+    )]
     async fn audit_trail(
         &self,
         ctx: &Context<'_>,

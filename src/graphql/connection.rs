@@ -22,6 +22,15 @@ pub const DEFAULT_PAGE_SIZE: u64 = 20;
 /// Largest `first` or `last` accepted; more is refused with BAD_USER_INPUT.
 pub const MAX_PAGE_SIZE: u64 = 100;
 
+/// The complexity of a connection field: its selection counted once per record of the page,
+/// so that `first: 100` costs a hundred times `first: 1`.
+pub fn page_complexity(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    let size = first.or(last).map_or(DEFAULT_PAGE_SIZE, |n| {
+        n.clamp(1, MAX_PAGE_SIZE as i32) as u64
+    }) as usize;
+    1 + size * child_complexity
+}
+
 /// The pagination arguments of a connection field.
 #[derive(Clone, Debug, Default)]
 pub struct PageArgs {

@@ -4,6 +4,7 @@
 pub mod connection;
 mod context;
 pub mod ids;
+pub mod limits;
 pub mod node;
 
 use async_graphql::{
@@ -18,11 +19,6 @@ use crate::{
     people::graphql::{PeopleMutation, PeopleQuery},
     state::AppState,
 };
-
-/// Deepest query accepted.
-pub const MAX_DEPTH: usize = 12;
-/// Most complex query accepted (each field counts 1).
-pub const MAX_COMPLEXITY: usize = 2_000;
 
 /// Every query field, one part per area.
 #[derive(MergedObject, Default)]
@@ -50,14 +46,28 @@ fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
         Mutation::default(),
         Subscription::default(),
     )
-    .limit_depth(MAX_DEPTH)
-    .limit_complexity(MAX_COMPLEXITY)
     .register_output_type::<node::Node>()
 }
 
-/// The schema with the application state, as the server runs it.
+/// The schema with the application state and its limits, as the server runs it.
 pub fn build(state: AppState) -> AppSchema {
-    builder().data(state).finish()
+    let limits = state.config.limits.clone();
+    let mut schema = builder()
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .extension(limits::DocumentLimits {
+            max_query_bytes: limits.max_query_bytes,
+            max_aliases: limits.max_aliases,
+            max_directives: limits.max_directives,
+        })
+        .data(state);
+    if !limits.introspection {
+        schema = schema.disable_introspection();
+    }
+    if !limits.field_suggestions {
+        schema = schema.disable_suggestions();
+    }
+    schema.finish()
 }
 
 /// The schema as SDL, sorted, without a database: what `iso20000 schema` prints and

@@ -41,7 +41,10 @@ impl NodeQuery {
     }
 
     /// The records with these global ids, in the same order; null where there is none.
-    #[graphql(guard = "Require(Permission::Read)")]
+    #[graphql(
+        guard = "Require(Permission::Read)",
+        complexity = "1 + ids.len() * child_complexity"
+    )]
     async fn nodes(
         &self,
         ctx: &Context<'_>,

@@ -11,7 +11,7 @@ use crate::{
     error::AppError,
     graphql::{
         ContextExt,
-        connection::{Page, PageArgs, paginate},
+        connection::{Page, PageArgs, page_complexity, paginate},
         ids::{decode_id, global_id},
     },
 };
@@ -79,7 +79,10 @@ pub struct PeopleQuery;
 #[Object]
 impl PeopleQuery {
     /// The organization's people, in the order they were added.
-    #[graphql(guard = "Require(Permission::Read)")]
+    #[graphql(
+        guard = "Require(Permission::Read)",
+        complexity = "page_complexity(first, last, child_complexity)"
+    )]
     async fn people(
         &self,
         ctx: &Context<'_>,

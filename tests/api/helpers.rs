@@ -185,6 +185,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut ServeConfig)) -> TestApp
     let database = TestDatabase::new().await;
     let data_dir = database._dir.path().to_path_buf();
     let mut config = ServeConfig {
+        limits: iso20000::config::LimitsConfig::default(),
         server: ServerConfig {
             host: [127, 0, 0, 1].into(),
             port: 0,

@@ -52,6 +52,12 @@ async fn graphiql_is_served_and_can_be_turned_off() {
     assert!(page.text().await.unwrap().contains("graphiql"));
 
     let app = spawn_app_with(|config: &mut ServeConfig| config.server.graphiql = false).await;
-    let page = app.client.get(app.url("/graphql")).send().await.unwrap();
-    assert_eq!(page.status(), 405);
+    let page = app
+        .client
+        .get(app.url("/graphql"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 404);
 }

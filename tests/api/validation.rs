@@ -34,7 +34,7 @@ async fn malformed_bodies_are_refused_with_a_code() {
     let wrong_type = app
         .post_raw(
             Some(&admin),
-            "text/plain",
+            "application/xml",
             r#"{"query":"{ viewer { subject } }"}"#,
         )
         .await;

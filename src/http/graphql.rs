@@ -1,0 +1,613 @@
+//! GraphQL over HTTP (graphql.github.io/graphql-over-http): POST and GET on `/graphql`, content
+//! negotiation between `application/graphql-response+json` and `application/json`, the status
+//! codes each implies, batching, CSRF protection, and the body, time and batch limits.
+
+use std::time::Duration;
+
+use async_graphql::{
+    ErrorExtensionValues, Request as GraphQLRequest, Response as GraphQLResponse, ServerError,
+    Variables,
+    http::GraphiQLSource,
+    parser::types::{DocumentOperations, OperationType},
+};
+use axum::{
+    Extension,
+    body::Bytes,
+    extract::{Query, State, rejection::BytesRejection},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{Html, IntoResponse, Response},
+};
+use serde_json::{Map, Value, json};
+use tower_http::request_id::RequestId;
+
+use super::Http;
+
+/// The header that makes a request a browser cannot send cross-site without a CORS preflight.
+/// Required on POSTs whose content type a form could send (multipart uploads included).
+pub const PREFLIGHT_HEADER: &str = "x-iso20000-preflight";
+
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
+
+/// The response media types this server speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum MediaType {
+    /// `application/graphql-response+json`: status codes tell request errors apart.
+    GraphQLResponseJson,
+    /// `application/json`: legacy clients; 200 for every well-formed request.
+    Json,
+}
+
+impl MediaType {
+    fn content_type(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Self::GraphQLResponseJson => "application/graphql-response+json; charset=utf-8",
+            Self::Json => "application/json; charset=utf-8",
+        })
+    }
+
+    /// The status of a request that failed before execution (parse, validation, parameters).
+    fn request_error_status(self) -> StatusCode {
+        match self {
+            Self::GraphQLResponseJson => StatusCode::BAD_REQUEST,
+            Self::Json => StatusCode::OK,
+        }
+    }
+}
+
+/// The quality the `Accept` header gives `media` (the most specific matching range wins).
+fn quality(accept: &str, media: &str) -> f32 {
+    let (kind, _) = media.split_once('/').unwrap_or((media, ""));
+    let mut best: Option<(u8, f32)> = None;
+    for range in accept.split(',') {
+        let mut parts = range.split(';');
+        let name = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let q = parts
+            .filter_map(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+            })
+            .next()
+            .unwrap_or(1.0);
+        let specificity = if name == media {
+            3
+        } else if name == format!("{kind}/*") {
+            2
+        } else if name == "*/*" {
+            1
+        } else {
+            continue;
+        };
+        if best.is_none_or(|(s, _)| specificity > s) {
+            best = Some((specificity, q));
+        }
+    }
+    best.map_or(0.0, |(_, q)| q)
+}
+
+/// Picks the response media type; `None` if the client accepts neither. Without an `Accept`
+/// header the spec's post-2025 default applies: `application/graphql-response+json`.
+fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
+    let accept = match headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) {
+        None => return Some(MediaType::GraphQLResponseJson),
+        Some(accept) if accept.trim().is_empty() => return Some(MediaType::GraphQLResponseJson),
+        Some(accept) => accept,
+    };
+    let modern = quality(accept, GRAPHQL_RESPONSE_JSON);
+    let legacy = quality(accept, "application/json");
+    match (modern, legacy) {
+        (m, l) if m <= 0.0 && l <= 0.0 => None,
+        (m, l) if m >= l => Some(MediaType::GraphQLResponseJson),
+        _ => Some(MediaType::Json),
+    }
+}
+
+/// An error response for a request that never reached the executor.
+fn error_response(
+    status: StatusCode,
+    media: MediaType,
+    code: &str,
+    message: impl Into<String>,
+    request_id: &str,
+) -> Response {
+    tracing::debug!(%status, code, "request refused");
+    let body = json!({
+        "errors": [{ "message": message.into(), "extensions": { "code": code, "requestId": request_id } }]
+    });
+    let mut response = (status, body.to_string()).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, media.content_type());
+    response
+}
+
+fn request_id(id: &Option<Extension<RequestId>>) -> String {
+    id.as_ref()
+        .and_then(|Extension(id)| id.header_value().to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Why request parameters are not a GraphQL request.
+pub(crate) struct ParamError(pub(crate) String);
+
+/// Reads `query`, `operationName`, `variables` and `extensions` from a JSON object (POST) or
+/// from strings (GET, where variables and extensions are JSON text).
+pub(crate) fn graphql_request(
+    params: &Map<String, Value>,
+    from_url: bool,
+) -> Result<GraphQLRequest, ParamError> {
+    let query = match params.get("query") {
+        Some(Value::String(query)) => query.clone(),
+        Some(_) => return Err(ParamError("`query` must be a string".into())),
+        None => return Err(ParamError("the request has no `query`".into())),
+    };
+    let mut request = GraphQLRequest::new(query);
+    match params.get("operationName") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(name)) => request = request.operation_name(name.clone()),
+        Some(_) => return Err(ParamError("`operationName` must be a string".into())),
+    }
+    let object = |name: &str| -> Result<Option<Map<String, Value>>, ParamError> {
+        let value = match params.get(name) {
+            None | Some(Value::Null) => return Ok(None),
+            Some(Value::String(text)) if from_url => serde_json::from_str::<Value>(text)
+                .map_err(|_| ParamError(format!("`{name}` must be a JSON object")))?,
+            Some(value) => value.clone(),
+        };
+        match value {
+            Value::Object(map) => Ok(Some(map)),
+            Value::Null => Ok(None),
+            _ => Err(ParamError(format!("`{name}` must be an object"))),
+        }
+    };
+    if let Some(variables) = object("variables")? {
+        request = request.variables(Variables::from_json(Value::Object(variables)));
+    }
+    if let Some(extensions) = object("extensions")? {
+        for (key, value) in extensions {
+            if let Ok(value) = async_graphql::Value::from_json(value) {
+                request.extensions.insert(key, value);
+            }
+        }
+    }
+    Ok(request)
+}
+
+/// A request error made by the parameters: BAD_USER_INPUT, with the status the media type wants.
+fn param_error(media: MediaType, error: ParamError, request_id: &str) -> Response {
+    error_response(
+        media.request_error_status(),
+        media,
+        "BAD_USER_INPUT",
+        error.0,
+        request_id,
+    )
+}
+
+/// Our own errors carry a code; the rest come from parsing, validating or coercing the request
+/// (unknown fields, wrong enum values, bad literals): the client's input is at fault. Every
+/// error also names the request id, for support.
+fn annotate(error: &mut ServerError, request_id: &str) {
+    let extensions = error
+        .extensions
+        .get_or_insert_with(ErrorExtensionValues::default);
+    if extensions.get("code").is_none() {
+        extensions.set("code", "BAD_USER_INPUT");
+        if let Some(field) = argument_named_in(&error.message) {
+            extensions.set("field", field);
+        }
+    }
+    extensions.set("requestId", request_id);
+}
+
+/// The argument an async-graphql coercion message names: `... argument "input.name" ...`.
+pub(super) fn argument_named_in(message: &str) -> Option<String> {
+    let start = message.find("argument \"")? + "argument \"".len();
+    let end = message[start..].find('"')?;
+    Some(message[start..start + end].to_owned())
+}
+
+/// True when the request failed before execution: no data and no error with a path.
+fn is_request_error(response: &GraphQLResponse) -> bool {
+    response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty())
+}
+
+/// The JSON of one response: without `data` when the request failed before execution, as the
+/// spec requires for `application/graphql-response+json`.
+pub(crate) fn response_json(mut response: GraphQLResponse, request_id: &str) -> (Value, bool) {
+    response
+        .errors
+        .iter_mut()
+        .for_each(|e| annotate(e, request_id));
+    let request_error = is_request_error(&response);
+    let mut value = serde_json::to_value(&response).unwrap_or(Value::Null);
+    if request_error {
+        if let Some(object) = value.as_object_mut() {
+            object.remove("data");
+        }
+    }
+    (value, request_error)
+}
+
+/// Executes requests with the caller's credential, within the time limit, and writes the
+/// response with the negotiated media type and status.
+async fn execute(
+    http: &Http,
+    headers: &HeaderMap,
+    media: MediaType,
+    requests: Vec<GraphQLRequest>,
+    batched: bool,
+    request_id: &str,
+) -> Response {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let authentication = http
+        .state
+        .authenticator
+        .authorization_header(authorization)
+        .await;
+    let timeout: Duration = http.state.config.limits.request_timeout;
+    let run = async {
+        let mut results = Vec::with_capacity(requests.len());
+        for request in requests {
+            let name = request.operation_name.clone();
+            let started = std::time::Instant::now();
+            let result = http
+                .schema
+                .execute(request.data(authentication.clone()))
+                .await;
+            results.push((name, started.elapsed(), result));
+        }
+        results
+    };
+    let Ok(results) = tokio::time::timeout(timeout, run).await else {
+        http.metrics.error("TIMEOUT");
+        return error_response(
+            StatusCode::GATEWAY_TIMEOUT,
+            media,
+            "TIMEOUT",
+            format!(
+                "the request took longer than {}",
+                humantime::format_duration(timeout)
+            ),
+            request_id,
+        );
+    };
+    let mut bodies = Vec::with_capacity(results.len());
+    let mut all_request_errors = true;
+    for (name, took, result) in results {
+        let (body, request_error) = response_json(result, request_id);
+        let codes = body["errors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["extensions"]["code"].as_str().map(str::to_owned));
+        http.metrics.operation(name.as_deref(), took, codes);
+        all_request_errors &= request_error;
+        bodies.push(body);
+    }
+    let (status, body) = if batched {
+        (StatusCode::OK, Value::Array(bodies))
+    } else {
+        let status = if all_request_errors {
+            media.request_error_status()
+        } else {
+            StatusCode::OK
+        };
+        (status, bodies.pop().unwrap_or(Value::Null))
+    };
+    let mut response = (status, body.to_string()).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, media.content_type());
+    response
+}
+
+/// The content types a browser form may send cross-site without a CORS preflight.
+fn is_simple_content_type(mime: &str) -> bool {
+    matches!(
+        mime,
+        "application/x-www-form-urlencoded" | "multipart/form-data" | "text/plain"
+    )
+}
+
+/// POST /graphql.
+pub async fn post(
+    State(http): State<Http>,
+    id: Option<Extension<RequestId>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let request_id = request_id(&id);
+    let Some(media) = negotiate(&headers) else {
+        return error_response(
+            StatusCode::NOT_ACCEPTABLE,
+            MediaType::Json,
+            "BAD_USER_INPUT",
+            "accept application/graphql-response+json or application/json",
+            &request_id,
+        );
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let mut parts = content_type.split(';');
+    let mime = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+    let charset = parts
+        .filter_map(|p| {
+            p.trim()
+                .to_ascii_lowercase()
+                .strip_prefix("charset=")
+                .map(|c| c.trim_matches('"').to_owned())
+        })
+        .next();
+    if is_simple_content_type(&mime) {
+        if !headers.contains_key(PREFLIGHT_HEADER) {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                media,
+                "BAD_USER_INPUT",
+                format!(
+                    "{mime} requests must carry the `{PREFLIGHT_HEADER}` header (cross-site request forgery protection)"
+                ),
+                &request_id,
+            );
+        }
+        return error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            media,
+            "BAD_USER_INPUT",
+            format!("{mime} is not accepted here; send application/json"),
+            &request_id,
+        );
+    }
+    if mime != "application/json" || charset.as_deref().is_some_and(|c| c != "utf-8") {
+        return error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            media,
+            "BAD_USER_INPUT",
+            "send the request as `Content-Type: application/json` (UTF-8)",
+            &request_id,
+        );
+    }
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return error_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                media,
+                "BAD_USER_INPUT",
+                format!(
+                    "the request body is larger than {} bytes",
+                    http.state.config.limits.max_body_bytes
+                ),
+                &request_id,
+            );
+        }
+        Err(rejection) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                media,
+                "BAD_USER_INPUT",
+                rejection.body_text(),
+                &request_id,
+            );
+        }
+    };
+    let value: Value = match serde_json::from_slice(&body) {
+        Ok(value) => value,
+        Err(err) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                media,
+                "BAD_USER_INPUT",
+                format!("the body is not JSON: {err}"),
+                &request_id,
+            );
+        }
+    };
+    let max_batch = http.state.config.limits.max_batch;
+    match value {
+        Value::Object(params) => match graphql_request(&params, false) {
+            Ok(request) => execute(&http, &headers, media, vec![request], false, &request_id).await,
+            Err(error) => param_error(media, error, &request_id),
+        },
+        Value::Array(items) if items.is_empty() || items.len() > max_batch => error_response(
+            StatusCode::BAD_REQUEST,
+            media,
+            "BAD_USER_INPUT",
+            format!(
+                "a batch holds 1 to {max_batch} operations; this one has {}",
+                items.len()
+            ),
+            &request_id,
+        ),
+        Value::Array(items) => {
+            let mut requests = Vec::with_capacity(items.len());
+            for item in items {
+                let Value::Object(params) = item else {
+                    return param_error(
+                        media,
+                        ParamError("each batch item must be an object".into()),
+                        &request_id,
+                    );
+                };
+                match graphql_request(&params, false) {
+                    Ok(request) => requests.push(request),
+                    Err(error) => return param_error(media, error, &request_id),
+                }
+            }
+            execute(&http, &headers, media, requests, true, &request_id).await
+        }
+        _ => param_error(
+            media,
+            ParamError("the body must be a JSON object (or an array of them)".into()),
+            &request_id,
+        ),
+    }
+}
+
+/// The type of the operation a GET would run, if the document parses.
+fn operation_type(query: &str, operation_name: Option<&str>) -> Option<OperationType> {
+    let document = async_graphql::parser::parse_query(query).ok()?;
+    match (&document.operations, operation_name) {
+        (DocumentOperations::Single(operation), _) => Some(operation.node.ty),
+        (DocumentOperations::Multiple(operations), Some(name)) => {
+            operations.get(name).map(|o| o.node.ty)
+        }
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
+            operations.values().next().map(|o| o.node.ty)
+        }
+        _ => None,
+    }
+}
+
+/// GET /graphql: GraphiQL for browsers (when enabled), otherwise a query from the URL.
+/// Mutations and subscriptions are refused with 405: GET must not change anything.
+pub async fn get(
+    State(http): State<Http>,
+    id: Option<Extension<RequestId>>,
+    headers: HeaderMap,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
+    let request_id = request_id(&id);
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if wants_html && params.is_empty() {
+        if http.state.config.server.graphiql {
+            return Html(
+                GraphiQLSource::build()
+                    .endpoint("/graphql")
+                    .subscription_endpoint("/graphql/ws")
+                    .finish(),
+            )
+            .into_response();
+        }
+        return (
+            StatusCode::NOT_FOUND,
+            "GraphiQL is turned off on this server",
+        )
+            .into_response();
+    }
+    let Some(media) = negotiate(&headers) else {
+        return error_response(
+            StatusCode::NOT_ACCEPTABLE,
+            MediaType::Json,
+            "BAD_USER_INPUT",
+            "accept application/graphql-response+json or application/json",
+            &request_id,
+        );
+    };
+    let params: Map<String, Value> = params
+        .into_iter()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
+    let request = match graphql_request(&params, true) {
+        Ok(request) => request,
+        Err(error) => return param_error(media, error, &request_id),
+    };
+    if let Some(ty @ (OperationType::Mutation | OperationType::Subscription)) =
+        operation_type(&request.query, request.operation_name.as_deref())
+    {
+        let what = if ty == OperationType::Mutation {
+            "mutations"
+        } else {
+            "subscriptions"
+        };
+        let mut response = error_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            media,
+            "BAD_USER_INPUT",
+            format!(
+                "{what} cannot run over GET: use POST (subscriptions: the WebSocket at /graphql/ws)"
+            ),
+            &request_id,
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    execute(&http, &headers, media, vec![request], false, &request_id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::ACCEPT,
+            HeaderValue::from_str(value).unwrap_or(HeaderValue::from_static("")),
+        );
+        headers
+    }
+
+    #[test]
+    fn content_negotiation_follows_the_accept_header() {
+        assert_eq!(
+            negotiate(&HeaderMap::new()),
+            Some(MediaType::GraphQLResponseJson)
+        );
+        assert_eq!(
+            negotiate(&accept("*/*")),
+            Some(MediaType::GraphQLResponseJson)
+        );
+        assert_eq!(
+            negotiate(&accept("application/json")),
+            Some(MediaType::Json)
+        );
+        assert_eq!(
+            negotiate(&accept("application/graphql-response+json")),
+            Some(MediaType::GraphQLResponseJson)
+        );
+        assert_eq!(
+            negotiate(&accept(
+                "application/graphql-response+json;q=0.5, application/json"
+            )),
+            Some(MediaType::Json)
+        );
+        assert_eq!(
+            negotiate(&accept("application/*;q=0.2, application/json;q=0.9")),
+            Some(MediaType::Json)
+        );
+        assert_eq!(negotiate(&accept("text/html")), None);
+        assert_eq!(negotiate(&accept("application/json;q=0")), None);
+    }
+
+    #[test]
+    fn the_operation_type_of_a_get_is_found() {
+        assert_eq!(
+            operation_type("{ viewer { subject } }", None),
+            Some(OperationType::Query)
+        );
+        assert_eq!(
+            operation_type("mutation { x }", None),
+            Some(OperationType::Mutation)
+        );
+        assert_eq!(
+            operation_type("query A { a } mutation B { b }", Some("B")),
+            Some(OperationType::Mutation)
+        );
+        assert_eq!(operation_type("{", None), None);
+    }
+
+    #[test]
+    fn the_argument_is_read_from_coercion_messages() {
+        assert_eq!(
+            argument_named_in(
+                r#"Invalid value for argument "input.role", enumeration type "Role" does not contain the value "KING""#
+            ),
+            Some("input.role".into())
+        );
+        assert_eq!(argument_named_in("Unknown field \"x\""), None);
+    }
+}

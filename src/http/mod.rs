@@ -1,0 +1,89 @@
+//! The HTTP surface: `/graphql` (GraphQL over HTTP), `/graphql/ws` (subscriptions),
+//! `/healthz`, `/readyz` and `/metrics`, with a request id on every request and log line.
+
+pub mod graphql;
+pub mod ws;
+
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, State},
+    http::{Request, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use tokio::sync::watch;
+use tower::ServiceBuilder;
+use tower_http::{
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+
+use crate::{graphql::AppSchema, metrics::Metrics, state::AppState};
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct Http {
+    pub state: AppState,
+    pub schema: AppSchema,
+    pub metrics: Metrics,
+    /// Open WebSocket connections per organization.
+    pub connections: ws::ConnectionRegistry,
+    /// Becomes true when the server starts shutting down; WebSockets close on it.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// The router of the whole service.
+pub fn router(http: Http) -> Router {
+    let max_body = http.state.config.limits.max_body_bytes;
+    Router::new()
+        .route(
+            "/graphql",
+            get(graphql::get)
+                .post(graphql::post)
+                .layer(DefaultBodyLimit::max(max_body)),
+        )
+        .route("/graphql/ws", get(ws::upgrade))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .with_state(http)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                    let request_id = request
+                        .extensions()
+                        .get::<RequestId>()
+                        .and_then(|id| id.header_value().to_str().ok())
+                        .unwrap_or_default();
+                    // The path only: a query string may carry variables, never log it.
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+                }))
+                .layer(PropagateRequestIdLayer::x_request_id()),
+        )
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(http): State<Http>) -> Response {
+    match http.state.db.ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(err) => {
+            tracing::warn!(error = %err, "database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+    }
+}
+
+async fn metrics(State(http): State<Http>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        http.metrics.render(&http.state.db),
+    )
+        .into_response()
+}

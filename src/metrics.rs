@@ -1,0 +1,239 @@
+//! Prometheus metrics, served at `/metrics` in the OpenMetrics text format: GraphQL operations by
+//! name, their latency, errors by code, open WebSocket connections and subscriptions, and the
+//! database pool.
+
+use std::{
+    sync::{Arc, atomic::AtomicI64},
+    time::Duration,
+};
+
+use prometheus_client::{
+    encoding::{EncodeLabelSet, text::encode},
+    metrics::{
+        counter::Counter,
+        family::Family,
+        gauge::Gauge,
+        histogram::{Histogram, exponential_buckets},
+    },
+    registry::Registry,
+};
+use sea_orm::DatabaseConnection;
+
+/// Longest operation name kept as a label; longer or odd names are folded, so that clients
+/// cannot blow up the number of series.
+const OPERATION_LABEL_MAX: usize = 64;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OperationLabels {
+    operation: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CodeLabels {
+    code: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PoolLabels {
+    state: String,
+}
+
+fn latency_histogram() -> Histogram {
+    // 0.25 ms to about 8 s.
+    Histogram::new(exponential_buckets(0.000_25, 2.0, 16))
+}
+
+struct Inner {
+    registry: Registry,
+    operations: Family<OperationLabels, Counter>,
+    latency: Family<OperationLabels, Histogram, fn() -> Histogram>,
+    errors: Family<CodeLabels, Counter>,
+    websockets: Gauge<i64, AtomicI64>,
+    subscriptions: Gauge<i64, AtomicI64>,
+    pool: Family<PoolLabels, Gauge<i64, AtomicI64>>,
+}
+
+/// The process's metrics; cheap to clone.
+#[derive(Clone)]
+pub struct Metrics(Arc<Inner>);
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("iso20000");
+        let operations = Family::<OperationLabels, Counter>::default();
+        registry.register(
+            "graphql_operations",
+            "GraphQL operations executed, by operation name",
+            operations.clone(),
+        );
+        let latency = Family::<OperationLabels, Histogram, fn() -> Histogram>::new_with_constructor(
+            latency_histogram,
+        );
+        registry.register(
+            "graphql_operation_duration_seconds",
+            "Time to execute a GraphQL operation",
+            latency.clone(),
+        );
+        let errors = Family::<CodeLabels, Counter>::default();
+        registry.register(
+            "graphql_errors",
+            "GraphQL errors returned, by extensions.code",
+            errors.clone(),
+        );
+        let websockets = Gauge::<i64, AtomicI64>::default();
+        registry.register(
+            "websocket_connections",
+            "Open WebSocket connections",
+            websockets.clone(),
+        );
+        let subscriptions = Gauge::<i64, AtomicI64>::default();
+        registry.register(
+            "subscriptions",
+            "Running WebSocket operations",
+            subscriptions.clone(),
+        );
+        let pool = Family::<PoolLabels, Gauge<i64, AtomicI64>>::default();
+        registry.register(
+            "db_pool_connections",
+            "Database pool connections, by state",
+            pool.clone(),
+        );
+        Self(Arc::new(Inner {
+            registry,
+            operations,
+            latency,
+            errors,
+            websockets,
+            subscriptions,
+            pool,
+        }))
+    }
+}
+
+/// The label for an operation name: as given when short and plain, otherwise folded.
+fn operation_label(name: Option<&str>) -> String {
+    match name {
+        None => "anonymous".to_owned(),
+        Some(name)
+            if name.len() <= OPERATION_LABEL_MAX
+                && !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+        {
+            name.to_owned()
+        }
+        Some(_) => "other".to_owned(),
+    }
+}
+
+impl Metrics {
+    /// Records one executed operation.
+    pub fn operation(
+        &self,
+        name: Option<&str>,
+        took: Duration,
+        error_codes: impl IntoIterator<Item = String>,
+    ) {
+        let labels = OperationLabels {
+            operation: operation_label(name),
+        };
+        self.0.operations.get_or_create(&labels).inc();
+        self.0
+            .latency
+            .get_or_create(&labels)
+            .observe(took.as_secs_f64());
+        for code in error_codes {
+            self.error(&code);
+        }
+    }
+
+    /// Records an error answered outside an operation (bad body, timeout, ...).
+    pub fn error(&self, code: &str) {
+        self.0
+            .errors
+            .get_or_create(&CodeLabels {
+                code: code.to_owned(),
+            })
+            .inc();
+    }
+
+    pub fn websocket_opened(&self) {
+        self.0.websockets.inc();
+    }
+
+    pub fn websocket_closed(&self) {
+        self.0.websockets.dec();
+    }
+
+    /// Counts a running WebSocket operation until the returned guard is dropped.
+    pub fn subscription(&self) -> SubscriptionGuard {
+        self.0.subscriptions.inc();
+        SubscriptionGuard(self.clone())
+    }
+
+    /// Open WebSocket connections.
+    pub fn open_websockets(&self) -> i64 {
+        self.0.websockets.get()
+    }
+
+    /// The text exposition, with the pool read at scrape time.
+    pub fn render(&self, db: &DatabaseConnection) -> String {
+        let (size, idle) = pool_state(db);
+        self.0
+            .pool
+            .get_or_create(&PoolLabels {
+                state: "idle".into(),
+            })
+            .set(idle);
+        self.0
+            .pool
+            .get_or_create(&PoolLabels {
+                state: "active".into(),
+            })
+            .set(size - idle);
+        let mut text = String::new();
+        if let Err(err) = encode(&mut text, &self.0.registry) {
+            tracing::error!(error = %err, "metrics encoding failed");
+        }
+        text
+    }
+}
+
+/// Decrements the running-operations gauge when the operation ends, however it ends.
+pub struct SubscriptionGuard(Metrics);
+
+impl Drop for SubscriptionGuard {
+    fn drop(&mut self) {
+        self.0.0.subscriptions.dec();
+    }
+}
+
+fn pool_state(db: &DatabaseConnection) -> (i64, i64) {
+    use sea_orm::DbBackend;
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            (i64::from(pool.size()), pool.num_idle() as i64)
+        }
+        DbBackend::Sqlite => {
+            let pool = db.get_sqlite_connection_pool();
+            (i64::from(pool.size()), pool.num_idle() as i64)
+        }
+        _ => (0, 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_labels_are_bounded() {
+        assert_eq!(
+            operation_label(Some("PortfolioDashboard")),
+            "PortfolioDashboard"
+        );
+        assert_eq!(operation_label(None), "anonymous");
+        assert_eq!(operation_label(Some(&"x".repeat(65))), "other");
+        assert_eq!(operation_label(Some("a b")), "other");
+    }
+}
