@@ -277,6 +277,13 @@ impl Gql {
 }
 
 impl TestApp {
+    /// Starts the server's graceful shutdown, as SIGTERM would.
+    pub fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.address)
     }

@@ -15,3 +15,5 @@ mod schema;
 mod subscriptions;
 mod tenancy;
 mod validation;
+mod websocket;
+mod ws_client;
