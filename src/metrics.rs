@@ -7,6 +7,9 @@ use std::{
     time::Duration,
 };
 
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextRequest,
+};
 use prometheus_client::{
     encoding::{EncodeLabelSet, text::encode},
     metrics::{
@@ -195,6 +198,63 @@ impl Metrics {
             tracing::error!(error = %err, "metrics encoding failed");
         }
         text
+    }
+}
+
+/// Per-request instance of the GraphQL extension: it learns the operation's name when the
+/// executor picks the operation, and records name, time and error codes when the request ends.
+struct OperationMetrics {
+    metrics: Metrics,
+    name: std::sync::Mutex<Option<String>>,
+}
+
+impl ExtensionFactory for Metrics {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(OperationMetrics {
+            metrics: self.clone(),
+            name: std::sync::Mutex::new(None),
+        })
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for OperationMetrics {
+    async fn request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextRequest<'_>,
+    ) -> async_graphql::Response {
+        let started = std::time::Instant::now();
+        let response = next.run(ctx).await;
+        let name = self.name.lock().ok().and_then(|mut name| name.take());
+        // Errors without a code are the request's own (parse, validation): the HTTP layer codes
+        // them BAD_USER_INPUT, and so does this count.
+        let codes = response.errors.iter().map(|error| {
+            error
+                .extensions
+                .as_ref()
+                .and_then(|e| e.get("code"))
+                .and_then(|code| match code {
+                    async_graphql::Value::String(code) => Some(code.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| "BAD_USER_INPUT".to_owned())
+        });
+        self.metrics
+            .operation(name.as_deref(), started.elapsed(), codes);
+        response
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> async_graphql::Response {
+        if let Ok(mut name) = self.name.lock() {
+            *name = operation_name.map(str::to_owned);
+        }
+        next.run(ctx, operation_name).await
     }
 }
 

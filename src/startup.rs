@@ -55,7 +55,7 @@ impl Application {
         let (shutdown, stopping) = watch::channel(false);
         let metrics = Metrics::default();
         let router = http::router(Http {
-            schema: graphql::build(state.clone()),
+            schema: graphql::build(state.clone(), metrics.clone()),
             state: state.clone(),
             metrics: metrics.clone(),
             connections: http::ws::ConnectionRegistry::default(),

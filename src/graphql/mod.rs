@@ -50,7 +50,7 @@ fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
 }
 
 /// The schema with the application state and its limits, as the server runs it.
-pub fn build(state: AppState) -> AppSchema {
+pub fn build(state: AppState, metrics: crate::metrics::Metrics) -> AppSchema {
     let limits = state.config.limits.clone();
     let mut schema = builder()
         .limit_depth(limits.max_depth)
@@ -60,6 +60,7 @@ pub fn build(state: AppState) -> AppSchema {
             max_aliases: limits.max_aliases,
             max_directives: limits.max_directives,
         })
+        .extension(metrics)
         .data(state);
     if !limits.introspection {
         schema = schema.disable_introspection();

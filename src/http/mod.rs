@@ -6,7 +6,7 @@ pub mod ws;
 
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, State},
+    extract::State,
     http::{Request, StatusCode, header},
     response::{IntoResponse, Response},
     routing::get,
@@ -34,14 +34,8 @@ pub struct Http {
 
 /// The router of the whole service.
 pub fn router(http: Http) -> Router {
-    let max_body = http.state.config.limits.max_body_bytes;
     Router::new()
-        .route(
-            "/graphql",
-            get(graphql::get)
-                .post(graphql::post)
-                .layer(DefaultBodyLimit::max(max_body)),
-        )
+        .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphql/ws", get(ws::upgrade))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))

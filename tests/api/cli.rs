@@ -105,3 +105,87 @@ async fn org_create_and_token_mint_tokens_the_server_accepts() {
         assert_eq!(body["data"]["viewer"]["organization"]["name"], "Cli Org");
     }
 }
+
+/// The server as a user runs it, logging at debug level in JSON: no line carries a token, and
+/// request lines carry the request id.
+#[tokio::test]
+async fn logs_carry_request_ids_and_never_tokens() {
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().unwrap();
+    let created = iso20000(dir.path(), &["org", "create", "--name", "Log Org"]);
+    let token = created
+        .lines()
+        .find_map(|l| {
+            l.split(": ")
+                .nth(1)
+                .filter(|_| l.starts_with("admin token"))
+        })
+        .unwrap()
+        .trim()
+        .to_owned();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_iso20000"))
+        .args(["serve", "--port", "0", "--log-format", "json", "--data-dir"])
+        .arg(dir.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("ISO20000_JWT_SECRET")
+        .env("RUST_LOG", "debug")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    // A reader thread, so that a silent server fails the test instead of hanging it.
+    let stderr = server.stderr.take().unwrap();
+    let (lines_tx, lines) = std::sync::mpsc::channel::<String>();
+    let reader = std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = lines_tx.send(line);
+        }
+    });
+    let mut log = String::new();
+    let address = loop {
+        let line = lines
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("no listening line in the log: {log}"));
+        log.push_str(&line);
+        log.push('\n');
+        if let Ok(value) = serde_json::from_str::<Value>(&line) {
+            if value["message"] == "listening" {
+                break value["address"].as_str().unwrap().to_owned();
+            }
+        }
+    };
+    let client = reqwest::Client::new();
+    let url = format!("http://{address}/graphql");
+    for bearer in [
+        token.as_str(),
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl",
+    ] {
+        let response = client
+            .post(&url)
+            .bearer_auth(bearer)
+            .json(&json!({ "query": "{ viewer { subject } }" }))
+            .send()
+            .await
+            .unwrap();
+        assert!(response.headers().contains_key("x-request-id"));
+    }
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(server.id().to_string())
+        .status();
+    let status = server.wait().unwrap();
+    assert!(status.success(), "SIGTERM is a clean exit");
+    reader.join().unwrap();
+    log.extend(lines.try_iter().map(|line| line + "\n"));
+    assert!(!log.contains(&token), "a token reached the log");
+    assert!(!log.contains("c2lnbmF0dXJl"), "a bad token reached the log");
+    assert!(
+        log.contains("request_id"),
+        "request lines carry the id: {log}"
+    );
+}

@@ -61,3 +61,69 @@ async fn graphiql_is_served_and_can_be_turned_off() {
         .unwrap();
     assert_eq!(page.status(), 404);
 }
+
+#[tokio::test]
+async fn metrics_move_with_requests() {
+    let app = spawn_app().await;
+    let admin = app.admin();
+    let scrape = || async {
+        let response = app.client.get(app.url("/metrics")).send().await.unwrap();
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .contains("text")
+        );
+        response.text().await.unwrap()
+    };
+    let value = |text: &str, series: &str| -> f64 {
+        text.lines()
+            .find_map(|line| {
+                line.strip_prefix(series)
+                    .and_then(|rest| rest.trim().parse().ok())
+            })
+            .unwrap_or(0.0)
+    };
+    let before = scrape().await;
+    for _ in 0..2 {
+        app.graphql(
+            Some(&admin),
+            "query Dashboard { viewer { subject } }",
+            serde_json::json!({}),
+        )
+        .await
+        .ok();
+    }
+    app.graphql(Some(&admin), "query Missing { person(id: \"UGVyc29uOjAxOWE0YzE2LTAwMDAtNzAwMC04MDAwLTAwMDAwMDAwMDAwMA\") { name } }", serde_json::json!({}))
+        .await
+        .expect_code("NOT_FOUND");
+    let mut socket = crate::ws_client::connect(&app, Some(crate::ws_client::TRANSPORT)).await;
+    crate::ws_client::init(&mut socket, &admin).await;
+    crate::ws_client::subscribe(
+        &mut socket,
+        crate::ws_client::TRANSPORT,
+        "1",
+        "subscription { auditTrailAppended { action } }",
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    let after = scrape().await;
+    let operations = r#"iso20000_graphql_operations_total{operation="Dashboard"}"#;
+    assert_eq!(
+        value(&after, operations) - value(&before, operations),
+        2.0,
+        "{after}"
+    );
+    let errors = r#"iso20000_graphql_errors_total{code="NOT_FOUND"}"#;
+    assert_eq!(value(&after, errors) - value(&before, errors), 1.0);
+    assert!(
+        value(
+            &after,
+            r#"iso20000_graphql_operation_duration_seconds_count{operation="Dashboard"}"#
+        ) >= 2.0
+    );
+    assert_eq!(value(&after, "iso20000_websocket_connections"), 1.0);
+    assert_eq!(value(&after, "iso20000_subscriptions"), 1.0);
+    assert!(after.contains(r#"iso20000_db_pool_connections{state="idle"}"#));
+}
