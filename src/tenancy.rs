@@ -2,7 +2,7 @@
 //! query can forget the organization, and a record of another organization is indistinguishable
 //! from one that does not exist.
 
-use entity::{audit_entry, person};
+use entity::{api_token, audit_entry, person};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select, UpdateMany};
 use uuid::Uuid;
 
@@ -28,6 +28,16 @@ impl TenantEntity for person::Entity {
     }
     fn id_column() -> Self::Column {
         person::Column::Id
+    }
+}
+
+impl TenantEntity for api_token::Entity {
+    const NAME: &'static str = "ApiToken";
+    fn organization_column() -> Self::Column {
+        api_token::Column::OrganizationId
+    }
+    fn id_column() -> Self::Column {
+        api_token::Column::Id
     }
 }
 

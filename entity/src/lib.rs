@@ -3,6 +3,7 @@
 //! GraphQL types live in the server's domain folders and convert from these models, so a column
 //! never reaches the API by accident.
 
+pub mod api_token;
 pub mod audit_chain_head;
 pub mod audit_entry;
 pub mod organization;

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_create_organization;
 mod m20261125_000002_create_person;
 mod m20261125_000003_create_audit_trail;
+mod m20261125_000004_create_api_token;
 
 /// Every migration of the product, oldest first.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_create_organization::Migration),
             Box::new(m20261125_000002_create_person::Migration),
             Box::new(m20261125_000003_create_audit_trail::Migration),
+            Box::new(m20261125_000004_create_api_token::Migration),
         ]
     }
 }

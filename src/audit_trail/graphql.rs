@@ -38,6 +38,8 @@ pub enum AuditActorKind {
     Person,
     /// The server or its command line.
     System,
+    /// An integration script with an API token.
+    ApiToken,
 }
 
 #[Object]
@@ -56,10 +58,10 @@ impl AuditEntry {
     }
     /// Kind of actor.
     async fn actor_kind(&self) -> AuditActorKind {
-        if self.0.actor_kind == "SYSTEM" {
-            AuditActorKind::System
-        } else {
-            AuditActorKind::Person
+        match self.0.actor_kind.as_str() {
+            "SYSTEM" => AuditActorKind::System,
+            "API_TOKEN" => AuditActorKind::ApiToken,
+            _ => AuditActorKind::Person,
         }
     }
     /// Login subject of the actor.

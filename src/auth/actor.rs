@@ -1,6 +1,7 @@
 use entity::Role;
 use uuid::Uuid;
 
+use super::{ApiScope, Permission};
 use crate::error::{AppError, AppResult};
 
 /// What kind of principal made a request; recorded in the audit trail.
@@ -10,6 +11,8 @@ pub enum ActorKind {
     Person,
     /// The server itself or its command line (organization set-up, demo data).
     System,
+    /// An integration script with an API token; it acts as itself.
+    ApiToken,
 }
 
 impl ActorKind {
@@ -18,8 +21,18 @@ impl ActorKind {
         match self {
             Self::Person => "PERSON",
             Self::System => "SYSTEM",
+            Self::ApiToken => "API_TOKEN",
         }
     }
+}
+
+/// What a credential may do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Grant {
+    /// A login token's role.
+    Role(Role),
+    /// An API token's scopes.
+    Scopes(Vec<ApiScope>),
 }
 
 /// The authenticated caller of one request. Every read and write is scoped by its organization.
@@ -29,8 +42,8 @@ pub struct Actor {
     pub organization_id: Uuid,
     /// The login subject from the token.
     pub subject: String,
-    /// The role from the token.
-    pub role: Role,
+    /// What the credential may do: a login's role, or an API token's scopes.
+    pub grant: Grant,
     /// The Person linked to the subject, when there is one.
     pub person_id: Option<Uuid>,
     /// Who this is, for the audit trail.
@@ -40,12 +53,31 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// Whether the credential allows `permission`: the role matrix for logins, the scopes for
+    /// API tokens. Every guard asks this one question.
+    pub fn may(&self, permission: Permission) -> bool {
+        match &self.grant {
+            Grant::Role(role) => permission.allows(*role),
+            Grant::Scopes(scopes) => permission
+                .scope()
+                .is_some_and(|needed| scopes.contains(&needed)),
+        }
+    }
+
+    /// The role, for login tokens.
+    pub fn role(&self) -> Option<Role> {
+        match self.grant {
+            Grant::Role(role) => Some(role),
+            Grant::Scopes(_) => None,
+        }
+    }
+
     /// The server acting on its own behalf, e.g. `iso20000 org create`.
     pub fn system(organization_id: Uuid, subject: &str) -> Self {
         Self {
             organization_id,
             subject: subject.to_owned(),
-            role: Role::Admin,
+            grant: Grant::Role(Role::Admin),
             person_id: None,
             kind: ActorKind::System,
             expires_at: None,

@@ -4,7 +4,8 @@ use entity::{organization, person};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
 use super::{
-    actor::{Actor, ActorKind, AuthFailure, Authentication},
+    actor::{Actor, ActorKind, AuthFailure, Authentication, Grant},
+    api_token,
     jwt::{JwtVerifier, TokenClaims},
 };
 
@@ -39,12 +40,41 @@ impl Authenticator {
         }
     }
 
-    /// Checks a bare token.
+    /// Checks a bare token: an API token by its prefix, otherwise a JWT.
     pub async fn token(&self, token: &str) -> Authentication {
+        if api_token::secret::looks_like(token) {
+            return Authentication(self.api_token(token).await);
+        }
         match self.verifier.verify(token) {
             Ok(claims) => Authentication(self.actor(claims).await),
             Err(reason) => Authentication::refused(reason),
         }
+    }
+
+    /// A live API token acts as itself, with its scopes.
+    async fn api_token(&self, token: &str) -> Result<Actor, AuthFailure> {
+        let found = api_token::store::find_live(&self.db, token)
+            .await
+            .map_err(|err| {
+                tracing::error!(error = %err, "API token check failed");
+                AuthFailure::Unavailable
+            })?;
+        let Some(found) = found else {
+            return Err(AuthFailure::Refused(
+                "unknown, revoked or expired API token".into(),
+            ));
+        };
+        if let Err(err) = api_token::store::touch(&self.db, &found).await {
+            tracing::warn!(error = %err, "could not record the API token's last use");
+        }
+        Ok(Actor {
+            organization_id: found.organization_id,
+            subject: format!("api-token:{}", found.id),
+            grant: Grant::Scopes(api_token::store::scopes_of(&found)),
+            person_id: None,
+            kind: ActorKind::ApiToken,
+            expires_at: found.expires_at.map(|at| at.timestamp()),
+        })
     }
 
     /// The token is genuine; now the organization must exist and the subject must not belong
@@ -83,7 +113,7 @@ impl Authenticator {
         Ok(Actor {
             organization_id: claims.organization_id,
             subject: claims.subject,
-            role: claims.role,
+            grant: Grant::Role(claims.role),
             person_id: linked.map(|(id, _)| id),
             kind: ActorKind::Person,
             expires_at: Some(claims.expires_at),

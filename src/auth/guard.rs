@@ -1,7 +1,37 @@
-use async_graphql::{Context, Guard};
+use async_graphql::{Context, Enum, Guard};
 use entity::Role;
 
 use crate::{error::AppError, graphql::ContextExt};
+
+/// What an API token may be granted. Each write scope covers one area; nothing grants access
+/// management (tokens, logins, roles) to a token.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ApiScope {
+    /// Read the organization's SMS records.
+    Read,
+    /// Create and change people.
+    PeopleWrite,
+    /// Read and verify the audit trail.
+    AuditTrailRead,
+}
+
+impl ApiScope {
+    /// The name stored and shown (`PEOPLE_WRITE`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Read => "READ",
+            Self::PeopleWrite => "PEOPLE_WRITE",
+            Self::AuditTrailRead => "AUDIT_TRAIL_READ",
+        }
+    }
+
+    /// The scope with this name.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Read, Self::PeopleWrite, Self::AuditTrailRead]
+            .into_iter()
+            .find(|scope| scope.as_str() == name)
+    }
+}
 
 /// What a request may do. The role matrix of the README is [`Permission::allows`], nowhere else.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,6 +57,16 @@ impl Permission {
             Self::ReadAuditTrail => matches!(role, Admin | Manager | Auditor),
         }
     }
+
+    /// The API token scope that grants this permission, if any may.
+    pub fn scope(self) -> Option<ApiScope> {
+        match self {
+            Self::Read => Some(ApiScope::Read),
+            Self::ManagePeople => Some(ApiScope::PeopleWrite),
+            Self::ReadAuditTrail => Some(ApiScope::AuditTrailRead),
+            Self::ManageAccess => None,
+        }
+    }
 }
 
 /// Field guard: `#[graphql(guard = "Require(Permission::ManagePeople)")]`. Refuses with
@@ -37,24 +77,39 @@ pub struct Require(pub Permission);
 impl Guard for Require {
     async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
         let actor = ctx.actor()?;
-        if self.0.allows(actor.role) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden(format!(
+        if actor.may(self.0) {
+            return Ok(());
+        }
+        let refusal = match (actor.role(), self.0.scope()) {
+            (Some(role), _) => format!(
                 "the {} role may not do this",
-                serde_json::to_value(actor.role)
+                serde_json::to_value(role)
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_owned))
                     .unwrap_or_default()
-            ))
-            .into())
-        }
+            ),
+            (None, Some(scope)) => format!("this API token lacks the {} scope", scope.as_str()),
+            (None, None) => "API tokens may not do this".to_owned(),
+        };
+        Err(AppError::Forbidden(refusal).into())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scopes_round_trip_and_access_is_never_a_scope() {
+        for scope in [
+            ApiScope::Read,
+            ApiScope::PeopleWrite,
+            ApiScope::AuditTrailRead,
+        ] {
+            assert_eq!(ApiScope::parse(scope.as_str()), Some(scope));
+        }
+        assert_eq!(Permission::ManageAccess.scope(), None);
+    }
 
     #[test]
     fn only_admins_manage_access() {

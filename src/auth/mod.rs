@@ -2,13 +2,14 @@
 //! what each role may do.
 
 mod actor;
+pub mod api_token;
 mod authenticate;
 mod guard;
 pub mod jwt;
 mod role;
 pub mod secret;
 
-pub use actor::{Actor, ActorKind, AuthFailure, Authentication};
+pub use actor::{Actor, ActorKind, AuthFailure, Authentication, Grant};
 pub use authenticate::Authenticator;
-pub use guard::{Permission, Require};
+pub use guard::{ApiScope, Permission, Require};
 pub use role::RoleValue;

@@ -15,6 +15,7 @@ pub use context::ContextExt;
 
 use crate::{
     audit_trail::graphql::{AuditTrailQuery, AuditTrailSubscription},
+    auth::api_token::graphql::{ApiTokenMutation, ApiTokenQuery},
     organization::graphql::{OrganizationMutation, OrganizationQuery},
     people::graphql::{PeopleMutation, PeopleQuery},
     state::AppState,
@@ -26,12 +27,13 @@ pub struct Query(
     OrganizationQuery,
     PeopleQuery,
     AuditTrailQuery,
+    ApiTokenQuery,
     node::NodeQuery,
 );
 
 /// Every mutation, one part per area.
 #[derive(MergedObject, Default)]
-pub struct Mutation(OrganizationMutation, PeopleMutation);
+pub struct Mutation(OrganizationMutation, PeopleMutation, ApiTokenMutation);
 
 /// Every subscription, one part per area.
 #[derive(MergedSubscription, Default)]

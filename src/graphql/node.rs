@@ -3,12 +3,13 @@
 use std::collections::HashMap;
 
 use async_graphql::{Context, ID, Interface, Object};
-use entity::{audit_entry, person};
+use entity::{api_token, audit_entry, person};
 use uuid::Uuid;
 
 use super::{ContextExt, ids::parse_global_id};
 use crate::{
     audit_trail::graphql::AuditEntry,
+    auth::api_token::graphql::ApiToken,
     auth::{Permission, Require},
     error::{AppError, AppResult},
     organization::{graphql::Organization, store as organization_store},
@@ -26,6 +27,7 @@ pub enum Node {
     Organization(Organization),
     Person(Person),
     AuditEntry(AuditEntry),
+    ApiToken(ApiToken),
 }
 
 /// `node` and `nodes`.
@@ -86,13 +88,23 @@ async fn load(ctx: &Context<'_>, ids: &[ID]) -> AppResult<Vec<Option<Node>>> {
         }
     }
     let entry_ids = of_type("AuditEntry");
-    if !entry_ids.is_empty() && Permission::ReadAuditTrail.allows(actor.role) {
+    if !entry_ids.is_empty() && actor.may(Permission::ReadAuditTrail) {
         for model in scope
             .select_ids::<audit_entry::Entity>(entry_ids)
             .all(db)
             .await?
         {
             found.insert(("AuditEntry", model.id), Node::AuditEntry(model.into()));
+        }
+    }
+    let token_ids = of_type("ApiToken");
+    if !token_ids.is_empty() && actor.may(Permission::ManageAccess) {
+        for model in scope
+            .select_ids::<api_token::Entity>(token_ids)
+            .all(db)
+            .await?
+        {
+            found.insert(("ApiToken", model.id), Node::ApiToken(ApiToken(model)));
         }
     }
     if of_type("Organization").contains(&scope.organization_id) {

@@ -7,7 +7,7 @@ use entity::organization;
 use super::store;
 use crate::{
     audit_trail::Change,
-    auth::{Permission, Require, RoleValue},
+    auth::{ApiScope, Grant, Permission, Require, RoleValue},
     graphql::{ContextExt, ids::global_id},
     people::graphql::Person,
     tenancy::Scope,
@@ -50,9 +50,16 @@ impl Viewer {
     async fn subject(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         Ok(ctx.actor()?.subject.clone())
     }
-    /// Role from the token.
-    async fn role(&self, ctx: &Context<'_>) -> async_graphql::Result<RoleValue> {
-        Ok(ctx.actor()?.role.into())
+    /// Role from the login token; null for an API token.
+    async fn role(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<RoleValue>> {
+        Ok(ctx.actor()?.role().map(Into::into))
+    }
+    /// Scopes of the API token; empty for a login.
+    async fn scopes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ApiScope>> {
+        Ok(match &ctx.actor()?.grant {
+            Grant::Scopes(scopes) => scopes.clone(),
+            Grant::Role(_) => Vec::new(),
+        })
     }
     /// The caller's organization.
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {

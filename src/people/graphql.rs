@@ -180,7 +180,7 @@ fn maybe<T, U>(value: MaybeUndefined<T>, map: impl Fn(T) -> U) -> Option<Option<
 }
 
 fn require_access(ctx: &Context<'_>) -> async_graphql::Result<()> {
-    if Permission::ManageAccess.allows(ctx.actor()?.role) {
+    if ctx.actor()?.may(Permission::ManageAccess) {
         Ok(())
     } else {
         Err(AppError::Forbidden("only an ADMIN may set login subjects and roles".into()).into())

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod api_tokens;
 mod audit_trail;
 mod authentication;
 mod authorization;

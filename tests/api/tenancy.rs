@@ -19,11 +19,20 @@ struct Tenant {
     person: String,
     organization: String,
     audit_entry: String,
+    api_token: String,
 }
 
 async fn tenant(app: &TestApp, org: Uuid, email: &str) -> Tenant {
     let admin = app.token_for(org, Role::Admin, "admin");
     let person = app.create_person(&admin, "Someone", email).await;
+    let token = app
+        .graphql(
+            Some(&admin),
+            r#"mutation { createApiToken(input: { name: "t", scopes: [READ] }) { apiToken { id } } }"#,
+            json!({}),
+        )
+        .await
+        .ok();
     let data = app
         .graphql(
             Some(&admin),
@@ -36,6 +45,10 @@ async fn tenant(app: &TestApp, org: Uuid, email: &str) -> Tenant {
         person,
         organization: data["organization"]["id"].as_str().unwrap().to_owned(),
         audit_entry: data["auditTrail"]["edges"][0]["node"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+        api_token: token["createApiToken"]["apiToken"]["id"]
             .as_str()
             .unwrap()
             .to_owned(),
@@ -108,6 +121,28 @@ async fn another_organizations_ids_answer_like_missing_ones() {
             json!({ "id": "ID" }),
         ),
     ];
+    // Ids of other types, each with its own missing twin.
+    let token_operation =
+        "mutation($id: ID!) { revokeApiToken(input: { id: $id }) { apiToken { revokedAt } } }";
+    let foreign = app
+        .graphql(
+            Some(&a.admin),
+            token_operation,
+            json!({ "id": b.api_token }),
+        )
+        .await;
+    let missing = app
+        .graphql(
+            Some(&a.admin),
+            token_operation,
+            json!({ "id": global("ApiToken", Uuid::now_v7()) }),
+        )
+        .await;
+    foreign.expect_code("NOT_FOUND");
+    assert_eq!(
+        without_request_id(foreign.body),
+        without_request_id(missing.body)
+    );
     for (operation, _) in &by_id {
         let foreign = app
             .graphql(Some(&a.admin), operation, json!({ "id": b.person }))
@@ -124,7 +159,7 @@ async fn another_organizations_ids_answer_like_missing_ones() {
     }
 
     // node and nodes see nothing of B.
-    for id in [&b.person, &b.organization, &b.audit_entry] {
+    for id in [&b.person, &b.organization, &b.audit_entry, &b.api_token] {
         let data = app
             .graphql(
                 Some(&a.admin),
@@ -159,6 +194,7 @@ async fn another_organizations_ids_answer_like_missing_ones() {
                 people(first: 100) { totalCount edges { node { id } } }
                 everyone: people(first: 100, filter: { search: "example.com" }) { edges { node { id } } }
                 auditTrail(first: 100) { totalCount edges { node { id recordId } } }
+                apiTokens(first: 100) { totalCount edges { node { id } } }
                 ofB: auditTrail(filter: { recordId: $b }) { totalCount }
                 organization { id }
                 viewer { organization { id } }
@@ -168,7 +204,7 @@ async fn another_organizations_ids_answer_like_missing_ones() {
         .await
         .ok();
     let seen = ids_in(&lists);
-    for foreign in [&b.person, &b.organization, &b.audit_entry] {
+    for foreign in [&b.person, &b.organization, &b.audit_entry, &b.api_token] {
         assert!(
             !seen.contains(foreign),
             "{foreign} leaked into a list: {lists:#}"

@@ -1,0 +1,174 @@
+//! GraphQL types and resolvers of API tokens (ADMIN only).
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::api_token;
+
+use super::store::{self, NewApiToken};
+use crate::{
+    audit_trail::Change,
+    auth::{ApiScope, Permission, Require},
+    graphql::{
+        ContextExt,
+        connection::{Page, PageArgs, page_complexity, paginate},
+        ids::{decode_id, global_id},
+    },
+};
+
+/// A credential for an integration script. Its secret is shown once, at creation.
+#[derive(Clone)]
+pub struct ApiToken(pub api_token::Model);
+
+#[Object]
+impl ApiToken {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        global_id("ApiToken", self.0.id)
+    }
+    /// What the token is for.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// The first characters of the secret, to recognize it.
+    async fn display_prefix(&self) -> &str {
+        &self.0.display_prefix
+    }
+    /// What the token may do.
+    async fn scopes(&self) -> Vec<ApiScope> {
+        store::scopes_of(&self.0)
+    }
+    /// When it stops working, if ever.
+    async fn expires_at(&self) -> Option<DateTime<Utc>> {
+        self.0.expires_at
+    }
+    /// When it was last used (to the minute).
+    async fn last_used_at(&self) -> Option<DateTime<Utc>> {
+        self.0.last_used_at
+    }
+    /// When it was revoked, if it was.
+    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
+        self.0.revoked_at
+    }
+    /// Login subject of the ADMIN who created it.
+    async fn created_by(&self) -> &str {
+        &self.0.created_by
+    }
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// API token queries.
+#[derive(Default)]
+pub struct ApiTokenQuery;
+
+#[Object]
+impl ApiTokenQuery {
+    /// The organization's API tokens, oldest first (ADMIN).
+    #[graphql(
+        guard = "Require(Permission::ManageAccess)",
+        complexity = "page_complexity(first, last, child_complexity)"
+    )]
+    async fn api_tokens(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<ApiToken>> {
+        Ok(paginate(
+            &ctx.state().db,
+            store::select(ctx.scope()?),
+            api_token::Column::Id,
+            |t| t.id,
+            PageArgs::new(first, after, last, before),
+            ApiToken,
+        )
+        .await?)
+    }
+}
+
+/// Input of `createApiToken`.
+#[derive(InputObject)]
+pub struct CreateApiTokenInput {
+    /// What the token is for (1 to 200 characters).
+    pub name: String,
+    /// What it may do; at least one.
+    pub scopes: Vec<ApiScope>,
+    /// When it stops working; never if omitted.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Result of `createApiToken`.
+#[derive(SimpleObject)]
+pub struct CreateApiTokenPayload {
+    /// The token.
+    pub api_token: ApiToken,
+    /// The secret, shown this once: send it as `Authorization: Bearer <secret>`.
+    pub secret: String,
+}
+
+/// Input of `revokeApiToken`.
+#[derive(InputObject)]
+pub struct RevokeApiTokenInput {
+    /// The token.
+    pub id: ID,
+}
+
+/// Result of `revokeApiToken`.
+#[derive(SimpleObject)]
+pub struct RevokeApiTokenPayload {
+    /// The token, revoked.
+    pub api_token: ApiToken,
+}
+
+/// API token mutations.
+#[derive(Default)]
+pub struct ApiTokenMutation;
+
+#[Object]
+impl ApiTokenMutation {
+    /// Creates an API token and returns its secret, once (ADMIN).
+    #[graphql(guard = "Require(Permission::ManageAccess)")]
+    async fn create_api_token(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateApiTokenInput,
+    ) -> async_graphql::Result<CreateApiTokenPayload> {
+        let state = ctx.state();
+        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
+        let (token, secret) = store::create(
+            &mut change,
+            NewApiToken {
+                name: input.name,
+                scopes: input.scopes,
+                expires_at: input.expires_at,
+            },
+        )
+        .await?;
+        change.commit(&state.bus).await?;
+        Ok(CreateApiTokenPayload {
+            api_token: ApiToken(token),
+            secret,
+        })
+    }
+
+    /// Revokes an API token; its next request is refused (ADMIN).
+    #[graphql(guard = "Require(Permission::ManageAccess)")]
+    async fn revoke_api_token(
+        &self,
+        ctx: &Context<'_>,
+        input: RevokeApiTokenInput,
+    ) -> async_graphql::Result<RevokeApiTokenPayload> {
+        let id = decode_id(&input.id, "ApiToken", "input.id")?;
+        let state = ctx.state();
+        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
+        let token = store::revoke(&mut change, id).await?;
+        change.commit(&state.bus).await?;
+        Ok(RevokeApiTokenPayload {
+            api_token: ApiToken(token),
+        })
+    }
+}

@@ -1,0 +1,157 @@
+//! Database access for API tokens.
+
+use chrono::{DateTime, SubsecRound, Utc};
+use entity::api_token;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select,
+    sea_query::Expr,
+};
+use uuid::Uuid;
+
+use super::secret;
+use crate::{
+    audit_trail::Change,
+    auth::ApiScope,
+    error::{AppError, AppResult},
+    tenancy::Scope,
+    validation::{self, NAME_MAX},
+};
+
+/// How stale `last_used_at` may get before a request refreshes it: one write a minute per
+/// token, not one per request.
+const LAST_USED_GRANULARITY_SECS: i64 = 60;
+
+/// A token to create.
+pub struct NewApiToken {
+    pub name: String,
+    pub scopes: Vec<ApiScope>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// The scopes stored in a row.
+pub fn scopes_of(token: &api_token::Model) -> Vec<ApiScope> {
+    token
+        .scopes
+        .split(',')
+        .filter_map(ApiScope::parse)
+        .collect()
+}
+
+/// Creates a token; returns it and its secret, which is not kept.
+pub async fn create(
+    change: &mut Change,
+    new: NewApiToken,
+) -> AppResult<(api_token::Model, String)> {
+    let name = validation::required_text("input.name", &new.name, NAME_MAX)?;
+    if new.scopes.is_empty() {
+        return Err(AppError::bad_input(
+            "input.scopes",
+            "a token needs at least one scope",
+        ));
+    }
+    let now = Utc::now().trunc_subsecs(6);
+    if new.expires_at.is_some_and(|at| at <= now) {
+        return Err(AppError::bad_input(
+            "input.expiresAt",
+            "`input.expiresAt` must be in the future",
+        ));
+    }
+    let mut scopes = new.scopes;
+    scopes.sort_unstable();
+    scopes.dedup();
+    let scopes: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
+    let secret = secret::generate()?;
+    let model = api_token::Model {
+        id: Uuid::now_v7(),
+        organization_id: change.actor().organization_id,
+        name,
+        display_prefix: secret.display_prefix,
+        secret_hash: secret.hash,
+        scopes: scopes.join(","),
+        expires_at: new.expires_at.map(|at| at.trunc_subsecs(6)),
+        last_used_at: None,
+        revoked_at: None,
+        created_by: change.actor().subject.clone(),
+        created_at: now,
+        version: 1,
+    };
+    api_token::Entity::insert(api_token::ActiveModel::from(model.clone()))
+        .exec_without_returning(change.db())
+        .await?;
+    change
+        .record("api_token.create", "ApiToken", model.id, None, Some(&model))
+        .await?;
+    Ok((model, secret.token))
+}
+
+/// Revokes a token; the next request with it is refused. Revoking twice changes nothing.
+pub async fn revoke(change: &mut Change, id: Uuid) -> AppResult<api_token::Model> {
+    let scope = Scope::from(change.actor());
+    let before = scope.find::<api_token::Entity>(change.db(), id).await?;
+    if before.revoked_at.is_some() {
+        return Ok(before);
+    }
+    let after = api_token::Model {
+        revoked_at: Some(Utc::now().trunc_subsecs(6)),
+        version: before.version + 1,
+        ..before.clone()
+    };
+    scope
+        .update::<api_token::Entity>()
+        .set(api_token::ActiveModel {
+            revoked_at: Set(after.revoked_at),
+            version: Set(after.version),
+            ..Default::default()
+        })
+        .filter(api_token::Column::Id.eq(id))
+        .exec(change.db())
+        .await?;
+    change
+        .record(
+            "api_token.revoke",
+            "ApiToken",
+            id,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+    Ok(after)
+}
+
+/// The organization's tokens.
+pub fn select(scope: Scope) -> Select<api_token::Entity> {
+    scope.select::<api_token::Entity>()
+}
+
+/// The live token with this secret: not revoked, not expired.
+pub async fn find_live(
+    db: &impl ConnectionTrait,
+    token: &str,
+) -> Result<Option<api_token::Model>, sea_orm::DbErr> {
+    let now = Utc::now();
+    Ok(api_token::Entity::find()
+        .filter(api_token::Column::SecretHash.eq(secret::hash(token)))
+        .one(db)
+        .await?
+        .filter(|t| t.revoked_at.is_none() && t.expires_at.is_none_or(|at| at > now)))
+}
+
+/// Records that a token was just used, at most once a minute.
+pub async fn touch(
+    db: &impl ConnectionTrait,
+    token: &api_token::Model,
+) -> Result<(), sea_orm::DbErr> {
+    let now = Utc::now().trunc_subsecs(6);
+    if token
+        .last_used_at
+        .is_some_and(|at| (now - at).num_seconds() < LAST_USED_GRANULARITY_SECS)
+    {
+        return Ok(());
+    }
+    api_token::Entity::update_many()
+        .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
+        .filter(api_token::Column::Id.eq(token.id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
