@@ -28,6 +28,9 @@ use crate::{
 /// How often the legacy protocol's keep-alive (`ka`) is sent.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
+/// How long the server waits for the client's close frame after sending its own.
+const CLOSE_HANDSHAKE: Duration = Duration::from_secs(2);
+
 /// Far enough in the future to mean "never".
 const NEVER: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
@@ -85,7 +88,8 @@ pub async fn run(socket: WebSocket, protocol: Option<Protocol>, http: Http) {
         finished_tx,
     };
     connection.http.metrics.websocket_opened();
-    let closing = connection.serve(stream, finished).await;
+    let mut stream = stream;
+    let closing = connection.serve(&mut stream, finished).await;
     for (_, operation) in connection.operations.drain() {
         operation.abort();
     }
@@ -93,6 +97,16 @@ pub async fn run(socket: WebSocket, protocol: Option<Protocol>, http: Http) {
     if let Some((code, reason)) = closing {
         tracing::debug!(connection = %connection.id, code, reason, "closing WebSocket");
         let _ = connection.out.send(close_frame(code, &reason)).await;
+        // The closing handshake: read until the client's close frame, so that dropping the TCP
+        // connection with unread data (a reset) cannot destroy our close frame in flight.
+        let _ = tokio::time::timeout(CLOSE_HANDSHAKE, async {
+            while let Some(Ok(frame)) = stream.next().await {
+                if matches!(frame, Message::Close(_)) {
+                    break;
+                }
+            }
+        })
+        .await;
     }
     drop(connection);
     let _ = writer.await;
@@ -109,7 +123,7 @@ impl Connection {
     /// The read loop; returns the close code and reason, or `None` when the client went away.
     async fn serve(
         &mut self,
-        mut stream: SplitStream<WebSocket>,
+        stream: &mut SplitStream<WebSocket>,
         mut finished: mpsc::UnboundedReceiver<String>,
     ) -> Option<Closing> {
         let init_deadline = tokio::time::sleep(self.http.state.config.limits.ws_init_timeout);
