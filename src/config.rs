@@ -67,6 +67,19 @@ pub struct JwtConfig {
     #[arg(long, env = "ISO20000_JWT_AUDIENCE")]
     pub jwt_audience: Option<String>,
 
+    /// JWKS URL of an identity provider: RS256/ES256 keys are taken from it by `kid` instead of
+    /// a key file. Fetched at first use, cached, refreshed when a token names an unknown `kid`.
+    #[arg(long, env = "ISO20000_JWT_JWKS_URL")]
+    pub jwt_jwks_url: Option<String>,
+
+    /// Shortest time between two JWKS fetches, however many unknown `kid`s arrive.
+    #[arg(long, env = "ISO20000_JWT_JWKS_MIN_REFRESH", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub jwt_jwks_min_refresh: Duration,
+
+    /// How long fetched JWKS keys are used before they are fetched again.
+    #[arg(long, env = "ISO20000_JWT_JWKS_MAX_AGE", default_value = "10m", value_parser = humantime::parse_duration)]
+    pub jwt_jwks_max_age: Duration,
+
     /// Clock skew tolerated on `exp` and `nbf`.
     #[arg(long, env = "ISO20000_JWT_LEEWAY", default_value = "5s", value_parser = humantime::parse_duration)]
     pub jwt_leeway: Duration,
@@ -217,6 +230,9 @@ impl JwtConfig {
             jwt_issuer: None,
             jwt_audience: None,
             jwt_leeway: Duration::from_secs(5),
+            jwt_jwks_url: None,
+            jwt_jwks_min_refresh: Duration::from_secs(30),
+            jwt_jwks_max_age: Duration::from_secs(600),
             jwt_subject_claim: "sub".into(),
             jwt_organization_claim: "org".into(),
             jwt_role_claim: "role".into(),

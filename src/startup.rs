@@ -28,9 +28,16 @@ pub struct Application {
     shutdown: watch::Sender<bool>,
 }
 
+/// Installs the process-wide TLS crypto provider (ring, already in the build through the
+/// database driver) that outgoing HTTPS (JWKS) uses. Idempotent.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 impl Application {
     /// Connects to the database, applies migrations and binds the listener.
     pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
+        install_crypto_provider();
         let db = db::connect(&config.database).await?;
         db::migrate(&db).await?;
         if config.jwt.jwt_algorithm == JwtAlgorithm::Hs256 && config.jwt.jwt_secret.is_none() {

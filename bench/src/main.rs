@@ -180,6 +180,7 @@ async fn drive(
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    iso20000::startup::install_crypto_provider();
     let target = match (&args.url, &args.token) {
         (Some(url), Some(token)) => Target {
             url: url.clone(),

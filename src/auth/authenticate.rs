@@ -45,7 +45,7 @@ impl Authenticator {
         if api_token::secret::looks_like(token) {
             return Authentication(self.api_token(token).await);
         }
-        match self.verifier.verify(token) {
+        match self.verifier.verify(token).await {
             Ok(claims) => Authentication(self.actor(claims).await),
             Err(reason) => Authentication::refused(reason),
         }

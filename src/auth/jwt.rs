@@ -10,6 +10,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, erro
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use super::jwks::JwksKeys;
 use crate::config::{JwtAlgorithm, JwtConfig};
 
 /// Shortest HS256 secret accepted: a key as long as the hash output (RFC 7518 section 3.2).
@@ -72,10 +73,36 @@ fn read_pem(path: Option<&Path>, flag: &str) -> anyhow::Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read the key file {}", path.display()))
 }
 
+/// Where verification keys come from.
+enum Keys {
+    /// The configured secret or PEM public key.
+    Static(DecodingKey),
+    /// An identity provider's JWKS, by `kid`.
+    Jwks(JwksKeys),
+}
+
+/// The configured secret or PEM public key.
+fn static_key(config: &JwtConfig, data_dir: &Path) -> anyhow::Result<DecodingKey> {
+    let pem = || {
+        read_pem(
+            config.jwt_public_key_file.as_deref(),
+            "--jwt-public-key-file",
+        )
+    };
+    Ok(match config.jwt_algorithm {
+        JwtAlgorithm::Hs256 => {
+            DecodingKey::from_secret(hs256_secret(config, data_dir)?.0.as_bytes())
+        }
+        JwtAlgorithm::Rs256 => DecodingKey::from_rsa_pem(&pem()?)
+            .context("the RS256 public key is not a valid PEM RSA key")?,
+        JwtAlgorithm::Es256 => DecodingKey::from_ec_pem(&pem()?)
+            .context("the ES256 public key is not a valid PEM EC key")?,
+    })
+}
+
 /// Checks login tokens.
-#[derive(Clone)]
 pub struct JwtVerifier {
-    key: DecodingKey,
+    keys: Keys,
     validation: Validation,
     claims: ClaimNames,
 }
@@ -84,26 +111,17 @@ impl JwtVerifier {
     /// Builds the verifier; `data_dir` holds the development secret when no key is configured.
     pub fn from_config(config: &JwtConfig, data_dir: &Path) -> anyhow::Result<Self> {
         let algorithm = algorithm(config);
-        let key = match config.jwt_algorithm {
-            JwtAlgorithm::Hs256 => {
-                DecodingKey::from_secret(hs256_secret(config, data_dir)?.0.as_bytes())
+        let keys = match (&config.jwt_jwks_url, config.jwt_algorithm) {
+            (Some(_), JwtAlgorithm::Hs256) => {
+                bail!("a JWKS URL needs --jwt-algorithm RS256 or ES256")
             }
-            JwtAlgorithm::Rs256 => {
-                let pem = read_pem(
-                    config.jwt_public_key_file.as_deref(),
-                    "--jwt-public-key-file",
-                )?;
-                DecodingKey::from_rsa_pem(&pem)
-                    .context("the RS256 public key is not a valid PEM RSA key")?
-            }
-            JwtAlgorithm::Es256 => {
-                let pem = read_pem(
-                    config.jwt_public_key_file.as_deref(),
-                    "--jwt-public-key-file",
-                )?;
-                DecodingKey::from_ec_pem(&pem)
-                    .context("the ES256 public key is not a valid PEM EC key")?
-            }
+            (Some(url), _) => Keys::Jwks(JwksKeys::new(
+                url.clone(),
+                algorithm,
+                config.jwt_jwks_min_refresh,
+                config.jwt_jwks_max_age,
+            )?),
+            (None, _) => Keys::Static(static_key(config, data_dir)?),
         };
         let mut validation = Validation::new(algorithm);
         validation.leeway = config.jwt_leeway.as_secs();
@@ -125,15 +143,35 @@ impl JwtVerifier {
         }
         validation.set_required_spec_claims(&required);
         Ok(Self {
-            key,
+            keys,
             validation,
             claims: ClaimNames::from_config(config),
         })
     }
 
     /// The claims of a valid token, or the reason it is refused (safe to show the client).
-    pub fn verify(&self, token: &str) -> Result<TokenClaims, String> {
-        let data = jsonwebtoken::decode::<Map<String, Value>>(token, &self.key, &self.validation)
+    pub async fn verify(&self, token: &str) -> Result<TokenClaims, String> {
+        let header = jsonwebtoken::decode_header(token).map_err(|err| refusal(err.kind()))?;
+        // RFC 8725 3.10: keys come from configuration, never from the token.
+        if header.jku.is_some()
+            || header.jwk.is_some()
+            || header.x5u.is_some()
+            || header.x5c.is_some()
+        {
+            return Err(
+                "token headers that name keys (jku, jwk, x5u, x5c) are not accepted".into(),
+            );
+        }
+        let fetched;
+        let key = match &self.keys {
+            Keys::Static(key) => key,
+            Keys::Jwks(jwks) => {
+                let kid = header.kid.as_deref().ok_or("token has no key id (kid)")?;
+                fetched = jwks.key(kid).await?;
+                &fetched
+            }
+        };
+        let data = jsonwebtoken::decode::<Map<String, Value>>(token, key, &self.validation)
             .map_err(|err| refusal(err.kind()))?;
         let claims = data.claims;
         let text = |name: &str| -> Result<&str, String> {
@@ -262,8 +300,8 @@ mod tests {
         JwtConfig::with_secret("0123456789abcdef0123456789abcdef")
     }
 
-    #[test]
-    fn a_minted_token_verifies_with_its_claims() -> anyhow::Result<()> {
+    #[tokio::test]
+    async fn a_minted_token_verifies_with_its_claims() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
         let org = Uuid::now_v7();
         let token = JwtIssuer::from_config(&config(), dir.path())?.mint(
@@ -274,6 +312,7 @@ mod tests {
         )?;
         let claims = JwtVerifier::from_config(&config(), dir.path())?
             .verify(&token)
+            .await
             .map_err(anyhow::Error::msg)?;
         assert_eq!(claims.subject, "ada");
         assert_eq!(claims.organization_id, org);
@@ -281,8 +320,8 @@ mod tests {
         Ok(())
     }
 
-    #[test]
-    fn custom_claim_names_are_honoured() -> anyhow::Result<()> {
+    #[tokio::test]
+    async fn custom_claim_names_are_honoured() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
         let mut config = config();
         config.jwt_role_claim = "https://example.com/role".into();
@@ -296,11 +335,12 @@ mod tests {
         )?;
         let claims = JwtVerifier::from_config(&config, dir.path())?
             .verify(&token)
+            .await
             .map_err(anyhow::Error::msg)?;
         assert_eq!(claims.role, Role::Viewer);
         // The default names no longer carry them.
         let default = JwtVerifier::from_config(&self::config(), dir.path())?;
-        assert!(default.verify(&token).is_err());
+        assert!(default.verify(&token).await.is_err());
         Ok(())
     }
 

@@ -5,6 +5,7 @@ mod actor;
 pub mod api_token;
 mod authenticate;
 mod guard;
+mod jwks;
 pub mod jwt;
 mod role;
 pub mod secret;

@@ -159,6 +159,7 @@ async fn logs_carry_request_ids_and_never_tokens() {
             }
         }
     };
+    iso20000::startup::install_crypto_provider();
     let client = reqwest::Client::new();
     let url = format!("http://{address}/graphql");
     for bearer in [

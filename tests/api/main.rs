@@ -11,6 +11,7 @@ mod cli;
 mod concurrency;
 mod graphql_over_http;
 mod helpers;
+mod jwks;
 mod limits;
 mod operations;
 mod people;
