@@ -304,6 +304,7 @@ impl Connection {
             let mut first = true;
             while let Some(response) = responses.next().await {
                 let (body, request_error) = response_json(response, &connection_id);
+                let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
                 let text = if first && request_error {
                     message::error(protocol, &operation_id, body["errors"].clone())
                 } else {
