@@ -21,34 +21,25 @@ pub trait TenantEntity: EntityTrait {
     fn id_column() -> Self::Column;
 }
 
-impl TenantEntity for person::Entity {
-    const NAME: &'static str = "Person";
-    fn organization_column() -> Self::Column {
-        person::Column::OrganizationId
-    }
-    fn id_column() -> Self::Column {
-        person::Column::Id
-    }
+/// Declares an entity module's `Entity` a tenant entity with `organization_id` and `id` columns.
+macro_rules! tenant_entity {
+    ($($module:ident => $name:literal),+ $(,)?) => {$(
+        impl TenantEntity for $module::Entity {
+            const NAME: &'static str = $name;
+            fn organization_column() -> Self::Column {
+                $module::Column::OrganizationId
+            }
+            fn id_column() -> Self::Column {
+                $module::Column::Id
+            }
+        }
+    )+};
 }
 
-impl TenantEntity for api_token::Entity {
-    const NAME: &'static str = "ApiToken";
-    fn organization_column() -> Self::Column {
-        api_token::Column::OrganizationId
-    }
-    fn id_column() -> Self::Column {
-        api_token::Column::Id
-    }
-}
-
-impl TenantEntity for audit_entry::Entity {
-    const NAME: &'static str = "AuditEntry";
-    fn organization_column() -> Self::Column {
-        audit_entry::Column::OrganizationId
-    }
-    fn id_column() -> Self::Column {
-        audit_entry::Column::Id
-    }
+tenant_entity! {
+    person => "Person",
+    api_token => "ApiToken",
+    audit_entry => "AuditEntry",
 }
 
 /// The organization a request may see and change.

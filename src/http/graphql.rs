@@ -128,6 +128,17 @@ fn request_id(id: &Option<Extension<RequestId>>) -> String {
         .to_owned()
 }
 
+/// 406: the client accepts neither response media type.
+fn not_acceptable(request_id: &str) -> Response {
+    error_response(
+        StatusCode::NOT_ACCEPTABLE,
+        MediaType::Json,
+        "BAD_USER_INPUT",
+        "accept application/graphql-response+json or application/json",
+        request_id,
+    )
+}
+
 /// Why request parameters are not a GraphQL request.
 pub(crate) struct ParamError(pub(crate) String);
 
@@ -327,13 +338,7 @@ pub async fn post(
 ) -> Response {
     let request_id = request_id(&id);
     let Some(media) = negotiate(&headers) else {
-        return error_response(
-            StatusCode::NOT_ACCEPTABLE,
-            MediaType::Json,
-            "BAD_USER_INPUT",
-            "accept application/graphql-response+json or application/json",
-            &request_id,
-        );
+        return not_acceptable(&request_id);
     };
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -498,13 +503,7 @@ pub async fn get(
             .into_response();
     }
     let Some(media) = negotiate(&headers) else {
-        return error_response(
-            StatusCode::NOT_ACCEPTABLE,
-            MediaType::Json,
-            "BAD_USER_INPUT",
-            "accept application/graphql-response+json or application/json",
-            &request_id,
-        );
+        return not_acceptable(&request_id);
     };
     let params: Map<String, Value> = params
         .into_iter()
