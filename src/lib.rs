@@ -15,6 +15,7 @@ pub mod http;
 pub mod metrics;
 pub mod organization;
 pub mod people;
+pub mod portfolio;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -2,7 +2,7 @@
 //! query can forget the organization, and a record of another organization is indistinguishable
 //! from one that does not exist.
 
-use entity::{api_token, audit_entry, person};
+use entity::{api_token, audit_entry, person, process, raci_assignment, service};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select, UpdateMany};
 use uuid::Uuid;
 
@@ -40,6 +40,9 @@ tenant_entity! {
     person => "Person",
     api_token => "ApiToken",
     audit_entry => "AuditEntry",
+    service => "Service",
+    process => "Process",
+    raci_assignment => "RaciAssignment",
 }
 
 /// The organization a request may see and change.

@@ -8,6 +8,12 @@ pub mod audit_chain_head;
 pub mod audit_entry;
 pub mod organization;
 pub mod person;
+pub mod portfolio_enums;
+pub mod process;
+pub mod process_service;
+pub mod raci_assignment;
 pub mod role;
+pub mod service;
 
+pub use portfolio_enums::{Criticality, LifecycleStatus, Maturity, RaciRole};
 pub use role::Role;

@@ -6,6 +6,7 @@ mod m20261125_000001_create_organization;
 mod m20261125_000002_create_person;
 mod m20261125_000003_create_audit_trail;
 mod m20261125_000004_create_api_token;
+mod m20261125_000005_create_portfolio;
 
 /// Every migration of the product, oldest first.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_create_person::Migration),
             Box::new(m20261125_000003_create_audit_trail::Migration),
             Box::new(m20261125_000004_create_api_token::Migration),
+            Box::new(m20261125_000005_create_portfolio::Migration),
         ]
     }
 }

@@ -13,6 +13,8 @@ pub enum ApiScope {
     PeopleWrite,
     /// Read and verify the audit trail.
     AuditTrailRead,
+    /// Create and change services, processes, RACI.
+    PortfolioWrite,
 }
 
 impl ApiScope {
@@ -22,14 +24,20 @@ impl ApiScope {
             Self::Read => "READ",
             Self::PeopleWrite => "PEOPLE_WRITE",
             Self::AuditTrailRead => "AUDIT_TRAIL_READ",
+            Self::PortfolioWrite => "PORTFOLIO_WRITE",
         }
     }
 
     /// The scope with this name.
     pub fn parse(name: &str) -> Option<Self> {
-        [Self::Read, Self::PeopleWrite, Self::AuditTrailRead]
-            .into_iter()
-            .find(|scope| scope.as_str() == name)
+        [
+            Self::Read,
+            Self::PeopleWrite,
+            Self::AuditTrailRead,
+            Self::PortfolioWrite,
+        ]
+        .into_iter()
+        .find(|scope| scope.as_str() == name)
     }
 }
 
@@ -44,6 +52,8 @@ pub enum Permission {
     ManageAccess,
     /// Read and verify the audit trail.
     ReadAuditTrail,
+    /// Create and change services, processes and RACI assignments.
+    ManagePortfolio,
 }
 
 impl Permission {
@@ -55,6 +65,7 @@ impl Permission {
             Self::ManagePeople => matches!(role, Admin | Manager),
             Self::ManageAccess => matches!(role, Admin),
             Self::ReadAuditTrail => matches!(role, Admin | Manager | Auditor),
+            Self::ManagePortfolio => matches!(role, Admin | Manager),
         }
     }
 
@@ -64,6 +75,7 @@ impl Permission {
             Self::Read => Some(ApiScope::Read),
             Self::ManagePeople => Some(ApiScope::PeopleWrite),
             Self::ReadAuditTrail => Some(ApiScope::AuditTrailRead),
+            Self::ManagePortfolio => Some(ApiScope::PortfolioWrite),
             Self::ManageAccess => None,
         }
     }

@@ -71,6 +71,15 @@ impl CursorKey for Uuid {
     }
 }
 
+impl CursorKey for String {
+    fn encode(&self) -> String {
+        self.clone()
+    }
+    fn decode(raw: &str) -> Option<Self> {
+        Some(raw.to_owned())
+    }
+}
+
 impl CursorKey for i64 {
     fn encode(&self) -> String {
         self.to_string()

@@ -18,6 +18,7 @@ use crate::{
     auth::api_token::graphql::{ApiTokenMutation, ApiTokenQuery},
     organization::graphql::{OrganizationMutation, OrganizationQuery},
     people::graphql::{PeopleMutation, PeopleQuery},
+    portfolio::services::graphql::{ServiceMutation, ServiceQuery},
     state::AppState,
 };
 
@@ -28,12 +29,18 @@ pub struct Query(
     PeopleQuery,
     AuditTrailQuery,
     ApiTokenQuery,
+    ServiceQuery,
     node::NodeQuery,
 );
 
 /// Every mutation, one part per area.
 #[derive(MergedObject, Default)]
-pub struct Mutation(OrganizationMutation, PeopleMutation, ApiTokenMutation);
+pub struct Mutation(
+    OrganizationMutation,
+    PeopleMutation,
+    ApiTokenMutation,
+    ServiceMutation,
+);
 
 /// Every subscription, one part per area.
 #[derive(MergedSubscription, Default)]

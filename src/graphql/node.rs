@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use async_graphql::{Context, ID, Interface, Object};
-use entity::{api_token, audit_entry, person};
+use entity::{api_token, audit_entry, person, service};
 use uuid::Uuid;
 
 use super::{ContextExt, ids::parse_global_id};
@@ -14,6 +14,7 @@ use crate::{
     error::{AppError, AppResult},
     organization::{graphql::Organization, store as organization_store},
     people::graphql::Person,
+    portfolio::services::graphql::Service,
     tenancy::Scope,
 };
 
@@ -28,6 +29,7 @@ pub enum Node {
     Person(Person),
     AuditEntry(AuditEntry),
     ApiToken(ApiToken),
+    Service(Service),
 }
 
 /// `node` and `nodes`.
@@ -95,6 +97,16 @@ async fn load(ctx: &Context<'_>, ids: &[ID]) -> AppResult<Vec<Option<Node>>> {
             .await?
         {
             found.insert(("AuditEntry", model.id), Node::AuditEntry(model.into()));
+        }
+    }
+    let service_ids = of_type("Service");
+    if !service_ids.is_empty() {
+        for model in scope
+            .select_ids::<service::Entity>(service_ids)
+            .all(db)
+            .await?
+        {
+            found.insert(("Service", model.id), Node::Service(Service(model)));
         }
     }
     let token_ids = of_type("ApiToken");

@@ -47,6 +47,21 @@ pub async fn create(
             Some(&model),
         )
         .await?;
+    // Every organization starts with the clause-8 process catalogue.
+    let processes = crate::portfolio::catalogue::processes(id, now);
+    entity::process::Entity::insert_many(
+        processes
+            .iter()
+            .cloned()
+            .map(entity::process::ActiveModel::from),
+    )
+    .exec_without_returning(change.db())
+    .await?;
+    for process in &processes {
+        change
+            .record("process.create", "Process", process.id, None, Some(process))
+            .await?;
+    }
     change.commit(bus).await?;
     Ok(model)
 }

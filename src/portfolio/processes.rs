@@ -1,0 +1,1 @@
+//! Processes: the built-in catalogue (see `catalogue`) and the organization's own.

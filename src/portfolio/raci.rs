@@ -1,0 +1,1 @@
+//! RACI assignments of people to processes.

@@ -1,0 +1,377 @@
+//! GraphQL types and resolvers of services.
+
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::{LifecycleStatus, person, service};
+
+use super::store::{self, ServiceFields, ServiceFilter};
+use crate::{
+    audit_trail::Change,
+    auth::{Permission, Require},
+    graphql::{
+        ContextExt,
+        connection::{Page, PageArgs, page_complexity, paginate},
+        ids::{decode_id, global_id},
+    },
+    people::graphql::Person,
+};
+
+/// How much the business depends on a service.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::Criticality")]
+pub enum Criticality {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+/// Where a service is in its lifecycle.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::LifecycleStatus")]
+pub enum ServiceStatus {
+    /// Planned or being built.
+    Pipeline,
+    /// Delivered to customers.
+    Live,
+    /// No longer delivered.
+    Retired,
+}
+
+/// A restore-time target for incidents of one priority.
+#[derive(SimpleObject, InputObject, Clone)]
+#[graphql(input_name = "RestoreTargetInput")]
+pub struct RestoreTarget {
+    /// Incident priority: P1 (highest) to P4.
+    pub priority: String,
+    /// Minutes to restore service.
+    pub minutes: i32,
+}
+
+/// An entry of the service portfolio.
+#[derive(Clone)]
+pub struct Service(pub service::Model);
+
+#[Object]
+impl Service {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        global_id("Service", self.0.id)
+    }
+    /// Name, unique in the organization.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// What the service is.
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    /// Who receives it.
+    async fn customer(&self) -> &str {
+        &self.0.customer
+    }
+    /// How much the business depends on it.
+    async fn criticality(&self) -> Criticality {
+        self.0.criticality.into()
+    }
+    /// Lifecycle status.
+    async fn status(&self) -> ServiceStatus {
+        self.0.lifecycle_status.into()
+    }
+    /// The service owner.
+    async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person>> {
+        let Some(owner) = self.0.owner_id else {
+            return Ok(None);
+        };
+        Ok(ctx
+            .scope()?
+            .get::<person::Entity>(&ctx.state().db, owner)
+            .await?
+            .map(Person))
+    }
+    /// Restore-time targets by incident priority.
+    async fn restore_targets(&self) -> Vec<RestoreTarget> {
+        store::targets_of(&self.0)
+            .into_iter()
+            .map(|(priority, minutes)| RestoreTarget { priority, minutes })
+            .collect()
+    }
+    /// Availability target, percent.
+    async fn availability_target(&self) -> Option<f64> {
+        self.0.availability_target
+    }
+    /// Version, for `expectedVersion`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// When it was added.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When it last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// Filters of the service list; all optional, combined with AND.
+#[derive(InputObject, Default)]
+pub struct ServiceFilterInput {
+    /// Part of the name, customer or description, case-insensitive.
+    pub search: Option<String>,
+    /// Only services in this status.
+    pub status: Option<ServiceStatus>,
+    /// Only services of this criticality.
+    pub criticality: Option<Criticality>,
+    /// Only services of this owner.
+    pub owner_id: Option<ID>,
+}
+
+/// Orders of the service list.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ServiceOrder {
+    /// Oldest first.
+    #[default]
+    CreatedAt,
+    /// By name, A to Z.
+    Name,
+}
+
+/// Service queries.
+#[derive(Default)]
+pub struct ServiceQuery;
+
+#[Object]
+impl ServiceQuery {
+    /// The service portfolio.
+    #[graphql(
+        guard = "Require(Permission::Read)",
+        complexity = "page_complexity(first, last, child_complexity)"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn services(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ServiceFilterInput>,
+        order_by: Option<ServiceOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Service>> {
+        let filter = filter.unwrap_or_default();
+        let select = store::select(
+            ctx.scope()?,
+            ServiceFilter {
+                search: filter.search,
+                status: filter.status.map(Into::into),
+                criticality: filter.criticality.map(Into::into),
+                owner_id: filter
+                    .owner_id
+                    .as_ref()
+                    .map(|id| decode_id(id, "Person", "filter.ownerId"))
+                    .transpose()?,
+            },
+        )?;
+        let args = PageArgs::new(first, after, last, before);
+        let db = &ctx.state().db;
+        Ok(match order_by.unwrap_or_default() {
+            ServiceOrder::CreatedAt => {
+                paginate(db, select, service::Column::Id, |s| s.id, args, Service).await?
+            }
+            ServiceOrder::Name => {
+                paginate(
+                    db,
+                    select,
+                    service::Column::Name,
+                    |s| s.name.clone(),
+                    args,
+                    Service,
+                )
+                .await?
+            }
+        })
+    }
+
+    /// One service by id.
+    #[graphql(guard = "Require(Permission::Read)")]
+    async fn service(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Service> {
+        let id = decode_id(&id, "Service", "id")?;
+        Ok(Service(
+            ctx.scope()?
+                .find::<service::Entity>(&ctx.state().db, id)
+                .await?,
+        ))
+    }
+}
+
+/// Input of `createService`.
+#[derive(InputObject)]
+pub struct CreateServiceInput {
+    /// Name (1 to 200 characters), unique in the organization.
+    pub name: String,
+    /// What the service is (up to 4,000 characters).
+    pub description: Option<String>,
+    /// Who receives it.
+    pub customer: Option<String>,
+    /// Default MEDIUM.
+    pub criticality: Option<Criticality>,
+    /// Default PIPELINE.
+    pub status: Option<ServiceStatus>,
+    /// The service owner.
+    pub owner_id: Option<ID>,
+    /// Restore-time targets, one per priority.
+    pub restore_targets: Option<Vec<RestoreTarget>>,
+    /// Availability target, percent (above 0, at most 100).
+    pub availability_target: Option<f64>,
+}
+
+/// Input of `updateService`: omitted fields stay; `null` clears `ownerId` and `availabilityTarget`.
+#[derive(InputObject)]
+pub struct UpdateServiceInput {
+    /// The service.
+    pub id: ID,
+    /// The version the client read; CONFLICT if the service changed since.
+    pub expected_version: Option<i32>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub customer: Option<String>,
+    pub criticality: Option<Criticality>,
+    pub status: Option<ServiceStatus>,
+    pub owner_id: MaybeUndefined<ID>,
+    pub restore_targets: Option<Vec<RestoreTarget>>,
+    pub availability_target: MaybeUndefined<f64>,
+}
+
+/// Input of `retireService`.
+#[derive(InputObject)]
+pub struct RetireServiceInput {
+    /// The service.
+    pub id: ID,
+    /// The version the client read; CONFLICT if the service changed since.
+    pub expected_version: Option<i32>,
+}
+
+/// Result of a service mutation.
+#[derive(SimpleObject)]
+pub struct ServicePayload {
+    /// The service after the change.
+    pub service: Service,
+}
+
+fn targets(targets: Option<Vec<RestoreTarget>>) -> Option<Vec<(String, i32)>> {
+    targets.map(|list| list.into_iter().map(|t| (t.priority, t.minutes)).collect())
+}
+
+/// Service mutations.
+#[derive(Default)]
+pub struct ServiceMutation;
+
+#[Object]
+impl ServiceMutation {
+    /// Adds a service to the portfolio (ADMIN, MANAGER).
+    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
+    async fn create_service(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateServiceInput,
+    ) -> async_graphql::Result<ServicePayload> {
+        let owner = input
+            .owner_id
+            .as_ref()
+            .map(|id| decode_id(id, "Person", "input.ownerId"))
+            .transpose()?;
+        let state = ctx.state();
+        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
+        let service = store::create(
+            &mut change,
+            ServiceFields {
+                name: Some(input.name),
+                description: input.description,
+                customer: input.customer,
+                criticality: input.criticality.map(Into::into),
+                lifecycle_status: input.status.map(Into::into),
+                owner_id: Some(owner),
+                restore_targets: targets(input.restore_targets),
+                availability_target: Some(input.availability_target),
+            },
+        )
+        .await?;
+        change.commit(&state.bus).await?;
+        Ok(ServicePayload {
+            service: Service(service),
+        })
+    }
+
+    /// Changes a service (ADMIN, MANAGER).
+    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
+    async fn update_service(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateServiceInput,
+    ) -> async_graphql::Result<ServicePayload> {
+        let id = decode_id(&input.id, "Service", "input.id")?;
+        let owner_id = match input.owner_id {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(id) => Some(Some(decode_id(&id, "Person", "input.ownerId")?)),
+        };
+        let availability_target = match input.availability_target {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(v) => Some(Some(v)),
+        };
+        let fields = ServiceFields {
+            name: input.name,
+            description: input.description,
+            customer: input.customer,
+            criticality: input.criticality.map(Into::into),
+            lifecycle_status: input.status.map(Into::into),
+            owner_id,
+            restore_targets: targets(input.restore_targets),
+            availability_target,
+        };
+        let state = ctx.state();
+        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
+        let service = store::update(
+            &mut change,
+            id,
+            fields,
+            input.expected_version,
+            "service.update",
+        )
+        .await?;
+        change.commit(&state.bus).await?;
+        Ok(ServicePayload {
+            service: Service(service),
+        })
+    }
+
+    /// Retires a service: it stays in the records with status RETIRED (ADMIN, MANAGER).
+    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
+    async fn retire_service(
+        &self,
+        ctx: &Context<'_>,
+        input: RetireServiceInput,
+    ) -> async_graphql::Result<ServicePayload> {
+        let id = decode_id(&input.id, "Service", "input.id")?;
+        let fields = ServiceFields {
+            lifecycle_status: Some(LifecycleStatus::Retired),
+            ..Default::default()
+        };
+        let state = ctx.state();
+        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
+        let service = store::update(
+            &mut change,
+            id,
+            fields,
+            input.expected_version,
+            "service.retire",
+        )
+        .await?;
+        change.commit(&state.bus).await?;
+        Ok(ServicePayload {
+            service: Service(service),
+        })
+    }
+}
