@@ -16,6 +16,7 @@ mod limits;
 mod operations;
 mod people;
 mod schema;
+mod services;
 mod subscriptions;
 mod tenancy;
 mod validation;

@@ -20,6 +20,7 @@ struct Tenant {
     organization: String,
     audit_entry: String,
     api_token: String,
+    service: String,
 }
 
 async fn tenant(app: &TestApp, org: Uuid, email: &str) -> Tenant {
@@ -29,6 +30,14 @@ async fn tenant(app: &TestApp, org: Uuid, email: &str) -> Tenant {
         .graphql(
             Some(&admin),
             r#"mutation { createApiToken(input: { name: "t", scopes: [READ] }) { apiToken { id } } }"#,
+            json!({}),
+        )
+        .await
+        .ok();
+    let service = app
+        .graphql(
+            Some(&admin),
+            r#"mutation { createService(input: { name: "Hosting" }) { service { id } } }"#,
             json!({}),
         )
         .await
@@ -49,6 +58,10 @@ async fn tenant(app: &TestApp, org: Uuid, email: &str) -> Tenant {
             .unwrap()
             .to_owned(),
         api_token: token["createApiToken"]["apiToken"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+        service: service["createService"]["service"]["id"]
             .as_str()
             .unwrap()
             .to_owned(),
@@ -122,44 +135,65 @@ async fn another_organizations_ids_answer_like_missing_ones() {
         ),
     ];
     // Ids of other types, each with its own missing twin.
-    let token_operation =
-        "mutation($id: ID!) { revokeApiToken(input: { id: $id }) { apiToken { revokedAt } } }";
-    let foreign = app
-        .graphql(
-            Some(&a.admin),
-            token_operation,
-            json!({ "id": b.api_token }),
-        )
-        .await;
-    let missing = app
-        .graphql(
-            Some(&a.admin),
-            token_operation,
-            json!({ "id": global("ApiToken", Uuid::now_v7()) }),
-        )
-        .await;
-    foreign.expect_code("NOT_FOUND");
-    assert_eq!(
-        without_request_id(foreign.body),
-        without_request_id(missing.body)
-    );
-    for (operation, _) in &by_id {
+    let others: Vec<(&str, &str, &str)> = vec![
+        (
+            "mutation($id: ID!) { revokeApiToken(input: { id: $id }) { apiToken { revokedAt } } }",
+            &b.api_token,
+            "ApiToken",
+        ),
+        (
+            "query($id: ID!) { service(id: $id) { name } }",
+            &b.service,
+            "Service",
+        ),
+        (
+            "mutation($id: ID!) { updateService(input: { id: $id, name: \"Stolen\" }) { service { name } } }",
+            &b.service,
+            "Service",
+        ),
+        (
+            "mutation($id: ID!) { retireService(input: { id: $id }) { service { name } } }",
+            &b.service,
+            "Service",
+        ),
+        (
+            "mutation($id: ID!) { createService(input: { name: \"Mine\", ownerId: $id }) { service { name } } }",
+            &b.person,
+            "Person",
+        ),
+        (
+            "mutation($id: ID!) { updateService(input: { id: $id }) { service { name } } }",
+            &b.service,
+            "Service",
+        ),
+    ];
+    for (operation, foreign_id, type_name) in others {
         let foreign = app
-            .graphql(Some(&a.admin), operation, json!({ "id": b.person }))
+            .graphql(Some(&a.admin), operation, json!({ "id": foreign_id }))
             .await;
         let missing = app
-            .graphql(Some(&a.admin), operation, json!({ "id": missing_person }))
+            .graphql(
+                Some(&a.admin),
+                operation,
+                json!({ "id": global(type_name, Uuid::now_v7()) }),
+            )
             .await;
         foreign.expect_code("NOT_FOUND");
         assert_eq!(
             without_request_id(foreign.body),
             without_request_id(missing.body),
-            "another organization's id must look missing: {operation}"
+            "{operation}"
         );
     }
 
     // node and nodes see nothing of B.
-    for id in [&b.person, &b.organization, &b.audit_entry, &b.api_token] {
+    for id in [
+        &b.person,
+        &b.organization,
+        &b.audit_entry,
+        &b.api_token,
+        &b.service,
+    ] {
         let data = app
             .graphql(
                 Some(&a.admin),
@@ -195,6 +229,7 @@ async fn another_organizations_ids_answer_like_missing_ones() {
                 everyone: people(first: 100, filter: { search: "example.com" }) { edges { node { id } } }
                 auditTrail(first: 100) { totalCount edges { node { id recordId } } }
                 apiTokens(first: 100) { totalCount edges { node { id } } }
+                services(first: 100) { totalCount edges { node { id owner { id } } } }
                 ofB: auditTrail(filter: { recordId: $b }) { totalCount }
                 organization { id }
                 viewer { organization { id } }
@@ -204,7 +239,13 @@ async fn another_organizations_ids_answer_like_missing_ones() {
         .await
         .ok();
     let seen = ids_in(&lists);
-    for foreign in [&b.person, &b.organization, &b.audit_entry, &b.api_token] {
+    for foreign in [
+        &b.person,
+        &b.organization,
+        &b.audit_entry,
+        &b.api_token,
+        &b.service,
+    ] {
         assert!(
             !seen.contains(foreign),
             "{foreign} leaked into a list: {lists:#}"

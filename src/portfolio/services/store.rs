@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{SubsecRound, Utc};
 use entity::{Criticality, LifecycleStatus, person, service};
 use sea_orm::{
-    ColumnTrait, EntityTrait, QueryFilter, Select,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Select,
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 use uuid::Uuid;
@@ -194,7 +194,8 @@ pub async fn update(
     check_name(change, &after).await?;
     after.version = before.version + 1;
     after.updated_at = Utc::now().trunc_subsecs(6);
-    let mut active = service::ActiveModel::from(after.clone());
+    // Every column written (not only changed ones), except those an update never touches.
+    let mut active = service::ActiveModel::from(after.clone()).reset_all();
     active.id = sea_orm::ActiveValue::NotSet;
     active.organization_id = sea_orm::ActiveValue::NotSet;
     active.created_at = sea_orm::ActiveValue::NotSet;
