@@ -107,35 +107,36 @@ async fn another_organizations_ids_answer_like_missing_ones() {
     let a = tenant(&app, app.org, "a@example.com").await;
     let other_org = create_org(&app.db, "Other Org").await;
     let b = tenant(&app, other_org, "b@example.com").await;
-    let missing_person = global("Person", Uuid::now_v7());
     let people_before = app.count_people().await;
     let head_b = app.head(&b.admin).await;
 
-    // Every query and mutation that takes an id.
-    let by_id: Vec<(&str, Value)> = vec![
+    // Every query and mutation that takes an id, given B's id and a missing id of the same type.
+    let others: Vec<(&str, &str, &str)> = vec![
         (
             "query($id: ID!) { person(id: $id) { name } }",
-            json!({ "id": "ID" }),
+            &b.person,
+            "Person",
         ),
         (
             "mutation($id: ID!) { updatePerson(input: { id: $id, name: \"Stolen\" }) { person { name } } }",
-            json!({ "id": "ID" }),
+            &b.person,
+            "Person",
         ),
         (
             "mutation($id: ID!) { updatePerson(input: { id: $id, role: ADMIN, loginSubject: \"x\" }) { person { name } } }",
-            json!({ "id": "ID" }),
+            &b.person,
+            "Person",
         ),
         (
             "mutation($id: ID!) { deactivatePerson(input: { id: $id }) { person { name } } }",
-            json!({ "id": "ID" }),
+            &b.person,
+            "Person",
         ),
         (
             "mutation($id: ID!) { reactivatePerson(input: { id: $id }) { person { name } } }",
-            json!({ "id": "ID" }),
+            &b.person,
+            "Person",
         ),
-    ];
-    // Ids of other types, each with its own missing twin.
-    let others: Vec<(&str, &str, &str)> = vec![
         (
             "mutation($id: ID!) { revokeApiToken(input: { id: $id }) { apiToken { revokedAt } } }",
             &b.api_token,
