@@ -18,7 +18,11 @@ use crate::{
     auth::api_token::graphql::{ApiTokenMutation, ApiTokenQuery},
     organization::graphql::{OrganizationMutation, OrganizationQuery},
     people::graphql::{PeopleMutation, PeopleQuery},
-    portfolio::services::graphql::{ServiceMutation, ServiceQuery},
+    portfolio::{
+        processes::graphql::{ProcessMutation, ProcessQuery},
+        raci::graphql::{RaciMutation, RaciQuery},
+        services::graphql::{ServiceMutation, ServiceQuery},
+    },
     state::AppState,
 };
 
@@ -30,6 +34,8 @@ pub struct Query(
     AuditTrailQuery,
     ApiTokenQuery,
     ServiceQuery,
+    ProcessQuery,
+    RaciQuery,
     node::NodeQuery,
 );
 
@@ -40,6 +46,8 @@ pub struct Mutation(
     PeopleMutation,
     ApiTokenMutation,
     ServiceMutation,
+    ProcessMutation,
+    RaciMutation,
 );
 
 /// Every subscription, one part per area.

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use async_graphql::{Context, ID, Interface, Object};
-use entity::{api_token, audit_entry, person, service};
+use entity::{api_token, audit_entry, person, process, raci_assignment, service};
 use uuid::Uuid;
 
 use super::{ContextExt, ids::parse_global_id};
@@ -14,7 +14,9 @@ use crate::{
     error::{AppError, AppResult},
     organization::{graphql::Organization, store as organization_store},
     people::graphql::Person,
-    portfolio::services::graphql::Service,
+    portfolio::{
+        processes::graphql::Process, raci::graphql::RaciAssignment, services::graphql::Service,
+    },
     tenancy::Scope,
 };
 
@@ -30,6 +32,8 @@ pub enum Node {
     AuditEntry(AuditEntry),
     ApiToken(ApiToken),
     Service(Service),
+    Process(Process),
+    RaciAssignment(RaciAssignment),
 }
 
 /// `node` and `nodes`.
@@ -107,6 +111,29 @@ async fn load(ctx: &Context<'_>, ids: &[ID]) -> AppResult<Vec<Option<Node>>> {
             .await?
         {
             found.insert(("Service", model.id), Node::Service(Service(model)));
+        }
+    }
+    let process_ids = of_type("Process");
+    if !process_ids.is_empty() {
+        for model in scope
+            .select_ids::<process::Entity>(process_ids)
+            .all(db)
+            .await?
+        {
+            found.insert(("Process", model.id), Node::Process(Process(model)));
+        }
+    }
+    let raci_ids = of_type("RaciAssignment");
+    if !raci_ids.is_empty() {
+        for model in scope
+            .select_ids::<raci_assignment::Entity>(raci_ids)
+            .all(db)
+            .await?
+        {
+            found.insert(
+                ("RaciAssignment", model.id),
+                Node::RaciAssignment(RaciAssignment(model)),
+            );
         }
     }
     let token_ids = of_type("ApiToken");

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::person;
+use entity::{person, process, service};
 
 use super::store::{self, NewPerson, PersonChanges, PersonFilter};
 use crate::{
@@ -13,6 +13,9 @@ use crate::{
         ContextExt,
         connection::{Page, PageArgs, page_complexity, paginate},
         ids::{decode_id, global_id},
+    },
+    portfolio::{
+        processes::graphql::Process, raci::graphql::RaciAssignment, services::graphql::Service,
     },
 };
 
@@ -58,6 +61,47 @@ impl Person {
     /// When the person last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
+    }
+    /// Processes this person owns.
+    async fn owned_processes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Process>> {
+        use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+        Ok(ctx
+            .scope()?
+            .select::<process::Entity>()
+            .filter(process::Column::OwnerId.eq(self.0.id))
+            .order_by_asc(process::Column::Id)
+            .all(&ctx.state().db)
+            .await?
+            .into_iter()
+            .map(Process)
+            .collect())
+    }
+    /// Services this person owns.
+    async fn owned_services(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Service>> {
+        use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+        Ok(ctx
+            .scope()?
+            .select::<service::Entity>()
+            .filter(service::Column::OwnerId.eq(self.0.id))
+            .order_by_asc(service::Column::Id)
+            .all(&ctx.state().db)
+            .await?
+            .into_iter()
+            .map(Service)
+            .collect())
+    }
+    /// This person's parts in processes.
+    async fn raci_assignments(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<RaciAssignment>> {
+        Ok(
+            crate::portfolio::raci::store::of_person(&ctx.state().db, ctx.scope()?, self.0.id)
+                .await?
+                .into_iter()
+                .map(RaciAssignment)
+                .collect(),
+        )
     }
 }
 

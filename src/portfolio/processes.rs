@@ -1,1 +1,0 @@
-//! Processes: the built-in catalogue (see `catalogue`) and the organization's own.

@@ -1,0 +1,400 @@
+//! GraphQL types and resolvers of processes.
+
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::{RaciRole, person, process};
+use uuid::Uuid;
+
+use super::store::{self, ProcessFields, ProcessFilter};
+use crate::{
+    audit_trail::Change,
+    auth::{Permission, Require},
+    error::AppResult,
+    graphql::{
+        ContextExt,
+        connection::{Page, PageArgs, page_complexity, paginate},
+        ids::{decode_id, global_id},
+    },
+    people::graphql::Person,
+    portfolio::{raci::graphql::RaciAssignment, services::graphql::Service},
+};
+
+/// How far a process has come.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::Maturity")]
+pub enum Maturity {
+    NotStarted,
+    Defined,
+    Implemented,
+    Measured,
+    Optimizing,
+}
+
+/// A service management process: one of the built-in clause-8 catalogue or the organization's own.
+#[derive(Clone)]
+pub struct Process(pub process::Model);
+
+#[Object]
+impl Process {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        global_id("Process", self.0.id)
+    }
+    /// Stable key, e.g. `INCIDENT`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// Name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// ISO/IEC 20000-1:2018 clause of a built-in process.
+    async fn clause(&self) -> Option<&str> {
+        self.0.clause.as_deref()
+    }
+    /// True for the clause-8 catalogue: cannot be deleted, only marked not applicable.
+    async fn built_in(&self) -> bool {
+        self.0.built_in
+    }
+    /// What the process does.
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    /// What it aims at.
+    async fn goals(&self) -> &str {
+        &self.0.goals
+    }
+    /// Maturity.
+    async fn maturity(&self) -> Maturity {
+        self.0.maturity.into()
+    }
+    /// False when marked not applicable.
+    async fn applicable(&self) -> bool {
+        self.0.applicable
+    }
+    /// Why the process is not applicable.
+    async fn not_applicable_justification(&self) -> Option<&str> {
+        self.0.not_applicable_justification.as_deref()
+    }
+    /// The process owner.
+    async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person>> {
+        let Some(owner) = self.0.owner_id else {
+            return Ok(None);
+        };
+        Ok(ctx
+            .scope()?
+            .get::<person::Entity>(&ctx.state().db, owner)
+            .await?
+            .map(Person))
+    }
+    /// The services the process applies to.
+    async fn services(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Service>> {
+        Ok(store::services_of(&ctx.state().db, ctx.scope()?, self.0.id)
+            .await?
+            .into_iter()
+            .map(Service)
+            .collect())
+    }
+    /// Everyone's part in this process.
+    async fn raci_assignments(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<RaciAssignment>> {
+        Ok(crate::portfolio::raci::store::of_processes(
+            &ctx.state().db,
+            ctx.scope()?,
+            Some(vec![self.0.id]),
+        )
+        .await?
+        .into_iter()
+        .map(RaciAssignment)
+        .collect())
+    }
+    /// The one ACCOUNTABLE person, if assigned.
+    async fn accountable(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person>> {
+        let scope = ctx.scope()?;
+        let db = &ctx.state().db;
+        let assignments =
+            crate::portfolio::raci::store::of_processes(db, scope, Some(vec![self.0.id])).await?;
+        let Some(accountable) = assignments
+            .iter()
+            .find(|a| a.raci_role == RaciRole::Accountable)
+        else {
+            return Ok(None);
+        };
+        Ok(scope
+            .get::<person::Entity>(db, accountable.person_id)
+            .await?
+            .map(Person))
+    }
+    /// Version, for `expectedVersion`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// When it was added.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When it last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// Filters of the process list; all optional, combined with AND.
+#[derive(InputObject, Default)]
+pub struct ProcessFilterInput {
+    /// Part of the name or code, case-insensitive.
+    pub search: Option<String>,
+    /// Only built-in (true) or own (false) processes.
+    pub built_in: Option<bool>,
+    /// Only applicable (true) or not applicable (false) processes.
+    pub applicable: Option<bool>,
+    /// Only processes at this maturity.
+    pub maturity: Option<Maturity>,
+    /// Only processes of this owner.
+    pub owner_id: Option<ID>,
+    /// true: only processes without an owner (a readiness gap); false: only with one.
+    pub without_owner: Option<bool>,
+    /// true: only processes without an ACCOUNTABLE person; false: only with one.
+    pub without_accountable: Option<bool>,
+}
+
+/// Process queries.
+#[derive(Default)]
+pub struct ProcessQuery;
+
+#[Object]
+impl ProcessQuery {
+    /// The organization's processes: the catalogue in clause order, then its own as added.
+    #[graphql(
+        guard = "Require(Permission::Read)",
+        complexity = "page_complexity(first, last, child_complexity)"
+    )]
+    async fn processes(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ProcessFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Page<Process>> {
+        let filter = filter.unwrap_or_default();
+        let select = store::select(
+            ctx.scope()?,
+            ProcessFilter {
+                search: filter.search,
+                built_in: filter.built_in,
+                applicable: filter.applicable,
+                maturity: filter.maturity.map(Into::into),
+                owner_id: filter
+                    .owner_id
+                    .as_ref()
+                    .map(|id| decode_id(id, "Person", "filter.ownerId"))
+                    .transpose()?,
+                without_owner: filter.without_owner,
+                without_accountable: filter.without_accountable,
+            },
+        )?;
+        Ok(paginate(
+            &ctx.state().db,
+            select,
+            process::Column::Id,
+            |p| p.id,
+            PageArgs::new(first, after, last, before),
+            Process,
+        )
+        .await?)
+    }
+
+    /// One process by id.
+    #[graphql(guard = "Require(Permission::Read)")]
+    async fn process(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Process> {
+        let id = decode_id(&id, "Process", "id")?;
+        Ok(Process(
+            ctx.scope()?
+                .find::<process::Entity>(&ctx.state().db, id)
+                .await?,
+        ))
+    }
+}
+
+/// Input of `createProcess`.
+#[derive(InputObject)]
+pub struct CreateProcessInput {
+    /// Stable key: A-Z, 0-9 and _, unique in the organization.
+    pub code: String,
+    /// Name (1 to 200 characters).
+    pub name: String,
+    pub description: Option<String>,
+    pub goals: Option<String>,
+    /// Default NOT_STARTED.
+    pub maturity: Option<Maturity>,
+    pub owner_id: Option<ID>,
+    /// Services the process applies to.
+    pub service_ids: Option<Vec<ID>>,
+}
+
+/// Input of `updateProcess`: omitted fields stay; `null` clears `ownerId`; `serviceIds`
+/// replaces the list.
+#[derive(InputObject)]
+pub struct UpdateProcessInput {
+    /// The process.
+    pub id: ID,
+    /// The version the client read; CONFLICT if the process changed since.
+    pub expected_version: Option<i32>,
+    /// New name (own processes only).
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub goals: Option<String>,
+    pub maturity: Option<Maturity>,
+    pub owner_id: MaybeUndefined<ID>,
+    pub service_ids: Option<Vec<ID>>,
+}
+
+/// Input of `setProcessApplicability`.
+#[derive(InputObject)]
+pub struct SetProcessApplicabilityInput {
+    /// The process.
+    pub id: ID,
+    /// false takes the process out of scope.
+    pub applicable: bool,
+    /// Why it is not applicable; required when `applicable` is false.
+    pub justification: Option<String>,
+    /// The version the client read.
+    pub expected_version: Option<i32>,
+}
+
+/// Input of `deleteProcess`.
+#[derive(InputObject)]
+pub struct DeleteProcessInput {
+    /// The process (own processes only).
+    pub id: ID,
+}
+
+/// Result of a process mutation.
+#[derive(SimpleObject)]
+pub struct ProcessPayload {
+    /// The process after the change (before it, for a deletion).
+    pub process: Process,
+}
+
+fn ids(list: Option<Vec<ID>>, field: &str) -> AppResult<Option<Vec<Uuid>>> {
+    list.map(|ids| {
+        ids.iter()
+            .map(|id| decode_id(id, "Service", field))
+            .collect()
+    })
+    .transpose()
+}
+
+/// Process mutations.
+#[derive(Default)]
+pub struct ProcessMutation;
+
+#[Object]
+impl ProcessMutation {
+    /// Adds one of the organization's own processes (ADMIN, MANAGER).
+    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
+    async fn create_process(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateProcessInput,
+    ) -> async_graphql::Result<ProcessPayload> {
+        let fields = ProcessFields {
+            code: Some(input.code),
+            name: Some(input.name),
+            description: input.description,
+            goals: input.goals,
+            maturity: input.maturity.map(Into::into),
+            owner_id: Some(
+                input
+                    .owner_id
+                    .as_ref()
+                    .map(|id| decode_id(id, "Person", "input.ownerId"))
+                    .transpose()?,
+            ),
+            service_ids: ids(input.service_ids, "input.serviceIds")?,
+        };
+        let state = ctx.state();
+        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
+        let process = store::create(&mut change, fields).await?;
+        change.commit(&state.bus).await?;
+        Ok(ProcessPayload {
+            process: Process(process),
+        })
+    }
+
+    /// Changes a process (ADMIN, MANAGER).
+    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
+    async fn update_process(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateProcessInput,
+    ) -> async_graphql::Result<ProcessPayload> {
+        let id = decode_id(&input.id, "Process", "input.id")?;
+        let owner_id = match input.owner_id {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(id) => Some(Some(decode_id(&id, "Person", "input.ownerId")?)),
+        };
+        let fields = ProcessFields {
+            code: None,
+            name: input.name,
+            description: input.description,
+            goals: input.goals,
+            maturity: input.maturity.map(Into::into),
+            owner_id,
+            service_ids: ids(input.service_ids, "input.serviceIds")?,
+        };
+        let state = ctx.state();
+        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
+        let process = store::update(&mut change, id, fields, input.expected_version).await?;
+        change.commit(&state.bus).await?;
+        Ok(ProcessPayload {
+            process: Process(process),
+        })
+    }
+
+    /// Marks a process applicable, or not applicable with a justification (ADMIN, MANAGER).
+    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
+    async fn set_process_applicability(
+        &self,
+        ctx: &Context<'_>,
+        input: SetProcessApplicabilityInput,
+    ) -> async_graphql::Result<ProcessPayload> {
+        let id = decode_id(&input.id, "Process", "input.id")?;
+        let state = ctx.state();
+        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
+        let process = store::set_applicability(
+            &mut change,
+            id,
+            input.applicable,
+            input.justification,
+            input.expected_version,
+        )
+        .await?;
+        change.commit(&state.bus).await?;
+        Ok(ProcessPayload {
+            process: Process(process),
+        })
+    }
+
+    /// Deletes one of the organization's own processes; built-in ones are refused (ADMIN, MANAGER).
+    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
+    async fn delete_process(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteProcessInput,
+    ) -> async_graphql::Result<ProcessPayload> {
+        let id = decode_id(&input.id, "Process", "input.id")?;
+        let state = ctx.state();
+        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
+        let process = store::delete(&mut change, id).await?;
+        change.commit(&state.bus).await?;
+        Ok(ProcessPayload {
+            process: Process(process),
+        })
+    }
+}

@@ -1,1 +1,0 @@
-//! RACI assignments of people to processes.

@@ -1,0 +1,300 @@
+//! GraphQL types and resolvers of RACI assignments and the RACI matrix.
+
+use std::collections::{BTreeSet, HashMap};
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use entity::{person, process, raci_assignment};
+use sea_orm::QueryOrder;
+use uuid::Uuid;
+
+use super::store::{self, NewAssignment};
+use crate::{
+    audit_trail::Change,
+    auth::{Permission, Require},
+    graphql::{
+        ContextExt,
+        ids::{decode_id, global_id},
+    },
+    people::graphql::Person,
+    portfolio::processes::graphql::Process,
+};
+
+/// A person's part in a process.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::RaciRole")]
+pub enum RaciRole {
+    /// Does the work.
+    Responsible,
+    /// Answers for the outcome; exactly one per process.
+    Accountable,
+    /// Is asked before.
+    Consulted,
+    /// Is told after.
+    Informed,
+}
+
+/// One person's role in one process.
+#[derive(Clone)]
+pub struct RaciAssignment(pub raci_assignment::Model);
+
+#[Object]
+impl RaciAssignment {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        global_id("RaciAssignment", self.0.id)
+    }
+    /// R, A, C or I.
+    async fn role(&self) -> RaciRole {
+        self.0.raci_role.into()
+    }
+    /// What the person does in the process.
+    async fn responsibilities(&self) -> &str {
+        &self.0.responsibilities
+    }
+    /// The process.
+    async fn process(&self, ctx: &Context<'_>) -> async_graphql::Result<Process> {
+        Ok(Process(
+            ctx.scope()?
+                .find::<process::Entity>(&ctx.state().db, self.0.process_id)
+                .await?,
+        ))
+    }
+    /// The person.
+    async fn person(&self, ctx: &Context<'_>) -> async_graphql::Result<Person> {
+        Ok(Person(
+            ctx.scope()?
+                .find::<person::Entity>(&ctx.state().db, self.0.person_id)
+                .await?,
+        ))
+    }
+    /// Version, for `expectedVersion`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// One cell of the RACI matrix: a person's roles in a process.
+#[derive(SimpleObject)]
+pub struct RaciCell {
+    /// Global id of the person (one of `RaciMatrix.people`).
+    pub person_id: ID,
+    /// The person's roles in the row's process.
+    pub roles: Vec<RaciRole>,
+}
+
+/// One row of the RACI matrix.
+#[derive(SimpleObject)]
+pub struct RaciRow {
+    /// The process.
+    pub process: Process,
+    /// The people with a role in it; people without one are absent.
+    pub cells: Vec<RaciCell>,
+}
+
+/// The whole RACI matrix, processes by people, in one request.
+#[derive(SimpleObject)]
+pub struct RaciMatrix {
+    /// The columns: every person with at least one role, by name.
+    pub people: Vec<Person>,
+    /// The rows: every applicable process (all of them with `includeNotApplicable`).
+    pub rows: Vec<RaciRow>,
+}
+
+/// RACI queries.
+#[derive(Default)]
+pub struct RaciQuery;
+
+#[Object]
+impl RaciQuery {
+    /// The RACI matrix, ready to draw: three queries whatever its size.
+    #[graphql(guard = "Require(Permission::Read)")]
+    async fn raci_matrix(
+        &self,
+        ctx: &Context<'_>,
+        include_not_applicable: Option<bool>,
+    ) -> async_graphql::Result<RaciMatrix> {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let scope = ctx.scope()?;
+        let db = &ctx.state().db;
+        let mut processes = scope
+            .select::<process::Entity>()
+            .order_by_asc(process::Column::Id);
+        if !include_not_applicable.unwrap_or(false) {
+            processes = processes.filter(process::Column::Applicable.eq(true));
+        }
+        let processes = processes.all(db).await?;
+        let assignments = store::of_processes(db, scope, None).await?;
+        let person_ids: BTreeSet<Uuid> = assignments.iter().map(|a| a.person_id).collect();
+        let mut people = scope
+            .select_ids::<person::Entity>(person_ids)
+            .all(db)
+            .await?;
+        people.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        let mut by_process: HashMap<Uuid, Vec<&raci_assignment::Model>> = HashMap::new();
+        for assignment in &assignments {
+            by_process
+                .entry(assignment.process_id)
+                .or_default()
+                .push(assignment);
+        }
+        let rows = processes
+            .into_iter()
+            .map(|process| {
+                let mut cells: Vec<RaciCell> = Vec::new();
+                for assignment in by_process.get(&process.id).into_iter().flatten() {
+                    let person_id = global_id("Person", assignment.person_id);
+                    match cells.iter_mut().find(|c| c.person_id == person_id) {
+                        Some(cell) => cell.roles.push(assignment.raci_role.into()),
+                        None => cells.push(RaciCell {
+                            person_id,
+                            roles: vec![assignment.raci_role.into()],
+                        }),
+                    }
+                }
+                RaciRow {
+                    process: Process(process),
+                    cells,
+                }
+            })
+            .collect();
+        Ok(RaciMatrix {
+            people: people.into_iter().map(Person).collect(),
+            rows,
+        })
+    }
+}
+
+/// Input of `assignRaci`.
+#[derive(InputObject)]
+pub struct AssignRaciInput {
+    pub process_id: ID,
+    pub person_id: ID,
+    pub role: RaciRole,
+    /// What the person does in the process (up to 4,000 characters).
+    pub responsibilities: Option<String>,
+}
+
+/// Input of `replaceAccountable`.
+#[derive(InputObject)]
+pub struct ReplaceAccountableInput {
+    pub process_id: ID,
+    /// The new ACCOUNTABLE person.
+    pub person_id: ID,
+    pub responsibilities: Option<String>,
+}
+
+/// Input of `updateRaciAssignment`.
+#[derive(InputObject)]
+pub struct UpdateRaciAssignmentInput {
+    pub id: ID,
+    pub responsibilities: String,
+    /// The version the client read.
+    pub expected_version: Option<i32>,
+}
+
+/// Input of `removeRaciAssignment`.
+#[derive(InputObject)]
+pub struct RemoveRaciAssignmentInput {
+    pub id: ID,
+}
+
+/// Result of a RACI mutation.
+#[derive(SimpleObject)]
+pub struct RaciAssignmentPayload {
+    /// The assignment after the change (before it, for a removal).
+    pub raci_assignment: RaciAssignment,
+}
+
+/// RACI mutations.
+#[derive(Default)]
+pub struct RaciMutation;
+
+#[Object]
+impl RaciMutation {
+    /// Gives a person a role in a process; a second ACCOUNTABLE is refused with CONFLICT
+    /// (ADMIN, MANAGER).
+    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
+    async fn assign_raci(
+        &self,
+        ctx: &Context<'_>,
+        input: AssignRaciInput,
+    ) -> async_graphql::Result<RaciAssignmentPayload> {
+        let new = NewAssignment {
+            process_id: decode_id(&input.process_id, "Process", "input.processId")?,
+            person_id: decode_id(&input.person_id, "Person", "input.personId")?,
+            role: input.role.into(),
+            responsibilities: input.responsibilities.unwrap_or_default(),
+        };
+        let state = ctx.state();
+        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
+        let assignment = store::assign(&mut change, new).await?;
+        change.commit(&state.bus).await?;
+        Ok(RaciAssignmentPayload {
+            raci_assignment: RaciAssignment(assignment),
+        })
+    }
+
+    /// Makes another person the process's ACCOUNTABLE, in one step (ADMIN, MANAGER).
+    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
+    async fn replace_accountable(
+        &self,
+        ctx: &Context<'_>,
+        input: ReplaceAccountableInput,
+    ) -> async_graphql::Result<RaciAssignmentPayload> {
+        let process_id = decode_id(&input.process_id, "Process", "input.processId")?;
+        let person_id = decode_id(&input.person_id, "Person", "input.personId")?;
+        let state = ctx.state();
+        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
+        let assignment = store::replace_accountable(
+            &mut change,
+            process_id,
+            person_id,
+            input.responsibilities.unwrap_or_default(),
+        )
+        .await?;
+        change.commit(&state.bus).await?;
+        Ok(RaciAssignmentPayload {
+            raci_assignment: RaciAssignment(assignment),
+        })
+    }
+
+    /// Changes what a person does in a process (ADMIN, MANAGER).
+    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
+    async fn update_raci_assignment(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateRaciAssignmentInput,
+    ) -> async_graphql::Result<RaciAssignmentPayload> {
+        let id = decode_id(&input.id, "RaciAssignment", "input.id")?;
+        let state = ctx.state();
+        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
+        let assignment = store::describe(
+            &mut change,
+            id,
+            &input.responsibilities,
+            input.expected_version,
+        )
+        .await?;
+        change.commit(&state.bus).await?;
+        Ok(RaciAssignmentPayload {
+            raci_assignment: RaciAssignment(assignment),
+        })
+    }
+
+    /// Removes a role (ADMIN, MANAGER).
+    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
+    async fn remove_raci_assignment(
+        &self,
+        ctx: &Context<'_>,
+        input: RemoveRaciAssignmentInput,
+    ) -> async_graphql::Result<RaciAssignmentPayload> {
+        let id = decode_id(&input.id, "RaciAssignment", "input.id")?;
+        let state = ctx.state();
+        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
+        let assignment = store::remove(&mut change, id).await?;
+        change.commit(&state.bus).await?;
+        Ok(RaciAssignmentPayload {
+            raci_assignment: RaciAssignment(assignment),
+        })
+    }
+}
