@@ -15,6 +15,8 @@ mod jwks;
 mod limits;
 mod operations;
 mod people;
+mod processes;
+mod raci;
 mod schema;
 mod services;
 mod subscriptions;
