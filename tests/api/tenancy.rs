@@ -21,6 +21,8 @@ struct Tenant {
     audit_entry: String,
     api_token: String,
     service: String,
+    process: String,
+    raci: String,
 }
 
 async fn tenant(app: &TestApp, org: Uuid, email: &str) -> Tenant {
@@ -39,6 +41,26 @@ async fn tenant(app: &TestApp, org: Uuid, email: &str) -> Tenant {
             Some(&admin),
             r#"mutation { createService(input: { name: "Hosting" }) { service { id } } }"#,
             json!({}),
+        )
+        .await
+        .ok();
+    let processes = app
+        .graphql(
+            Some(&admin),
+            "{ processes(first: 1) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await
+        .ok();
+    let process = processes["processes"]["edges"][0]["node"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let raci = app
+        .graphql(
+            Some(&admin),
+            "mutation($p: ID!, $who: ID!) { assignRaci(input: { processId: $p, personId: $who, role: ACCOUNTABLE }) { raciAssignment { id } } }",
+            json!({ "p": process, "who": person }),
         )
         .await
         .ok();
@@ -65,6 +87,11 @@ async fn tenant(app: &TestApp, org: Uuid, email: &str) -> Tenant {
             .as_str()
             .unwrap()
             .to_owned(),
+        raci: raci["assignRaci"]["raciAssignment"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+        process,
         admin,
     }
 }
@@ -85,7 +112,7 @@ fn ids_in(value: &Value) -> Vec<String> {
         match value {
             Value::Object(map) => {
                 for (key, v) in map {
-                    if key == "id" || key == "recordId" {
+                    if key == "id" || key == "recordId" || key == "personId" {
                         if let Some(id) = v.as_str() {
                             ids.push(id.to_owned());
                         }
@@ -167,8 +194,61 @@ async fn another_organizations_ids_answer_like_missing_ones() {
             &b.service,
             "Service",
         ),
+        (
+            "query($id: ID!) { process(id: $id) { name } }",
+            &b.process,
+            "Process",
+        ),
+        (
+            "mutation($id: ID!) { updateProcess(input: { id: $id, goals: \"Stolen\" }) { process { name } } }",
+            &b.process,
+            "Process",
+        ),
+        (
+            "mutation($id: ID!) { setProcessApplicability(input: { id: $id, applicable: false, justification: \"x\" }) { process { name } } }",
+            &b.process,
+            "Process",
+        ),
+        (
+            "mutation($id: ID!) { deleteProcess(input: { id: $id }) { process { name } } }",
+            &b.process,
+            "Process",
+        ),
+        (
+            "mutation($id: ID!) { createProcess(input: { code: \"MINE\", name: \"Mine\", serviceIds: [$id] }) { process { name } } }",
+            &b.service,
+            "Service",
+        ),
+        (
+            "mutation($id: ID!) { assignRaci(input: { processId: $id, personId: \"PLACEHOLDER\", role: INFORMED }) { raciAssignment { id } } }",
+            &b.process,
+            "Process",
+        ),
+        (
+            "mutation($id: ID!) { replaceAccountable(input: { processId: $id, personId: \"PLACEHOLDER\" }) { raciAssignment { id } } }",
+            &b.process,
+            "Process",
+        ),
+        (
+            "mutation($id: ID!) { updateRaciAssignment(input: { id: $id, responsibilities: \"x\" }) { raciAssignment { id } } }",
+            &b.raci,
+            "RaciAssignment",
+        ),
+        (
+            "mutation($id: ID!) { removeRaciAssignment(input: { id: $id }) { raciAssignment { id } } }",
+            &b.raci,
+            "RaciAssignment",
+        ),
     ];
-    for (operation, foreign_id, type_name) in others {
+    // Operations that also take one of A's own ids get it in place of PLACEHOLDER.
+    let others: Vec<(String, &str, &str)> = others
+        .into_iter()
+        .map(|(operation, id, type_name)| {
+            (operation.replace("PLACEHOLDER", &a.person), id, type_name)
+        })
+        .collect();
+    for (operation, foreign_id, type_name) in &others {
+        let operation = operation.as_str();
         let foreign = app
             .graphql(Some(&a.admin), operation, json!({ "id": foreign_id }))
             .await;
@@ -194,6 +274,8 @@ async fn another_organizations_ids_answer_like_missing_ones() {
         &b.audit_entry,
         &b.api_token,
         &b.service,
+        &b.process,
+        &b.raci,
     ] {
         let data = app
             .graphql(
@@ -231,6 +313,8 @@ async fn another_organizations_ids_answer_like_missing_ones() {
                 auditTrail(first: 100) { totalCount edges { node { id recordId } } }
                 apiTokens(first: 100) { totalCount edges { node { id } } }
                 services(first: 100) { totalCount edges { node { id owner { id } } } }
+                processes(first: 100) { edges { node { id owner { id } accountable { id } services { id } raciAssignments { id person { id } } } } }
+                raciMatrix { people { id } rows { process { id } cells { personId } } }
                 ofB: auditTrail(filter: { recordId: $b }) { totalCount }
                 organization { id }
                 viewer { organization { id } }
@@ -246,6 +330,8 @@ async fn another_organizations_ids_answer_like_missing_ones() {
         &b.audit_entry,
         &b.api_token,
         &b.service,
+        &b.process,
+        &b.raci,
     ] {
         assert!(
             !seen.contains(foreign),
