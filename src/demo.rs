@@ -1,7 +1,7 @@
 //! The demo organization of `serve --demo`: the seed's regional managed service provider with
 //! 80 staff, scoped to its hosted-services portfolio. Each area adds its own records here.
 
-use entity::{Role, organization};
+use entity::{Criticality, LifecycleStatus, Role, organization};
 
 use crate::{
     audit_trail::Change,
@@ -84,11 +84,167 @@ pub async fn ensure(state: &AppState) -> AppResult<(organization::Model, bool)> 
         organization_store::create(&state.db, &state.bus, ORGANIZATION_NAME, "demo").await?;
     let actor = Actor::system(organization.id, "demo");
     let mut change = Change::begin(&state.db, &actor).await?;
+    let mut staff = Vec::with_capacity(STAFF);
     for index in 0..STAFF {
-        people_store::create(&mut change, staff_member(index)).await?;
+        staff.push(people_store::create(&mut change, staff_member(index)).await?);
     }
+    portfolio(&mut change, &staff).await?;
     change.commit(&state.bus).await?;
     Ok((organization, true))
+}
+
+/// The hosted-services portfolio (the pilot scope of the seed's MSP): (name, customer,
+/// criticality, status, P1 restore minutes, availability %).
+const SERVICES: [(&str, &str, Criticality, LifecycleStatus, i32, f64); 5] = [
+    (
+        "Managed Hosting",
+        "Retail and logistics customers",
+        Criticality::Critical,
+        LifecycleStatus::Live,
+        120,
+        99.95,
+    ),
+    (
+        "Backup as a Service",
+        "All hosting customers",
+        Criticality::High,
+        LifecycleStatus::Live,
+        240,
+        99.5,
+    ),
+    (
+        "Managed Network",
+        "Multi-site customers",
+        Criticality::High,
+        LifecycleStatus::Live,
+        180,
+        99.9,
+    ),
+    (
+        "Cloud Desktop",
+        "Professional services firms",
+        Criticality::Medium,
+        LifecycleStatus::Live,
+        480,
+        99.0,
+    ),
+    (
+        "Colocation",
+        "Regional enterprises",
+        Criticality::Medium,
+        LifecycleStatus::Pipeline,
+        240,
+        99.9,
+    ),
+];
+
+/// The key processes of the seed's checklist, which get a complete RACI.
+const KEY_PROCESSES: [&str; 5] = [
+    "INCIDENT",
+    "CHANGE",
+    "SERVICE_LEVEL",
+    "CONFIGURATION",
+    "CONTINUITY",
+];
+
+/// Services with owners, every process with an owner and maturity, the hosted services as the
+/// scope of the key processes, and a complete RACI for the key processes.
+async fn portfolio(change: &mut Change, staff: &[entity::person::Model]) -> AppResult<()> {
+    use entity::{Maturity, RaciRole, process};
+    use sea_orm::QueryOrder;
+
+    use crate::{
+        portfolio::{
+            processes::store::{self as process_store, ProcessFields},
+            raci::store::{self as raci_store, NewAssignment},
+            services::store::{self as service_store, ServiceFields},
+        },
+        tenancy::Scope,
+    };
+
+    let managers = &staff[1..=3];
+    let owners = &staff[4..=15];
+    let auditors = &staff[16..=19];
+    let mut services = Vec::new();
+    for (index, (name, customer, criticality, status, p1, availability)) in
+        SERVICES.into_iter().enumerate()
+    {
+        let fields = ServiceFields {
+            name: Some(name.to_owned()),
+            description: Some(format!(
+                "{name}, delivered from the company's two data centres"
+            )),
+            customer: Some(customer.to_owned()),
+            criticality: Some(criticality),
+            lifecycle_status: Some(status),
+            owner_id: Some(Some(owners[index].id)),
+            restore_targets: Some(vec![
+                ("P1".into(), p1),
+                ("P2".into(), p1 * 2),
+                ("P3".into(), 1440),
+            ]),
+            availability_target: Some(Some(availability)),
+        };
+        services.push(service_store::create(change, fields).await?.id);
+    }
+    let processes = Scope::from(change.actor())
+        .select::<process::Entity>()
+        .order_by_asc(process::Column::Id)
+        .all(change.db())
+        .await?;
+    for (index, process) in processes.iter().enumerate() {
+        let key = KEY_PROCESSES.contains(&process.code.as_str());
+        let fields = ProcessFields {
+            owner_id: Some(Some(owners[index % owners.len()].id)),
+            maturity: Some(if key {
+                Maturity::Implemented
+            } else {
+                Maturity::Defined
+            }),
+            service_ids: key.then(|| services[..4].to_vec()),
+            ..Default::default()
+        };
+        process_store::update(change, process.id, fields, None).await?;
+        if !key {
+            continue;
+        }
+        let owner = owners[index % owners.len()].id;
+        let parts = [
+            (
+                managers[index % managers.len()].id,
+                RaciRole::Accountable,
+                "Answers for the process's results to management",
+            ),
+            (
+                owner,
+                RaciRole::Responsible,
+                "Runs the process day to day and reports its KPIs",
+            ),
+            (
+                owners[(index + 1) % owners.len()].id,
+                RaciRole::Consulted,
+                "Advises on changes to the procedure",
+            ),
+            (
+                auditors[index % auditors.len()].id,
+                RaciRole::Informed,
+                "Receives the monthly process report",
+            ),
+        ];
+        for (person_id, role, responsibilities) in parts {
+            raci_store::assign(
+                change,
+                NewAssignment {
+                    process_id: process.id,
+                    person_id,
+                    role,
+                    responsibilities: responsibilities.to_owned(),
+                },
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -190,3 +190,87 @@ async fn logs_carry_request_ids_and_never_tokens() {
         "request lines carry the id: {log}"
     );
 }
+
+/// `serve --demo` as the README says: the token it prints answers queries about the demo
+/// organization, with its people, services, process owners and RACI.
+#[tokio::test]
+async fn serve_demo_prints_a_token_that_works() {
+    use std::{io::BufRead, process::Stdio};
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_iso20000"))
+        .args(["serve", "--demo", "--port", "0", "--data-dir"])
+        .arg(dir.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("ISO20000_JWT_SECRET")
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = server.stdout.take().unwrap();
+    let (lines_tx, lines) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = lines_tx.send(line);
+        }
+    });
+    let (mut token, mut address) = (None, None);
+    while token.is_none() || address.is_none() {
+        let line = lines
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the demo prints a token and an address");
+        if let Some(rest) = line.strip_prefix("admin token (valid 12h): ") {
+            token = Some(rest.trim().to_owned());
+        }
+        if let Some(rest) = line.strip_prefix("GraphiQL: ") {
+            address = rest.split_whitespace().next().map(str::to_owned);
+        }
+    }
+    iso20000::startup::install_crypto_provider();
+    let body: Value = reqwest::Client::new()
+        .post(address.unwrap())
+        .bearer_auth(token.unwrap())
+        .json(&json!({ "query": r#"{
+            viewer { role organization { name } }
+            people { totalCount }
+            services { totalCount }
+            unowned: processes(filter: { withoutOwner: true }) { totalCount }
+            unaccountable: processes(filter: { withoutAccountable: false }) { totalCount }
+            raciMatrix { rows { process { code } cells { roles } } }
+        }"# }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(server.id().to_string())
+        .status();
+    let _ = server.wait();
+    let data = &body["data"];
+    assert_eq!(data["viewer"]["role"], "ADMIN", "{body:#}");
+    assert_eq!(
+        data["viewer"]["organization"]["name"],
+        "Harbor Hosted Services"
+    );
+    assert_eq!(data["people"]["totalCount"], 80);
+    assert_eq!(data["services"]["totalCount"], 5);
+    assert_eq!(data["unowned"]["totalCount"], 0);
+    assert_eq!(
+        data["unaccountable"]["totalCount"], 5,
+        "the key processes have an accountable"
+    );
+    let incident = data["raciMatrix"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["process"]["code"] == "INCIDENT")
+        .unwrap();
+    assert_eq!(incident["cells"].as_array().unwrap().len(), 4);
+}
