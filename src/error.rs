@@ -77,6 +77,12 @@ impl From<anyhow::Error> for AppError {
     }
 }
 
+impl From<std::sync::Arc<DbErr>> for AppError {
+    fn from(err: std::sync::Arc<DbErr>) -> Self {
+        Self::Internal(anyhow::anyhow!("database error: {err}"))
+    }
+}
+
 impl From<DbErr> for AppError {
     fn from(err: DbErr) -> Self {
         Self::Internal(anyhow::Error::new(err).context("database error"))

@@ -3,6 +3,7 @@ use async_graphql::Context;
 use crate::{
     auth::{Actor, Authentication},
     error::{AppError, AppResult},
+    graphql::loaders::Loaders,
     state::AppState,
     tenancy::Scope,
 };
@@ -13,6 +14,8 @@ pub trait ContextExt {
     fn state(&self) -> &AppState;
     /// The authenticated caller, or UNAUTHENTICATED.
     fn actor(&self) -> AppResult<&Actor>;
+    /// The request's DataLoaders, or UNAUTHENTICATED.
+    fn loaders(&self) -> AppResult<&Loaders>;
     /// The caller's organization scope, or UNAUTHENTICATED.
     fn scope(&self) -> AppResult<Scope> {
         self.actor().map(Scope::from)
@@ -24,6 +27,12 @@ impl ContextExt for Context<'_> {
         // The schema is only ever built with the state attached (`graphql::build`); the SDL-only
         // schema has no resolvers that run.
         self.data_unchecked::<AppState>()
+    }
+
+    fn loaders(&self) -> AppResult<&Loaders> {
+        self.actor()?;
+        self.data_opt::<Loaders>()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("request without loaders")))
     }
 
     fn actor(&self) -> AppResult<&Actor> {

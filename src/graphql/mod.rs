@@ -5,6 +5,7 @@ pub mod connection;
 mod context;
 pub mod ids;
 pub mod limits;
+pub mod loaders;
 pub mod node;
 
 use async_graphql::{
@@ -64,6 +65,23 @@ fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
         Subscription::default(),
     )
     .register_output_type::<node::Node>()
+}
+
+/// The per-request data every operation needs: the credential's outcome and, for an
+/// authenticated caller, the DataLoaders scoped to its organization.
+pub fn request_data(
+    state: &AppState,
+    authentication: crate::auth::Authentication,
+) -> async_graphql::Data {
+    let mut data = async_graphql::Data::default();
+    if let Ok(actor) = authentication.actor() {
+        data.insert(loaders::Loaders::new(
+            &state.db,
+            crate::tenancy::Scope::from(actor),
+        ));
+    }
+    data.insert(authentication);
+    data
 }
 
 /// The schema with the application state and its limits, as the server runs it.

@@ -270,11 +270,9 @@ async fn execute(
             if tokio::time::Instant::now() >= deadline {
                 return None;
             }
-            results.push(
-                http.schema
-                    .execute(request.data(authentication.clone()))
-                    .await,
-            );
+            let mut request = request;
+            request.data = crate::graphql::request_data(&http.state, authentication.clone());
+            results.push(http.schema.execute(request).await);
         }
         Some(results)
     };

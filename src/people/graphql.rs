@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::{person, process, service};
+use entity::person;
 
 use super::store::{self, NewPerson, PersonChanges, PersonFilter};
 use crate::{
@@ -64,28 +64,28 @@ impl Person {
     }
     /// Processes this person owns.
     async fn owned_processes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Process>> {
-        use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
-        Ok(ctx
-            .scope()?
-            .select::<process::Entity>()
-            .filter(process::Column::OwnerId.eq(self.0.id))
-            .order_by_asc(process::Column::Id)
-            .all(&ctx.state().db)
-            .await?
+        let processes = ctx
+            .loaders()?
+            .processes_of_owner
+            .load_one(self.0.id)
+            .await
+            .map_err(AppError::from)?;
+        Ok(processes
+            .unwrap_or_default()
             .into_iter()
             .map(Process)
             .collect())
     }
     /// Services this person owns.
     async fn owned_services(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Service>> {
-        use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
-        Ok(ctx
-            .scope()?
-            .select::<service::Entity>()
-            .filter(service::Column::OwnerId.eq(self.0.id))
-            .order_by_asc(service::Column::Id)
-            .all(&ctx.state().db)
-            .await?
+        let services = ctx
+            .loaders()?
+            .services_of_owner
+            .load_one(self.0.id)
+            .await
+            .map_err(AppError::from)?;
+        Ok(services
+            .unwrap_or_default()
             .into_iter()
             .map(Service)
             .collect())
@@ -95,13 +95,17 @@ impl Person {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<RaciAssignment>> {
-        Ok(
-            crate::portfolio::raci::store::of_person(&ctx.state().db, ctx.scope()?, self.0.id)
-                .await?
-                .into_iter()
-                .map(RaciAssignment)
-                .collect(),
-        )
+        let assignments = ctx
+            .loaders()?
+            .raci_of_person
+            .load_one(self.0.id)
+            .await
+            .map_err(AppError::from)?;
+        Ok(assignments
+            .unwrap_or_default()
+            .into_iter()
+            .map(RaciAssignment)
+            .collect())
     }
 }
 

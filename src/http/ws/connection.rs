@@ -2,7 +2,6 @@
 
 use std::{collections::HashMap, pin::Pin, time::Duration};
 
-use async_graphql::Data;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::{SinkExt, StreamExt, stream::SplitStream};
 use serde_json::{Map, Value, json};
@@ -286,8 +285,7 @@ impl Connection {
             return None;
         }
 
-        let mut data = Data::default();
-        data.insert(authentication);
+        let data = crate::graphql::request_data(&self.http.state, authentication);
         let mut responses = self
             .http
             .schema

@@ -2,14 +2,14 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::{RaciRole, person, process};
+use entity::{RaciRole, process};
 use uuid::Uuid;
 
 use super::store::{self, ProcessFields, ProcessFilter};
 use crate::{
     audit_trail::Change,
     auth::{Permission, Require},
-    error::AppResult,
+    error::{AppError, AppResult},
     graphql::{
         ContextExt,
         connection::{Page, PageArgs, page_complexity, paginate},
@@ -82,15 +82,23 @@ impl Process {
             return Ok(None);
         };
         Ok(ctx
-            .scope()?
-            .get::<person::Entity>(&ctx.state().db, owner)
-            .await?
+            .loaders()?
+            .people
+            .load_one(owner)
+            .await
+            .map_err(AppError::from)?
             .map(Person))
     }
     /// The services the process applies to.
     async fn services(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Service>> {
-        Ok(store::services_of(&ctx.state().db, ctx.scope()?, self.0.id)
-            .await?
+        let services = ctx
+            .loaders()?
+            .services_of_process
+            .load_one(self.0.id)
+            .await
+            .map_err(AppError::from)?;
+        Ok(services
+            .unwrap_or_default()
             .into_iter()
             .map(Service)
             .collect())
@@ -100,31 +108,38 @@ impl Process {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<RaciAssignment>> {
-        Ok(crate::portfolio::raci::store::of_processes(
-            &ctx.state().db,
-            ctx.scope()?,
-            Some(vec![self.0.id]),
-        )
-        .await?
-        .into_iter()
-        .map(RaciAssignment)
-        .collect())
+        let assignments = ctx
+            .loaders()?
+            .raci_of_process
+            .load_one(self.0.id)
+            .await
+            .map_err(AppError::from)?;
+        Ok(assignments
+            .unwrap_or_default()
+            .into_iter()
+            .map(RaciAssignment)
+            .collect())
     }
     /// The one ACCOUNTABLE person, if assigned.
     async fn accountable(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person>> {
-        let scope = ctx.scope()?;
-        let db = &ctx.state().db;
-        let assignments =
-            crate::portfolio::raci::store::of_processes(db, scope, Some(vec![self.0.id])).await?;
+        let loaders = ctx.loaders()?;
+        let assignments = loaders
+            .raci_of_process
+            .load_one(self.0.id)
+            .await
+            .map_err(AppError::from)?;
         let Some(accountable) = assignments
-            .iter()
+            .unwrap_or_default()
+            .into_iter()
             .find(|a| a.raci_role == RaciRole::Accountable)
         else {
             return Ok(None);
         };
-        Ok(scope
-            .get::<person::Entity>(db, accountable.person_id)
-            .await?
+        Ok(loaders
+            .people
+            .load_one(accountable.person_id)
+            .await
+            .map_err(AppError::from)?
             .map(Person))
     }
     /// Version, for `expectedVersion`.

@@ -3,8 +3,7 @@
 use chrono::{SubsecRound, Utc};
 use entity::{Maturity, RaciRole, person, process, process_service, raci_assignment, service};
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QuerySelect, Select,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Select,
     sea_query::{Expr, ExprTrait, Func, LikeExpr, Query},
 };
 use uuid::Uuid;
@@ -350,23 +349,6 @@ pub fn select(scope: Scope, filter: ProcessFilter) -> AppResult<Select<process::
         };
     }
     Ok(select)
-}
-
-/// The services a process applies to.
-pub async fn services_of(
-    db: &impl sea_orm::ConnectionTrait,
-    scope: Scope,
-    process_id: Uuid,
-) -> AppResult<Vec<service::Model>> {
-    let ids = process_service::Entity::find()
-        .select_only()
-        .column(process_service::Column::ServiceId)
-        .filter(process_service::Column::ProcessId.eq(process_id))
-        .filter(process_service::Column::OrganizationId.eq(scope.organization_id))
-        .into_tuple::<Uuid>()
-        .all(db)
-        .await?;
-    Ok(scope.select_ids::<service::Entity>(ids).all(db).await?)
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use super::store::{self, NewAssignment};
 use crate::{
     audit_trail::Change,
     auth::{Permission, Require},
+    error::AppError,
     graphql::{
         ContextExt,
         ids::{decode_id, global_id},
@@ -53,19 +54,23 @@ impl RaciAssignment {
     }
     /// The process.
     async fn process(&self, ctx: &Context<'_>) -> async_graphql::Result<Process> {
-        Ok(Process(
-            ctx.scope()?
-                .find::<process::Entity>(&ctx.state().db, self.0.process_id)
-                .await?,
-        ))
+        let process = ctx
+            .loaders()?
+            .processes
+            .load_one(self.0.process_id)
+            .await
+            .map_err(AppError::from)?;
+        Ok(Process(process.ok_or(AppError::NotFound("Process"))?))
     }
     /// The person.
     async fn person(&self, ctx: &Context<'_>) -> async_graphql::Result<Person> {
-        Ok(Person(
-            ctx.scope()?
-                .find::<person::Entity>(&ctx.state().db, self.0.person_id)
-                .await?,
-        ))
+        let person = ctx
+            .loaders()?
+            .people
+            .load_one(self.0.person_id)
+            .await
+            .map_err(AppError::from)?;
+        Ok(Person(person.ok_or(AppError::NotFound("Person"))?))
     }
     /// Version, for `expectedVersion`.
     async fn version(&self) -> i32 {

@@ -205,17 +205,3 @@ pub async fn of_processes(
         .all(db)
         .await?)
 }
-
-/// A person's assignments.
-pub async fn of_person(
-    db: &impl ConnectionTrait,
-    scope: Scope,
-    person_id: Uuid,
-) -> AppResult<Vec<raci_assignment::Model>> {
-    Ok(scope
-        .select::<raci_assignment::Entity>()
-        .filter(raci_assignment::Column::PersonId.eq(person_id))
-        .order_by_asc(raci_assignment::Column::Id)
-        .all(db)
-        .await?)
-}

@@ -2,12 +2,13 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::{LifecycleStatus, person, service};
+use entity::{LifecycleStatus, service};
 
 use super::store::{self, ServiceFields, ServiceFilter};
 use crate::{
     audit_trail::Change,
     auth::{Permission, Require},
+    error::AppError,
     graphql::{
         ContextExt,
         connection::{Page, PageArgs, page_complexity, paginate},
@@ -84,9 +85,11 @@ impl Service {
             return Ok(None);
         };
         Ok(ctx
-            .scope()?
-            .get::<person::Entity>(&ctx.state().db, owner)
-            .await?
+            .loaders()?
+            .people
+            .load_one(owner)
+            .await
+            .map_err(AppError::from)?
             .map(Person))
     }
     /// Restore-time targets by incident priority.

@@ -1,0 +1,201 @@
+//! DataLoaders: every relation field loads through one of these, so a page of N records with
+//! nested fields costs one query per field, not one per record. They are made per request,
+//! after authentication, and scoped to the caller's organization like every other read.
+
+use std::{collections::HashMap, marker::PhantomData, sync::Arc, time::Duration};
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use entity::{person, process, process_service, raci_assignment, service};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use crate::tenancy::{Scope, TenantEntity};
+
+/// How long a loader waits to collect keys before it queries. Resolvers of one level run
+/// concurrently, so a short wait is enough to batch them; it is paid once per level.
+const BATCH_DELAY: Duration = Duration::from_micros(200);
+
+/// Errors cross the loader as text: the loader's result must be cloneable.
+type LoadError = Arc<sea_orm::DbErr>;
+
+/// Rows of `E` by id.
+pub struct ById<E> {
+    db: DatabaseConnection,
+    scope: Scope,
+    entity: PhantomData<fn() -> E>,
+}
+
+impl<E> Loader<Uuid> for ById<E>
+where
+    E: TenantEntity + Send + Sync + 'static,
+    E::Model: sea_orm::FromQueryResult + Clone + Send + Sync + 'static,
+    E::Model: HasId,
+{
+    type Value = E::Model;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = self
+            .scope
+            .select_ids::<E>(keys.iter().copied())
+            .all(&self.db)
+            .await
+            .map_err(Arc::new)?;
+        Ok(rows.into_iter().map(|row| (row.id(), row)).collect())
+    }
+}
+
+/// Models with a UUID primary key.
+pub trait HasId {
+    fn id(&self) -> Uuid;
+}
+
+macro_rules! has_id {
+    ($($module:ident),+) => {$(
+        impl HasId for $module::Model {
+            fn id(&self) -> Uuid {
+                self.id
+            }
+        }
+    )+};
+}
+
+has_id!(person, process, service);
+
+/// Rows grouped by a foreign key: `key_of` says which key a row belongs to.
+pub struct GroupedBy<E: EntityTrait> {
+    db: DatabaseConnection,
+    scope: Scope,
+    column: E::Column,
+    key_of: fn(&E::Model) -> Uuid,
+}
+
+impl<E> Loader<Uuid> for GroupedBy<E>
+where
+    E: TenantEntity + Send + Sync + 'static,
+    E::Model: sea_orm::FromQueryResult + Clone + Send + Sync + 'static,
+    E::Column: Send + Sync,
+{
+    type Value = Vec<E::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = self
+            .scope
+            .select::<E>()
+            .filter(self.column.is_in(keys.iter().copied()))
+            .order_by_asc(E::id_column())
+            .all(&self.db)
+            .await
+            .map_err(Arc::new)?;
+        let mut grouped: HashMap<Uuid, Vec<E::Model>> = HashMap::new();
+        for row in rows {
+            grouped.entry((self.key_of)(&row)).or_default().push(row);
+        }
+        Ok(grouped)
+    }
+}
+
+/// The services of each process: one query on the link table, one on the services.
+pub struct ServicesOfProcess {
+    db: DatabaseConnection,
+    scope: Scope,
+}
+
+impl Loader<Uuid> for ServicesOfProcess {
+    type Value = Vec<service::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let links = process_service::Entity::find()
+            .filter(process_service::Column::OrganizationId.eq(self.scope.organization_id))
+            .filter(process_service::Column::ProcessId.is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await
+            .map_err(Arc::new)?;
+        let services: HashMap<Uuid, service::Model> = self
+            .scope
+            .select_ids::<service::Entity>(links.iter().map(|l| l.service_id))
+            .order_by_asc(service::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(Arc::new)?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect();
+        let mut grouped: HashMap<Uuid, Vec<service::Model>> = HashMap::new();
+        for link in links {
+            if let Some(service) = services.get(&link.service_id) {
+                grouped
+                    .entry(link.process_id)
+                    .or_default()
+                    .push(service.clone());
+            }
+        }
+        for list in grouped.values_mut() {
+            list.sort_by_key(|s| s.id);
+        }
+        Ok(grouped)
+    }
+}
+
+/// Every loader of one request.
+pub struct Loaders {
+    pub people: DataLoader<ById<person::Entity>>,
+    pub processes: DataLoader<ById<process::Entity>>,
+    pub services_of_process: DataLoader<ServicesOfProcess>,
+    pub raci_of_process: DataLoader<GroupedBy<raci_assignment::Entity>>,
+    pub raci_of_person: DataLoader<GroupedBy<raci_assignment::Entity>>,
+    pub processes_of_owner: DataLoader<GroupedBy<process::Entity>>,
+    pub services_of_owner: DataLoader<GroupedBy<service::Entity>>,
+}
+
+fn loader<T: Loader<Uuid>>(loader: T) -> DataLoader<T> {
+    DataLoader::new(loader, tokio::spawn).delay(BATCH_DELAY)
+}
+
+fn by_id<E>(db: &DatabaseConnection, scope: Scope) -> ById<E> {
+    ById {
+        db: db.clone(),
+        scope,
+        entity: PhantomData,
+    }
+}
+
+impl Loaders {
+    /// The loaders of a request in `scope`.
+    pub fn new(db: &DatabaseConnection, scope: Scope) -> Self {
+        Self {
+            people: loader(by_id(db, scope)),
+            processes: loader(by_id(db, scope)),
+            services_of_process: loader(ServicesOfProcess {
+                db: db.clone(),
+                scope,
+            }),
+            raci_of_process: loader(GroupedBy {
+                db: db.clone(),
+                scope,
+                column: raci_assignment::Column::ProcessId,
+                key_of: |row| row.process_id,
+            }),
+            raci_of_person: loader(GroupedBy {
+                db: db.clone(),
+                scope,
+                column: raci_assignment::Column::PersonId,
+                key_of: |row| row.person_id,
+            }),
+            processes_of_owner: loader(GroupedBy {
+                db: db.clone(),
+                scope,
+                column: process::Column::OwnerId,
+                key_of: |row| row.owner_id.unwrap_or_default(),
+            }),
+            services_of_owner: loader(GroupedBy {
+                db: db.clone(),
+                scope,
+                column: service::Column::OwnerId,
+                key_of: |row| row.owner_id.unwrap_or_default(),
+            }),
+        }
+    }
+}
