@@ -54,6 +54,7 @@ struct Inner {
     websockets: Gauge<i64, AtomicI64>,
     subscriptions: Gauge<i64, AtomicI64>,
     pool: Family<PoolLabels, Gauge<i64, AtomicI64>>,
+    statements: Counter,
 }
 
 /// The process's metrics; cheap to clone.
@@ -101,6 +102,12 @@ impl Default for Metrics {
             "Database pool connections, by state",
             pool.clone(),
         );
+        let statements = Counter::default();
+        registry.register(
+            "db_statements",
+            "SQL statements sent to the database",
+            statements.clone(),
+        );
         Self(Arc::new(Inner {
             registry,
             operations,
@@ -109,6 +116,7 @@ impl Default for Metrics {
             websockets,
             subscriptions,
             pool,
+            statements,
         }))
     }
 }
@@ -157,6 +165,15 @@ impl Metrics {
                 code: code.to_owned(),
             })
             .inc();
+    }
+
+    /// Counts every statement the pool sends, so that N+1 patterns show on a dashboard (and in
+    /// the tests that guard against them).
+    pub fn count_statements(&self, db: &mut DatabaseConnection) {
+        let statements = self.0.statements.clone();
+        db.set_metric_callback(move |_| {
+            statements.inc();
+        });
     }
 
     pub fn websocket_opened(&self) {

@@ -38,8 +38,10 @@ impl Application {
     /// Connects to the database, applies migrations and binds the listener.
     pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
         install_crypto_provider();
-        let db = db::connect(&config.database).await?;
+        let mut db = db::connect(&config.database).await?;
         db::migrate(&db).await?;
+        let metrics = Metrics::default();
+        metrics.count_statements(&mut db);
         if config.jwt.jwt_algorithm == JwtAlgorithm::Hs256 && config.jwt.jwt_secret.is_none() {
             tracing::warn!(
                 data_dir = %config.database.data_dir.display(),
@@ -60,7 +62,6 @@ impl Application {
             config: Arc::new(config),
         };
         let (shutdown, stopping) = watch::channel(false);
-        let metrics = Metrics::default();
         let router = http::router(Http {
             schema: graphql::build(state.clone(), metrics.clone()),
             state: state.clone(),

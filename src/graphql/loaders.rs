@@ -96,44 +96,53 @@ where
     }
 }
 
-/// The services of each process: one query on the link table, one on the services.
-pub struct ServicesOfProcess {
+/// One side of the process-service link for each key of the other: one query on the link
+/// table, one on the targets.
+pub struct Linked<T: EntityTrait> {
     db: DatabaseConnection,
     scope: Scope,
+    /// The link column the keys are in.
+    key_column: process_service::Column,
+    /// (key, target id) of a link.
+    split: fn(&process_service::Model) -> (Uuid, Uuid),
+    target: PhantomData<fn() -> T>,
 }
 
-impl Loader<Uuid> for ServicesOfProcess {
-    type Value = Vec<service::Model>;
+impl<T> Loader<Uuid> for Linked<T>
+where
+    T: TenantEntity + Send + Sync + 'static,
+    T::Model: sea_orm::FromQueryResult + HasId + Clone + Send + Sync + 'static,
+{
+    type Value = Vec<T::Model>;
     type Error = LoadError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let links = process_service::Entity::find()
+        let links: Vec<(Uuid, Uuid)> = process_service::Entity::find()
             .filter(process_service::Column::OrganizationId.eq(self.scope.organization_id))
-            .filter(process_service::Column::ProcessId.is_in(keys.iter().copied()))
+            .filter(self.key_column.is_in(keys.iter().copied()))
             .all(&self.db)
             .await
-            .map_err(Arc::new)?;
-        let services: HashMap<Uuid, service::Model> = self
+            .map_err(Arc::new)?
+            .iter()
+            .map(self.split)
+            .collect();
+        let targets: HashMap<Uuid, T::Model> = self
             .scope
-            .select_ids::<service::Entity>(links.iter().map(|l| l.service_id))
-            .order_by_asc(service::Column::Id)
+            .select_ids::<T>(links.iter().map(|(_, target)| *target))
             .all(&self.db)
             .await
             .map_err(Arc::new)?
             .into_iter()
-            .map(|s| (s.id, s))
+            .map(|t| (t.id(), t))
             .collect();
-        let mut grouped: HashMap<Uuid, Vec<service::Model>> = HashMap::new();
-        for link in links {
-            if let Some(service) = services.get(&link.service_id) {
-                grouped
-                    .entry(link.process_id)
-                    .or_default()
-                    .push(service.clone());
+        let mut grouped: HashMap<Uuid, Vec<T::Model>> = HashMap::new();
+        for (key, target) in links {
+            if let Some(target) = targets.get(&target) {
+                grouped.entry(key).or_default().push(target.clone());
             }
         }
         for list in grouped.values_mut() {
-            list.sort_by_key(|s| s.id);
+            list.sort_by_key(HasId::id);
         }
         Ok(grouped)
     }
@@ -143,7 +152,8 @@ impl Loader<Uuid> for ServicesOfProcess {
 pub struct Loaders {
     pub people: DataLoader<ById<person::Entity>>,
     pub processes: DataLoader<ById<process::Entity>>,
-    pub services_of_process: DataLoader<ServicesOfProcess>,
+    pub services_of_process: DataLoader<Linked<service::Entity>>,
+    pub processes_of_service: DataLoader<Linked<process::Entity>>,
     pub raci_of_process: DataLoader<GroupedBy<raci_assignment::Entity>>,
     pub raci_of_person: DataLoader<GroupedBy<raci_assignment::Entity>>,
     pub processes_of_owner: DataLoader<GroupedBy<process::Entity>>,
@@ -168,9 +178,19 @@ impl Loaders {
         Self {
             people: loader(by_id(db, scope)),
             processes: loader(by_id(db, scope)),
-            services_of_process: loader(ServicesOfProcess {
+            services_of_process: loader(Linked {
                 db: db.clone(),
                 scope,
+                key_column: process_service::Column::ProcessId,
+                split: |link| (link.process_id, link.service_id),
+                target: PhantomData,
+            }),
+            processes_of_service: loader(Linked {
+                db: db.clone(),
+                scope,
+                key_column: process_service::Column::ServiceId,
+                split: |link| (link.service_id, link.process_id),
+                target: PhantomData,
             }),
             raci_of_process: loader(GroupedBy {
                 db: db.clone(),

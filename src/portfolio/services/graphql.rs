@@ -15,6 +15,7 @@ use crate::{
         ids::{decode_id, global_id},
     },
     people::graphql::Person,
+    portfolio::processes::graphql::Process,
 };
 
 /// How much the business depends on a service.
@@ -91,6 +92,20 @@ impl Service {
             .await
             .map_err(AppError::from)?
             .map(Person))
+    }
+    /// The processes that apply to this service.
+    async fn processes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Process>> {
+        let processes = ctx
+            .loaders()?
+            .processes_of_service
+            .load_one(self.0.id)
+            .await
+            .map_err(AppError::from)?;
+        Ok(processes
+            .unwrap_or_default()
+            .into_iter()
+            .map(Process)
+            .collect())
     }
     /// Restore-time targets by incident priority.
     async fn restore_targets(&self) -> Vec<RestoreTarget> {
