@@ -97,7 +97,7 @@ async fn the_dashboard_costs_the_same_statements_for_5_and_50_services() {
     eprintln!("dashboard statements: {small} for 5 services, {large} for 50");
     assert!(small > 0.0);
     // A loader's batch may split in two when its keys arrive in two waves a few hundred
-    // microseconds apart (timing, not size); an N+1 would add dozens for 45 more services.
+    // microseconds apart (timing, not size: a few at most); an N+1 would add 45 or more.
     assert!(
         large - small <= 2.0,
         "statements for 5 services: {small}, for 50: {large}"
