@@ -1,7 +1,7 @@
 //! The demo organization of `serve --demo`: the seed's regional managed service provider with
 //! 80 staff, scoped to its hosted-services portfolio. Each area adds its own records here.
 
-use entity::{Criticality, LifecycleStatus, Role, organization};
+use entity::{Criticality, LifecycleStatus, Role, organization, tool::ToolKind};
 
 use crate::{
     audit_trail::Change,
@@ -242,6 +242,59 @@ async fn portfolio(change: &mut Change, staff: &[entity::person::Model]) -> AppR
                 },
             )
             .await?;
+        }
+    }
+    process_map(change, &processes).await
+}
+
+/// The tools of the seed's MSP and how the key processes use them: (name, kind, vendor).
+const TOOLS: [(&str, ToolKind, &str); 4] = [
+    ("Service desk", ToolKind::Itsm, "HelpDeskCo"),
+    ("CMDB", ToolKind::Cmdb, "HelpDeskCo"),
+    ("Monitoring", ToolKind::Monitoring, "WatchTower"),
+    ("Wiki", ToolKind::Documentation, "DocSpace"),
+];
+
+/// (process code, tool index, what flows).
+const TOOL_USES: [(&str, usize, &str); 6] = [
+    ("INCIDENT", 0, "incident records"),
+    ("INCIDENT", 2, "alerts"),
+    ("CHANGE", 0, "change records"),
+    ("CONFIGURATION", 1, "CI data"),
+    ("SERVICE_LEVEL", 0, "SLA reports"),
+    ("CONTINUITY", 3, "continuity plans"),
+];
+
+/// (dependent process, process it depends on, why).
+const DEPENDENCIES: [(&str, &str, &str); 4] = [
+    ("PROBLEM", "INCIDENT", "incident trends"),
+    ("CHANGE", "CONFIGURATION", "impact analysis"),
+    ("RELEASE_DEPLOYMENT", "CHANGE", "approved changes"),
+    ("SERVICE_LEVEL", "INCIDENT", "restore times"),
+];
+
+async fn process_map(change: &mut Change, processes: &[entity::process::Model]) -> AppResult<()> {
+    use crate::portfolio::tools::store::{self as tool_store, LinkTarget, ToolFields};
+
+    let by_code = |code: &str| processes.iter().find(|p| p.code == code).map(|p| p.id);
+    let mut tools = Vec::new();
+    for (name, kind, vendor) in TOOLS {
+        let fields = ToolFields {
+            name: Some(name.to_owned()),
+            kind: Some(kind),
+            vendor: Some(vendor.to_owned()),
+            url: None,
+        };
+        tools.push(tool_store::create(change, fields).await?.id);
+    }
+    for (code, tool, flow) in TOOL_USES {
+        if let Some(process) = by_code(code) {
+            tool_store::link(change, process, LinkTarget::Tool(tools[tool]), flow).await?;
+        }
+    }
+    for (code, other, why) in DEPENDENCIES {
+        if let (Some(process), Some(other)) = (by_code(code), by_code(other)) {
+            tool_store::link(change, process, LinkTarget::Process(other), why).await?;
         }
     }
     Ok(())

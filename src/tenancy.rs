@@ -2,7 +2,9 @@
 //! query can forget the organization, and a record of another organization is indistinguishable
 //! from one that does not exist.
 
-use entity::{api_token, audit_entry, person, process, raci_assignment, service};
+use entity::{
+    api_token, audit_entry, person, process, process_link, raci_assignment, service, tool,
+};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select, UpdateMany};
 use uuid::Uuid;
 
@@ -43,6 +45,8 @@ tenant_entity! {
     service => "Service",
     process => "Process",
     raci_assignment => "RaciAssignment",
+    tool => "Tool",
+    process_link => "ProcessLink",
 }
 
 /// The organization a request may see and change.

@@ -10,10 +10,12 @@ pub mod organization;
 pub mod person;
 pub mod portfolio_enums;
 pub mod process;
+pub mod process_link;
 pub mod process_service;
 pub mod raci_assignment;
 pub mod role;
 pub mod service;
+pub mod tool;
 
 pub use portfolio_enums::{Criticality, LifecycleStatus, Maturity, RaciRole};
 pub use role::Role;

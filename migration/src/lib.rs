@@ -7,6 +7,7 @@ mod m20261125_000002_create_person;
 mod m20261125_000003_create_audit_trail;
 mod m20261125_000004_create_api_token;
 mod m20261125_000005_create_portfolio;
+mod m20261125_000006_create_process_map;
 
 /// Every migration of the product, oldest first.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_create_audit_trail::Migration),
             Box::new(m20261125_000004_create_api_token::Migration),
             Box::new(m20261125_000005_create_portfolio::Migration),
+            Box::new(m20261125_000006_create_process_map::Migration),
         ]
     }
 }

@@ -23,6 +23,7 @@ use crate::{
         processes::graphql::{ProcessMutation, ProcessQuery},
         raci::graphql::{RaciMutation, RaciQuery},
         services::graphql::{ServiceMutation, ServiceQuery},
+        tools::graphql::{ToolMutation, ToolQuery},
     },
     state::AppState,
 };
@@ -37,6 +38,7 @@ pub struct Query(
     ServiceQuery,
     ProcessQuery,
     RaciQuery,
+    ToolQuery,
     node::NodeQuery,
 );
 
@@ -49,6 +51,7 @@ pub struct Mutation(
     ServiceMutation,
     ProcessMutation,
     RaciMutation,
+    ToolMutation,
 );
 
 /// Every subscription, one part per area.

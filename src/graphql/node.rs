@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 
 use async_graphql::{Context, ID, Interface, Object};
-use entity::{api_token, audit_entry, person, process, raci_assignment, service};
+use entity::{
+    api_token, audit_entry, person, process, process_link, raci_assignment, service, tool,
+};
 use uuid::Uuid;
 
 use super::{ContextExt, ids::parse_global_id};
@@ -15,7 +17,10 @@ use crate::{
     organization::{graphql::Organization, store as organization_store},
     people::graphql::Person,
     portfolio::{
-        processes::graphql::Process, raci::graphql::RaciAssignment, services::graphql::Service,
+        processes::graphql::Process,
+        raci::graphql::RaciAssignment,
+        services::graphql::Service,
+        tools::graphql::{ProcessLink, Tool},
     },
     tenancy::Scope,
 };
@@ -34,6 +39,8 @@ pub enum Node {
     Service(Service),
     Process(Process),
     RaciAssignment(RaciAssignment),
+    Tool(Tool),
+    ProcessLink(ProcessLink),
 }
 
 /// `node` and `nodes`.
@@ -133,6 +140,25 @@ async fn load(ctx: &Context<'_>, ids: &[ID]) -> AppResult<Vec<Option<Node>>> {
             found.insert(
                 ("RaciAssignment", model.id),
                 Node::RaciAssignment(RaciAssignment(model)),
+            );
+        }
+    }
+    let tool_ids = of_type("Tool");
+    if !tool_ids.is_empty() {
+        for model in scope.select_ids::<tool::Entity>(tool_ids).all(db).await? {
+            found.insert(("Tool", model.id), Node::Tool(Tool(model)));
+        }
+    }
+    let link_ids = of_type("ProcessLink");
+    if !link_ids.is_empty() {
+        for model in scope
+            .select_ids::<process_link::Entity>(link_ids)
+            .all(db)
+            .await?
+        {
+            found.insert(
+                ("ProcessLink", model.id),
+                Node::ProcessLink(ProcessLink(model)),
             );
         }
     }

@@ -6,3 +6,4 @@ pub mod catalogue;
 pub mod processes;
 pub mod raci;
 pub mod services;
+pub mod tools;

@@ -241,6 +241,7 @@ async fn serve_demo_prints_a_token_that_works() {
             unowned: processes(filter: { withoutOwner: true }) { totalCount }
             unaccountable: processes(filter: { withoutAccountable: false }) { totalCount }
             raciMatrix { rows { process { code } cells { roles } } }
+            processMap { nodes { kind } edges { kind } }
         }"# }))
         .send()
         .await
@@ -273,4 +274,5 @@ async fn serve_demo_prints_a_token_that_works() {
         .find(|r| r["process"]["code"] == "INCIDENT")
         .unwrap();
     assert_eq!(incident["cells"].as_array().unwrap().len(), 4);
+    assert_eq!(data["processMap"]["edges"].as_array().unwrap().len(), 10);
 }

@@ -16,6 +16,7 @@ mod jwks;
 mod limits;
 mod operations;
 mod people;
+mod process_map;
 mod processes;
 mod raci;
 mod schema;

@@ -1,0 +1,5 @@
+//! Tools the SMS depends on (ITSM, CMDB, monitoring, change tools) and the process map: which
+//! process uses which tool for what, and which process depends on which.
+
+pub mod graphql;
+pub mod store;

@@ -1,0 +1,224 @@
+//! Tools and the process map: nodes and edges ready to draw.
+
+use entity::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, create_org, spawn_app};
+
+const CREATE_TOOL: &str = "mutation($input: CreateToolInput!) { createTool(input: $input) { tool { id name kind vendor url } } }";
+const LINK_TOOL: &str = "mutation($input: LinkProcessToToolInput!) { linkProcessToTool(input: $input) { processLink { id kind source target description } } }";
+const DEPEND: &str = "mutation($input: AddProcessDependencyInput!) { addProcessDependency(input: $input) { processLink { id kind source target } } }";
+
+async fn process(app: &TestApp, token: &str, code: &str) -> String {
+    let data = app
+        .graphql(Some(token), "query($code: String!) { processes(filter: { search: $code }, first: 100) { edges { node { id code } } } }", json!({ "code": code }))
+        .await
+        .ok();
+    data["processes"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["node"]["code"] == code)
+        .unwrap()["node"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_process_map_shows_processes_tools_and_their_links() {
+    let app = spawn_app().await;
+    let admin = app.admin();
+    let tool = app
+        .graphql(Some(&admin), CREATE_TOOL, json!({ "input": { "name": "ServiceDesk Pro", "kind": "ITSM", "vendor": "Acme", "url": "https://desk.example.com" } }))
+        .await
+        .ok()["createTool"]["tool"]
+        .clone();
+    assert_eq!(tool["kind"], "ITSM");
+    let incident = process(&app, &admin, "INCIDENT").await;
+    let problem = process(&app, &admin, "PROBLEM").await;
+    let uses = app
+        .graphql(Some(&admin), LINK_TOOL, json!({ "input": { "processId": incident, "toolId": tool["id"], "description": "incident records" } }))
+        .await
+        .ok()["linkProcessToTool"]["processLink"]
+        .clone();
+    assert_eq!(uses["kind"], "USES_TOOL");
+    assert_eq!(uses["source"], incident.as_str());
+    assert_eq!(uses["target"], tool["id"]);
+    let depends = app
+        .graphql(
+            Some(&admin),
+            DEPEND,
+            json!({ "input": { "processId": problem, "dependsOnProcessId": incident } }),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        depends["addProcessDependency"]["processLink"]["kind"],
+        "DEPENDS_ON"
+    );
+
+    let map = app
+        .graphql(Some(&admin), "{ processMap { nodes { id kind label detail } edges { kind source target description } } }", json!({}))
+        .await
+        .ok();
+    let nodes = map["processMap"]["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 23, "22 processes and one tool");
+    assert!(
+        nodes.iter().any(|n| n["kind"] == "TOOL"
+            && n["label"] == "ServiceDesk Pro"
+            && n["detail"] == "ITSM")
+    );
+    assert_eq!(map["processMap"]["edges"].as_array().unwrap().len(), 2);
+
+    app.graphql(
+        Some(&admin),
+        "mutation($id: ID!) { removeProcessLink(input: { id: $id }) { processLink { id } } }",
+        json!({ "id": uses["id"] }),
+    )
+    .await
+    .ok();
+    let after = app
+        .graphql(Some(&admin), "{ processMap { edges { kind } } }", json!({}))
+        .await
+        .ok();
+    assert_eq!(
+        after["processMap"]["edges"],
+        json!([{ "kind": "DEPENDS_ON" }])
+    );
+}
+
+#[tokio::test]
+async fn bad_map_input_is_refused() {
+    let app = spawn_app().await;
+    let admin = app.admin();
+    app.graphql(
+        Some(&admin),
+        CREATE_TOOL,
+        json!({ "input": { "name": "CMDB", "kind": "CMDB" } }),
+    )
+    .await
+    .ok();
+    for (input, field) in [
+        (json!({ "name": "", "kind": "OTHER" }), "input.name"),
+        (json!({ "name": "CMDB", "kind": "OTHER" }), "input.name"),
+        (
+            json!({ "name": "X", "kind": "OTHER", "url": "javascript:alert(1)" }),
+            "input.url",
+        ),
+        (
+            json!({ "name": "X", "kind": "OTHER", "vendor": "v".repeat(201) }),
+            "input.vendor",
+        ),
+    ] {
+        let response = app
+            .graphql(Some(&admin), CREATE_TOOL, json!({ "input": input }))
+            .await;
+        response.expect_code("BAD_USER_INPUT");
+        assert_eq!(response.field(), Some(field), "{input}");
+    }
+    let incident = process(&app, &admin, "INCIDENT").await;
+    let itself = app
+        .graphql(
+            Some(&admin),
+            DEPEND,
+            json!({ "input": { "processId": incident, "dependsOnProcessId": incident } }),
+        )
+        .await;
+    itself.expect_code("BAD_USER_INPUT");
+    app.graphql(
+        Some(&app.token(Role::Viewer, "v")),
+        CREATE_TOOL,
+        json!({ "input": { "name": "Nope", "kind": "OTHER" } }),
+    )
+    .await
+    .expect_code("FORBIDDEN");
+    let tools = app
+        .graphql(Some(&admin), "{ tools { totalCount } }", json!({}))
+        .await
+        .ok();
+    assert_eq!(tools["tools"]["totalCount"], 1);
+}
+
+#[tokio::test]
+async fn another_organizations_tools_and_links_look_missing() {
+    let app = spawn_app().await;
+    let other = create_org(&app.db, "Other").await;
+    let b_admin = app.token_for(other, Role::Admin, "b");
+    let b_tool = app
+        .graphql(
+            Some(&b_admin),
+            CREATE_TOOL,
+            json!({ "input": { "name": "B tool", "kind": "OTHER" } }),
+        )
+        .await
+        .ok()["createTool"]["tool"]["id"]
+        .clone();
+    let b_incident = process(&app, &b_admin, "INCIDENT").await;
+    let b_link = app
+        .graphql(
+            Some(&b_admin),
+            LINK_TOOL,
+            json!({ "input": { "processId": b_incident, "toolId": b_tool } }),
+        )
+        .await
+        .ok()["linkProcessToTool"]["processLink"]["id"]
+        .clone();
+    let admin = app.admin();
+    let incident = process(&app, &admin, "INCIDENT").await;
+    for (query, vars) in [
+        (
+            "query($id: ID!) { tool(id: $id) { name } }",
+            json!({ "id": b_tool }),
+        ),
+        (
+            "mutation($id: ID!) { updateTool(input: { id: $id, name: \"x\" }) { tool { name } } }",
+            json!({ "id": b_tool }),
+        ),
+        (
+            "mutation($id: ID!) { deleteTool(input: { id: $id }) { tool { name } } }",
+            json!({ "id": b_tool }),
+        ),
+        (
+            "mutation($id: ID!) { removeProcessLink(input: { id: $id }) { processLink { id } } }",
+            json!({ "id": b_link }),
+        ),
+        (
+            LINK_TOOL,
+            json!({ "input": { "processId": incident, "toolId": b_tool } }),
+        ),
+        (
+            LINK_TOOL,
+            json!({ "input": { "processId": b_incident, "toolId": b_tool } }),
+        ),
+        (
+            DEPEND,
+            json!({ "input": { "processId": incident, "dependsOnProcessId": b_incident } }),
+        ),
+    ] {
+        app.graphql(Some(&admin), query, vars)
+            .await
+            .expect_code("NOT_FOUND");
+    }
+    for id in [&b_tool, &b_link] {
+        let data = app
+            .graphql(
+                Some(&admin),
+                "query($id: ID!) { node(id: $id) { id } }",
+                json!({ "id": id }),
+            )
+            .await
+            .ok();
+        assert_eq!(data["node"], Value::Null);
+    }
+    let map = app
+        .graphql(
+            Some(&admin),
+            "{ processMap { nodes { id } edges { source } } tools { totalCount } }",
+            json!({}),
+        )
+        .await
+        .ok();
+    assert!(!map.to_string().contains(b_tool.as_str().unwrap()));
+    assert_eq!(map["tools"]["totalCount"], 0);
+}
