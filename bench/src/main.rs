@@ -22,6 +22,11 @@ use iso20000::{
 };
 use serde_json::{Value, json};
 
+/// The same allocator as the server binary, so that the in-process figures are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+mod baseline;
 mod operations;
 mod population;
 
@@ -29,7 +34,11 @@ mod population;
 #[derive(Parser)]
 struct Args {
     /// Operations to run, by name (see `operations.rs`).
-    #[arg(long, value_delimiter = ',', default_value = "viewer,people_page")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "viewer,people_page,dashboard,dashboard_baseline"
+    )]
     operations: Vec<String>,
     /// Concurrent clients.
     #[arg(long, default_value_t = 32)]
@@ -43,6 +52,12 @@ struct Args {
     /// People in the generated organization (in-process server only).
     #[arg(long, default_value_t = 200)]
     people: usize,
+    /// Services in the generated organization (in-process server only).
+    #[arg(long, default_value_t = 100)]
+    services: usize,
+    /// Total requests per second across all clients; unset: as fast as they can (closed loop).
+    #[arg(long)]
+    rate: Option<f64>,
     /// Database for the in-process server (default: a fresh SQLite file).
     #[arg(long)]
     database_url: Option<String>,
@@ -59,6 +74,8 @@ struct Args {
 
 struct Target {
     url: String,
+    /// The baseline server, when the server runs in-process.
+    baseline: Option<String>,
     token: String,
     server_pid: u32,
     _data: Option<tempfile::TempDir>,
@@ -86,12 +103,18 @@ async fn in_process(args: &Args) -> anyhow::Result<Target> {
     let app = Application::build(config.clone()).await?;
     let address = app.local_addr()?;
     let started = Instant::now();
-    let organization = population::generate(app.state(), args.people).await?;
+    let size = population::Size {
+        people: args.people,
+        services: args.services,
+    };
+    let organization = population::generate(app.state(), size).await?;
     eprintln!(
-        "generated an organization of {} people in {:.1}s",
+        "generated an organization of {} people and {} services in {:.1}s",
         args.people,
+        args.services,
         started.elapsed().as_secs_f64()
     );
+    let baseline = baseline::serve(app.state().db.clone(), organization).await?;
     tokio::spawn(app.run_until(std::future::pending()));
     let token = JwtIssuer::from_config(&config.jwt, data.path())?.mint(
         organization,
@@ -101,6 +124,7 @@ async fn in_process(args: &Args) -> anyhow::Result<Target> {
     )?;
     Ok(Target {
         url: format!("http://{address}/graphql"),
+        baseline: Some(format!("http://{baseline}")),
         token,
         server_pid: std::process::id(),
         _data: Some(data),
@@ -123,44 +147,89 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[index].as_secs_f64() * 1000.0
 }
 
-/// Runs one operation with `concurrency` clients until `until`; returns latencies and errors.
+/// One prepared request of an operation.
+#[derive(Clone)]
+enum Prepared {
+    GraphQL {
+        url: String,
+        token: String,
+        body: Arc<Value>,
+    },
+    Get {
+        url: String,
+    },
+}
+
+impl Prepared {
+    fn new(target: &Target, request: operations::Request) -> anyhow::Result<Self> {
+        Ok(match request {
+            operations::Request::GraphQL(query) => Self::GraphQL {
+                url: target.url.clone(),
+                token: target.token.clone(),
+                body: Arc::new(json!({ "query": query })),
+            },
+            operations::Request::Baseline(path) => Self::Get {
+                url: format!(
+                    "{}{path}",
+                    target
+                        .baseline
+                        .as_deref()
+                        .context("the baseline runs only with the in-process server")?
+                ),
+            },
+        })
+    }
+
+    /// Sends it; the JSON answer if it succeeded without errors.
+    async fn send(&self, client: &reqwest::Client) -> Option<Value> {
+        let request = match self {
+            Self::GraphQL { url, token, body } => client.post(url).bearer_auth(token).json(&**body),
+            Self::Get { url } => client.get(url),
+        };
+        let response = request
+            .send()
+            .await
+            .ok()
+            .filter(|r| r.status().is_success())?;
+        response
+            .json::<Value>()
+            .await
+            .ok()
+            .filter(|v| v.get("errors").is_none())
+    }
+}
+
+/// Runs one operation with `concurrency` clients until `until`, each paced to its share of
+/// `rate` when given; returns latencies and errors.
 async fn drive(
     client: &reqwest::Client,
-    target: &Target,
-    body: Arc<Value>,
+    request: &Prepared,
     concurrency: usize,
+    rate: Option<f64>,
     until: Instant,
 ) -> (Vec<Duration>, u64) {
+    let pace = rate.map(|rate| Duration::from_secs_f64(concurrency as f64 / rate));
     // Collected first: a lazy iterator would spawn each worker only when the previous one ended.
     let workers: Vec<_> = (0..concurrency)
         .map(|_| {
             let client = client.clone();
-            let url = target.url.clone();
-            let token = target.token.clone();
-            let body = body.clone();
+            let request = request.clone();
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
                 let mut errors = 0u64;
+                let mut ticks = pace.map(|pace| {
+                    let mut ticks = tokio::time::interval(pace);
+                    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                    ticks
+                });
                 while Instant::now() < until {
-                    let start = Instant::now();
-                    let ok = match client
-                        .post(&url)
-                        .bearer_auth(&token)
-                        .json(&*body)
-                        .send()
-                        .await
-                    {
-                        Ok(response) if response.status().is_success() => response
-                            .json::<Value>()
-                            .await
-                            .map(|v| v.get("errors").is_none())
-                            .unwrap_or(false),
-                        _ => false,
-                    };
-                    latencies.push(start.elapsed());
-                    if !ok {
-                        errors += 1;
+                    if let Some(ticks) = ticks.as_mut() {
+                        ticks.tick().await;
                     }
+                    let start = Instant::now();
+                    let ok = request.send(&client).await.is_some();
+                    latencies.push(start.elapsed());
+                    errors += u64::from(!ok);
                 }
                 (latencies, errors)
             })
@@ -184,6 +253,7 @@ async fn main() -> anyhow::Result<()> {
     let target = match (&args.url, &args.token) {
         (Some(url), Some(token)) => Target {
             url: url.clone(),
+            baseline: None,
             token: token.clone(),
             server_pid: args.server_pid.unwrap_or(0),
             _data: None,
@@ -195,45 +265,68 @@ async fn main() -> anyhow::Result<()> {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.concurrency)
         .build()?;
+    let mut throughput: std::collections::HashMap<String, f64> = std::collections::HashMap::new();
     for name in &args.operations {
-        let query = operations::query(name).with_context(|| {
+        let request = operations::request(name).with_context(|| {
             format!(
                 "unknown operation {name}; known: {}",
                 operations::NAMES.join(", ")
             )
         })?;
-        let body = Arc::new(json!({ "query": query, "operationName": null }));
+        let request = Prepared::new(&target, request)?;
         drive(
             &client,
-            &target,
-            body.clone(),
+            &request,
             args.concurrency,
+            args.rate,
             Instant::now() + args.warmup,
         )
         .await;
         let started = Instant::now();
         let (mut latencies, errors) = drive(
             &client,
-            &target,
-            body,
+            &request,
             args.concurrency,
+            args.rate,
             started + args.duration,
         )
         .await;
         let elapsed = started.elapsed().as_secs_f64();
         latencies.sort_unstable();
+        let rps = (latencies.len() as f64 / elapsed).round();
+        throughput.insert(name.clone(), rps);
         let line = json!({
             "operation": name,
             "concurrency": args.concurrency,
+            "rate": args.rate,
             "duration_s": (elapsed * 100.0).round() / 100.0,
             "requests": latencies.len(),
-            "throughput_rps": (latencies.len() as f64 / elapsed).round(),
+            "throughput_rps": rps,
             "p50_ms": percentile(&latencies, 0.50),
             "p95_ms": percentile(&latencies, 0.95),
             "p99_ms": percentile(&latencies, 0.99),
             "errors": errors,
             "server_peak_memory_mib": peak_memory_mib(target.server_pid),
         });
+        println!("{line}");
+    }
+    if let (Some(api), Some(bare)) = (
+        throughput.get("dashboard"),
+        throughput.get("dashboard_baseline"),
+    ) {
+        // Both answer the same JSON, or the ratio would mean nothing.
+        let same = match (
+            Prepared::new(&target, operations::Request::GraphQL(operations::DASHBOARD))?
+                .send(&client)
+                .await,
+            Prepared::new(&target, operations::Request::Baseline("/dashboard"))?
+                .send(&client)
+                .await,
+        ) {
+            (Some(a), Some(b)) => a == b,
+            _ => false,
+        };
+        let line = json!({ "comparison": "dashboard / dashboard_baseline", "ratio": (api / bare * 100.0).round() / 100.0, "same_json": same });
         println!("{line}");
     }
     Ok(())

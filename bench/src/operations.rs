@@ -1,17 +1,31 @@
-//! The named GraphQL operations the driver can run; later areas add theirs here.
+//! The named operations the driver can run; later areas add theirs here.
+
+/// How an operation is sent.
+pub enum Request {
+    /// A GraphQL query, POSTed to /graphql.
+    GraphQL(&'static str),
+    /// A GET of the baseline server's path.
+    Baseline(&'static str),
+}
 
 /// Every operation name, for help and errors.
-pub const NAMES: [&str; 2] = ["viewer", "people_page"];
+pub const NAMES: [&str; 4] = ["viewer", "people_page", "dashboard", "dashboard_baseline"];
 
-/// The query text of a named operation.
-pub fn query(name: &str) -> Option<&'static str> {
+/// The portfolio dashboard: 20 services with owner, their processes with owner and accountable
+/// person, and counts. `baseline.rs` answers the same with hand-written SQL.
+pub const DASHBOARD: &str = "query Dashboard { services(first: 20) { totalCount edges { node { id name criticality status owner { name } processes { code name owner { name } accountable { name } } } } } processes { totalCount } people { totalCount } }";
+
+/// The request of a named operation.
+pub fn request(name: &str) -> Option<Request> {
     Some(match name {
         // The cheapest authenticated request: token check plus one organization read.
-        "viewer" => "{ viewer { subject role organization { name } } }",
+        "viewer" => Request::GraphQL("{ viewer { subject role organization { name } } }"),
         // A page of the people list with its total, the shape every list screen asks for.
-        "people_page" => {
-            "{ people(first: 50) { totalCount edges { cursor node { id name email role active } } pageInfo { hasNextPage endCursor } } }"
-        }
+        "people_page" => Request::GraphQL(
+            "{ people(first: 50) { totalCount edges { cursor node { id name email role active } } pageInfo { hasNextPage endCursor } } }",
+        ),
+        "dashboard" => Request::GraphQL(DASHBOARD),
+        "dashboard_baseline" => Request::Baseline("/dashboard"),
         _ => return None,
     })
 }

@@ -1,33 +1,62 @@
 //! The data generator: an organization of a chosen size, made through the same code paths as
-//! the API (so the audit trail is real too).
+//! the API (so the audit trail is real too): people, services with owners, the process
+//! catalogue with owners, a full RACI for every process, and the key processes applied to every
+//! service.
 
-use entity::Role;
+use entity::{Criticality, LifecycleStatus, Maturity, RaciRole, Role, process};
 use iso20000::{
     audit_trail::Change,
     auth::Actor,
     error::AppError,
     organization::store as organization_store,
     people::store::{self as people_store, NewPerson},
+    portfolio::{
+        processes::store::{self as process_store, ProcessFields},
+        raci::store::{self as raci_store, NewAssignment},
+        services::store::{self as service_store, ServiceFields},
+    },
     state::AppState,
+    tenancy::Scope,
 };
+use sea_orm::QueryOrder;
 use uuid::Uuid;
 
-/// People written per transaction.
+/// Records written per transaction.
 const BATCH: usize = 100;
 
-/// Creates an organization with `people` people; returns its id.
-pub async fn generate(state: &AppState, people: usize) -> anyhow::Result<Uuid> {
+/// How large an organization to generate.
+#[derive(Clone, Copy, Debug)]
+pub struct Size {
+    pub people: usize,
+    pub services: usize,
+}
+
+/// The processes every service is in scope of.
+const KEY_PROCESSES: [&str; 5] = [
+    "INCIDENT",
+    "CHANGE",
+    "SERVICE_LEVEL",
+    "CONFIGURATION",
+    "CONTINUITY",
+];
+
+fn fail(err: AppError) -> anyhow::Error {
+    err.into_anyhow()
+}
+
+/// Creates the organization; returns its id.
+pub async fn generate(state: &AppState, size: Size) -> anyhow::Result<Uuid> {
     let organization = organization_store::create(&state.db, &state.bus, "Bench Org", "bench")
         .await
-        .map_err(AppError::into_anyhow)?;
+        .map_err(fail)?;
     let actor = Actor::system(organization.id, "bench");
-    for start in (0..people).step_by(BATCH) {
-        let mut change = Change::begin(&state.db, &actor)
-            .await
-            .map_err(AppError::into_anyhow)?;
-        for index in start..(start + BATCH).min(people) {
+
+    let mut people = Vec::with_capacity(size.people);
+    for start in (0..size.people).step_by(BATCH) {
+        let mut change = Change::begin(&state.db, &actor).await.map_err(fail)?;
+        for index in start..(start + BATCH).min(size.people) {
             let person = NewPerson {
-                name: format!("Person {index}"),
+                name: format!("Person {index:04}"),
                 email: format!("person{index}@bench.example"),
                 login_subject: None,
                 role: Some(if index % 10 == 0 {
@@ -36,14 +65,82 @@ pub async fn generate(state: &AppState, people: usize) -> anyhow::Result<Uuid> {
                     Role::Viewer
                 }),
             };
-            people_store::create(&mut change, person)
-                .await
-                .map_err(AppError::into_anyhow)?;
+            people.push(
+                people_store::create(&mut change, person)
+                    .await
+                    .map_err(fail)?
+                    .id,
+            );
         }
-        change
-            .commit(&state.bus)
-            .await
-            .map_err(AppError::into_anyhow)?;
+        change.commit(&state.bus).await.map_err(fail)?;
     }
+    anyhow::ensure!(people.len() >= 4, "generate at least 4 people");
+
+    let criticalities = [
+        Criticality::Low,
+        Criticality::Medium,
+        Criticality::High,
+        Criticality::Critical,
+    ];
+    let mut services = Vec::with_capacity(size.services);
+    for start in (0..size.services).step_by(BATCH) {
+        let mut change = Change::begin(&state.db, &actor).await.map_err(fail)?;
+        for index in start..(start + BATCH).min(size.services) {
+            let fields = ServiceFields {
+                name: Some(format!("Service {index:04}")),
+                customer: Some(format!("Customer {}", index % 17)),
+                criticality: Some(criticalities[index % 4]),
+                lifecycle_status: Some(if index % 9 == 0 {
+                    LifecycleStatus::Pipeline
+                } else {
+                    LifecycleStatus::Live
+                }),
+                owner_id: Some(Some(people[index % people.len()])),
+                ..Default::default()
+            };
+            services.push(
+                service_store::create(&mut change, fields)
+                    .await
+                    .map_err(fail)?
+                    .id,
+            );
+        }
+        change.commit(&state.bus).await.map_err(fail)?;
+    }
+
+    let mut change = Change::begin(&state.db, &actor).await.map_err(fail)?;
+    let processes = Scope::from(&actor)
+        .select::<process::Entity>()
+        .order_by_asc(process::Column::Id)
+        .all(change.db())
+        .await?;
+    for (index, process) in processes.iter().enumerate() {
+        let key = KEY_PROCESSES.contains(&process.code.as_str());
+        let fields = ProcessFields {
+            owner_id: Some(Some(people[(index * 3) % people.len()])),
+            maturity: Some(Maturity::Defined),
+            service_ids: key.then(|| services.clone()),
+            ..Default::default()
+        };
+        process_store::update(&mut change, process.id, fields, None)
+            .await
+            .map_err(fail)?;
+        let roles = [
+            RaciRole::Accountable,
+            RaciRole::Responsible,
+            RaciRole::Consulted,
+            RaciRole::Informed,
+        ];
+        for (offset, role) in roles.into_iter().enumerate() {
+            let new = NewAssignment {
+                process_id: process.id,
+                person_id: people[(index * 3 + offset + 1) % people.len()],
+                role,
+                responsibilities: String::new(),
+            };
+            raci_store::assign(&mut change, new).await.map_err(fail)?;
+        }
+    }
+    change.commit(&state.bus).await.map_err(fail)?;
     Ok(organization.id)
 }
