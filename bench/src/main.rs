@@ -211,14 +211,16 @@ async fn drive(
     let pace = rate.map(|rate| Duration::from_secs_f64(concurrency as f64 / rate));
     // Collected first: a lazy iterator would spawn each worker only when the previous one ended.
     let workers: Vec<_> = (0..concurrency)
-        .map(|_| {
+        .map(|worker| {
             let client = client.clone();
             let request = request.clone();
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
                 let mut errors = 0u64;
                 let mut ticks = pace.map(|pace| {
-                    let mut ticks = tokio::time::interval(pace);
+                    // Staggered, so that the clients do not all fire at once.
+                    let offset = pace.mul_f64(worker as f64 / concurrency as f64);
+                    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + offset, pace);
                     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
                     ticks
                 });
