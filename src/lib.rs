@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod organization;
 pub mod people;
 pub mod portfolio;
+pub mod search;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

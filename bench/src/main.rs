@@ -220,7 +220,8 @@ async fn drive(
                 let mut ticks = pace.map(|pace| {
                     // Staggered, so that the clients do not all fire at once.
                     let offset = pace.mul_f64(worker as f64 / concurrency as f64);
-                    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + offset, pace);
+                    let mut ticks =
+                        tokio::time::interval_at(tokio::time::Instant::now() + offset, pace);
                     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
                     ticks
                 });

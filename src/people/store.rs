@@ -2,18 +2,14 @@
 
 use chrono::{SubsecRound, Utc};
 use entity::{Role, person};
-use sea_orm::{
-    ActiveValue::Set,
-    ColumnTrait, EntityTrait, QueryFilter, Select,
-    sea_query::{Expr, ExprTrait, Func, LikeExpr},
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, Select};
 use uuid::Uuid;
 
 use crate::{
     audit_trail::Change,
     error::{AppError, AppResult, DbResultExt},
     tenancy::Scope,
-    validation::{self, NAME_MAX, SEARCH_MAX, SUBJECT_MAX},
+    validation::{self, NAME_MAX, SUBJECT_MAX},
 };
 
 /// A person to create, as the client sent it.
@@ -58,18 +54,10 @@ pub struct PersonFilter {
 pub fn select(scope: Scope, filter: PersonFilter) -> AppResult<Select<person::Entity>> {
     let mut select = scope.select::<person::Entity>();
     if let Some(search) = filter.search {
-        let search =
-            validation::required_text("filter.search", &search, SEARCH_MAX)?.to_lowercase();
-        let escaped = search
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let pattern = format!("%{escaped}%");
-        let like = |column: person::Column| {
-            Expr::expr(Func::lower(Expr::col(column)))
-                .like(LikeExpr::new(pattern.clone()).escape('\\'))
-        };
-        select = select.filter(like(person::Column::Name).or(like(person::Column::Email)));
+        select = select.filter(crate::search::contains(
+            &search,
+            &[person::Column::Name, person::Column::Email],
+        )?);
     }
     if let Some(active) = filter.active {
         select = select.filter(person::Column::Active.eq(active));

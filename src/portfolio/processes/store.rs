@@ -4,7 +4,7 @@ use chrono::{SubsecRound, Utc};
 use entity::{Maturity, RaciRole, person, process, process_service, raci_assignment, service};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Select,
-    sea_query::{Expr, ExprTrait, Func, LikeExpr, Query},
+    sea_query::{Expr, ExprTrait, Query},
 };
 use uuid::Uuid;
 
@@ -13,7 +13,7 @@ use crate::{
     audit_trail::Change,
     error::{AppError, AppResult, DbResultExt},
     tenancy::Scope,
-    validation::{self, NAME_MAX, SEARCH_MAX},
+    validation::{self, NAME_MAX},
 };
 
 /// Longest process code.
@@ -303,18 +303,10 @@ pub struct ProcessFilter {
 pub fn select(scope: Scope, filter: ProcessFilter) -> AppResult<Select<process::Entity>> {
     let mut select = scope.select::<process::Entity>();
     if let Some(search) = filter.search {
-        let search =
-            validation::required_text("filter.search", &search, SEARCH_MAX)?.to_lowercase();
-        let escaped = search
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let pattern = format!("%{escaped}%");
-        let like = |column: process::Column| {
-            Expr::expr(Func::lower(Expr::col(column)))
-                .like(LikeExpr::new(pattern.clone()).escape('\\'))
-        };
-        select = select.filter(like(process::Column::Name).or(like(process::Column::Code)));
+        select = select.filter(crate::search::contains(
+            &search,
+            &[process::Column::Name, process::Column::Code],
+        )?);
     }
     if let Some(built_in) = filter.built_in {
         select = select.filter(process::Column::BuiltIn.eq(built_in));

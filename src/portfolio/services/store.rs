@@ -4,17 +4,14 @@ use std::collections::BTreeMap;
 
 use chrono::{SubsecRound, Utc};
 use entity::{Criticality, LifecycleStatus, person, service};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Select,
-    sea_query::{Expr, ExprTrait, Func, LikeExpr},
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Select};
 use uuid::Uuid;
 
 use crate::{
     audit_trail::Change,
     error::{AppError, AppResult, DbResultExt},
     tenancy::Scope,
-    validation::{self, NAME_MAX, SEARCH_MAX},
+    validation::{self, NAME_MAX},
 };
 
 /// Longest free text (description).
@@ -244,22 +241,14 @@ pub struct ServiceFilter {
 pub fn select(scope: Scope, filter: ServiceFilter) -> AppResult<Select<service::Entity>> {
     let mut select = scope.select::<service::Entity>();
     if let Some(search) = filter.search {
-        let search =
-            validation::required_text("filter.search", &search, SEARCH_MAX)?.to_lowercase();
-        let escaped = search
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let pattern = format!("%{escaped}%");
-        let like = |column: service::Column| {
-            Expr::expr(Func::lower(Expr::col(column)))
-                .like(LikeExpr::new(pattern.clone()).escape('\\'))
-        };
-        select = select.filter(
-            like(service::Column::Name)
-                .or(like(service::Column::Customer))
-                .or(like(service::Column::Description)),
-        );
+        select = select.filter(crate::search::contains(
+            &search,
+            &[
+                service::Column::Name,
+                service::Column::Customer,
+                service::Column::Description,
+            ],
+        )?);
     }
     if let Some(status) = filter.status {
         select = select.filter(service::Column::LifecycleStatus.eq(status));
