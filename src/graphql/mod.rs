@@ -70,6 +70,20 @@ fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
     .register_output_type::<node::Node>()
 }
 
+/// An update field that may be omitted (leave it), `null` (clear it) or a value (set it):
+/// `None`, `Some(None)` or `Some(Some(..))`, with the value mapped (and checked) on the way.
+pub fn patch<T, U>(
+    value: async_graphql::MaybeUndefined<T>,
+    map: impl FnOnce(T) -> crate::error::AppResult<U>,
+) -> crate::error::AppResult<Option<Option<U>>> {
+    use async_graphql::MaybeUndefined;
+    Ok(match value {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(value) => Some(Some(map(value)?)),
+    })
+}
+
 /// The per-request data every operation needs: the credential's outcome and, for an
 /// authenticated caller, the DataLoaders scoped to its organization.
 pub fn request_data(

@@ -13,6 +13,7 @@ use crate::{
         ContextExt,
         connection::{Page, PageArgs, page_complexity, paginate},
         ids::{decode_id, global_id},
+        patch,
     },
     portfolio::{
         processes::graphql::Process, raci::graphql::RaciAssignment, services::graphql::Service,
@@ -219,14 +220,6 @@ pub struct PersonPayload {
     pub person: Person,
 }
 
-fn maybe<T, U>(value: MaybeUndefined<T>, map: impl Fn(T) -> U) -> Option<Option<U>> {
-    match value {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(v) => Some(Some(map(v))),
-    }
-}
-
 fn require_access(ctx: &Context<'_>) -> async_graphql::Result<()> {
     if ctx.actor()?.may(Permission::ManageAccess) {
         Ok(())
@@ -280,8 +273,8 @@ impl PeopleMutation {
         let changes = PersonChanges {
             name: input.name,
             email: input.email,
-            login_subject: maybe(input.login_subject, |s| s),
-            role: maybe(input.role, Into::into),
+            login_subject: patch(input.login_subject, Ok)?,
+            role: patch(input.role, |role| Ok(role.into()))?,
         };
         if changes.touches_access() {
             require_access(ctx)?;

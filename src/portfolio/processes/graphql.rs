@@ -14,6 +14,7 @@ use crate::{
         ContextExt,
         connection::{Page, PageArgs, page_complexity, paginate},
         ids::{decode_id, global_id},
+        patch,
     },
     people::graphql::Person,
     portfolio::{raci::graphql::RaciAssignment, services::graphql::Service},
@@ -349,11 +350,9 @@ impl ProcessMutation {
         input: UpdateProcessInput,
     ) -> async_graphql::Result<ProcessPayload> {
         let id = decode_id(&input.id, "Process", "input.id")?;
-        let owner_id = match input.owner_id {
-            MaybeUndefined::Undefined => None,
-            MaybeUndefined::Null => Some(None),
-            MaybeUndefined::Value(id) => Some(Some(decode_id(&id, "Person", "input.ownerId")?)),
-        };
+        let owner_id = patch(input.owner_id, |id| {
+            decode_id(&id, "Person", "input.ownerId")
+        })?;
         let fields = ProcessFields {
             code: None,
             name: input.name,

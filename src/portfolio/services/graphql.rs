@@ -13,6 +13,7 @@ use crate::{
         ContextExt,
         connection::{Page, PageArgs, page_complexity, paginate},
         ids::{decode_id, global_id},
+        patch,
     },
     people::graphql::Person,
     portfolio::processes::graphql::Process,
@@ -329,16 +330,10 @@ impl ServiceMutation {
         input: UpdateServiceInput,
     ) -> async_graphql::Result<ServicePayload> {
         let id = decode_id(&input.id, "Service", "input.id")?;
-        let owner_id = match input.owner_id {
-            MaybeUndefined::Undefined => None,
-            MaybeUndefined::Null => Some(None),
-            MaybeUndefined::Value(id) => Some(Some(decode_id(&id, "Person", "input.ownerId")?)),
-        };
-        let availability_target = match input.availability_target {
-            MaybeUndefined::Undefined => None,
-            MaybeUndefined::Null => Some(None),
-            MaybeUndefined::Value(v) => Some(Some(v)),
-        };
+        let owner_id = patch(input.owner_id, |id| {
+            decode_id(&id, "Person", "input.ownerId")
+        })?;
+        let availability_target = patch(input.availability_target, Ok)?;
         let fields = ServiceFields {
             name: input.name,
             description: input.description,

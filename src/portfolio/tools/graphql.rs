@@ -12,6 +12,7 @@ use crate::{
         ContextExt,
         connection::{Page, PageArgs, page_complexity, paginate},
         ids::{decode_id, global_id},
+        patch,
     },
 };
 
@@ -320,11 +321,7 @@ impl ToolMutation {
             name: input.name,
             kind: input.kind.map(Into::into),
             vendor: input.vendor,
-            url: match input.url {
-                MaybeUndefined::Undefined => None,
-                MaybeUndefined::Null => Some(None),
-                MaybeUndefined::Value(url) => Some(Some(url)),
-            },
+            url: patch(input.url, Ok)?,
         };
         let state = ctx.state();
         let mut change = Change::begin(&state.db, ctx.actor()?).await?;
