@@ -5,7 +5,7 @@
 use std::{collections::HashMap, marker::PhantomData, sync::Arc, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{person, process, process_service, raci_assignment, service};
+use entity::{RaciRole, person, process, process_service, raci_assignment, service};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -148,6 +148,45 @@ where
     }
 }
 
+/// The ACCOUNTABLE person of each process, in one loader (two queries), so that the field does
+/// not load every assignment and then the person in a second round.
+pub struct AccountableOfProcess {
+    db: DatabaseConnection,
+    scope: Scope,
+}
+
+impl Loader<Uuid> for AccountableOfProcess {
+    type Value = person::Model;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let accountable: Vec<(Uuid, Uuid)> = self
+            .scope
+            .select::<raci_assignment::Entity>()
+            .filter(raci_assignment::Column::RaciRole.eq(RaciRole::Accountable))
+            .filter(raci_assignment::Column::ProcessId.is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await
+            .map_err(Arc::new)?
+            .into_iter()
+            .map(|a| (a.process_id, a.person_id))
+            .collect();
+        let people: HashMap<Uuid, person::Model> = self
+            .scope
+            .select_ids::<person::Entity>(accountable.iter().map(|(_, person)| *person))
+            .all(&self.db)
+            .await
+            .map_err(Arc::new)?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        Ok(accountable
+            .into_iter()
+            .filter_map(|(process, person)| people.get(&person).map(|p| (process, p.clone())))
+            .collect())
+    }
+}
+
 /// Every loader of one request.
 pub struct Loaders {
     pub people: DataLoader<ById<person::Entity>>,
@@ -155,6 +194,7 @@ pub struct Loaders {
     pub services_of_process: DataLoader<Linked<service::Entity>>,
     pub processes_of_service: DataLoader<Linked<process::Entity>>,
     pub raci_of_process: DataLoader<GroupedBy<raci_assignment::Entity>>,
+    pub accountable_of_process: DataLoader<AccountableOfProcess>,
     pub raci_of_person: DataLoader<GroupedBy<raci_assignment::Entity>>,
     pub processes_of_owner: DataLoader<GroupedBy<process::Entity>>,
     pub services_of_owner: DataLoader<GroupedBy<service::Entity>>,
@@ -197,6 +237,10 @@ impl Loaders {
                 scope,
                 column: raci_assignment::Column::ProcessId,
                 key_of: |row| row.process_id,
+            }),
+            accountable_of_process: loader(AccountableOfProcess {
+                db: db.clone(),
+                scope,
             }),
             raci_of_person: loader(GroupedBy {
                 db: db.clone(),

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::{RaciRole, process};
+use entity::process;
 use uuid::Uuid;
 
 use super::store::{self, ProcessFields, ProcessFilter};
@@ -123,25 +123,13 @@ impl Process {
     }
     /// The one ACCOUNTABLE person, if assigned.
     async fn accountable(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person>> {
-        let loaders = ctx.loaders()?;
-        let assignments = loaders
-            .raci_of_process
+        let accountable = ctx
+            .loaders()?
+            .accountable_of_process
             .load_one(self.0.id)
             .await
             .map_err(AppError::from)?;
-        let Some(accountable) = assignments
-            .unwrap_or_default()
-            .into_iter()
-            .find(|a| a.raci_role == RaciRole::Accountable)
-        else {
-            return Ok(None);
-        };
-        Ok(loaders
-            .people
-            .load_one(accountable.person_id)
-            .await
-            .map_err(AppError::from)?
-            .map(Person))
+        Ok(accountable.map(Person))
     }
     /// Version, for `expectedVersion`.
     async fn version(&self) -> i32 {
