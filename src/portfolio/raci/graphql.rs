@@ -128,7 +128,7 @@ impl RaciQuery {
             processes = processes.filter(process::Column::Applicable.eq(true));
         }
         let processes = processes.all(db).await?;
-        let assignments = store::of_processes(db, scope, None).await?;
+        let assignments = store::all(db, scope).await?;
         let person_ids: BTreeSet<Uuid> = assignments.iter().map(|a| a.person_id).collect();
         let mut people = scope
             .select_ids::<person::Entity>(person_ids)

@@ -27,9 +27,9 @@ pub struct NewAssignment {
     pub responsibilities: String,
 }
 
-/// Inserts an assignment, mapping the database's uniqueness guards to CONFLICT: the check
+/// Assigns a person a role in a process, mapping the database's uniqueness guards to CONFLICT: the check
 /// before is for a clear message, the index is what makes two concurrent requests safe.
-async fn insert(change: &mut Change, new: NewAssignment) -> AppResult<raci_assignment::Model> {
+pub async fn assign(change: &mut Change, new: NewAssignment) -> AppResult<raci_assignment::Model> {
     let scope = Scope::from(change.actor());
     scope
         .find::<process::Entity>(change.db(), new.process_id)
@@ -89,11 +89,6 @@ async fn insert(change: &mut Change, new: NewAssignment) -> AppResult<raci_assig
         )
         .await?;
     Ok(assignment)
-}
-
-/// Assigns a person a role in a process.
-pub async fn assign(change: &mut Change, new: NewAssignment) -> AppResult<raci_assignment::Model> {
-    insert(change, new).await
 }
 
 /// Removes an assignment.
@@ -177,7 +172,7 @@ pub async fn replace_accountable(
     if let Some(current) = current {
         remove(change, current.id).await?;
     }
-    insert(
+    assign(
         change,
         NewAssignment {
             process_id,
@@ -189,17 +184,13 @@ pub async fn replace_accountable(
     .await
 }
 
-/// Every assignment of the organization, or of some processes, in a stable order.
-pub async fn of_processes(
+/// Every assignment of the organization, by process, in a stable order.
+pub async fn all(
     db: &impl ConnectionTrait,
     scope: Scope,
-    process_ids: Option<Vec<Uuid>>,
 ) -> AppResult<Vec<raci_assignment::Model>> {
-    let mut select = scope.select::<raci_assignment::Entity>();
-    if let Some(ids) = process_ids {
-        select = select.filter(raci_assignment::Column::ProcessId.is_in(ids));
-    }
-    Ok(select
+    Ok(scope
+        .select::<raci_assignment::Entity>()
         .order_by_asc(raci_assignment::Column::ProcessId)
         .order_by_asc(raci_assignment::Column::Id)
         .all(db)
