@@ -58,6 +58,9 @@ struct Args {
     /// Total requests per second across all clients; unset: as fast as they can (closed loop).
     #[arg(long)]
     rate: Option<f64>,
+    /// Connection pool size of the in-process server (the server's own default).
+    #[arg(long, default_value_t = 10)]
+    db_max_connections: u32,
     /// Database for the in-process server (default: a fresh SQLite file).
     #[arg(long)]
     database_url: Option<String>,
@@ -87,7 +90,7 @@ async fn in_process(args: &Args) -> anyhow::Result<Target> {
     let database = DatabaseConfig {
         database_url: args.database_url.clone(),
         data_dir: data.path().to_path_buf(),
-        db_max_connections: 16,
+        db_max_connections: args.db_max_connections,
     };
     let config = ServeConfig {
         limits: iso20000::config::LimitsConfig::default(),

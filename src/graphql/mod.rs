@@ -1,6 +1,7 @@
 //! Schema assembly and the conventions every type follows: global ids and the `Node`
 //! interface, cursor connections, and what resolvers read from the context.
 
+pub mod batch;
 pub mod connection;
 mod context;
 pub mod ids;

@@ -97,7 +97,7 @@ async fn load(ctx: &Context<'_>, ids: &[ID]) -> AppResult<Vec<Option<Node>>> {
             .all(db)
             .await?
         {
-            found.insert(("Person", model.id), Node::Person(Person(model)));
+            found.insert(("Person", model.id), Node::Person(Person::from(model)));
         }
     }
     let entry_ids = of_type("AuditEntry");
@@ -117,7 +117,7 @@ async fn load(ctx: &Context<'_>, ids: &[ID]) -> AppResult<Vec<Option<Node>>> {
             .all(db)
             .await?
         {
-            found.insert(("Service", model.id), Node::Service(Service(model)));
+            found.insert(("Service", model.id), Node::Service(Service::from(model)));
         }
     }
     let process_ids = of_type("Process");
@@ -127,7 +127,7 @@ async fn load(ctx: &Context<'_>, ids: &[ID]) -> AppResult<Vec<Option<Node>>> {
             .all(db)
             .await?
         {
-            found.insert(("Process", model.id), Node::Process(Process(model)));
+            found.insert(("Process", model.id), Node::Process(Process::from(model)));
         }
     }
     let raci_ids = of_type("RaciAssignment");
@@ -139,7 +139,7 @@ async fn load(ctx: &Context<'_>, ids: &[ID]) -> AppResult<Vec<Option<Node>>> {
         {
             found.insert(
                 ("RaciAssignment", model.id),
-                Node::RaciAssignment(RaciAssignment(model)),
+                Node::RaciAssignment(RaciAssignment::from(model)),
             );
         }
     }

@@ -76,7 +76,7 @@ impl Viewer {
         Ok(Scope::from(actor)
             .get::<entity::person::Entity>(&ctx.state().db, person_id)
             .await?
-            .map(Person))
+            .map(Person::from))
     }
 }
 

@@ -23,7 +23,13 @@ use crate::{
 /// Someone named in the SMS: sponsor, process owner, auditor, attendee. May log in when linked
 /// to a login subject.
 #[derive(Clone)]
-pub struct Person(pub person::Model);
+pub struct Person(pub std::sync::Arc<person::Model>);
+
+impl From<person::Model> for Person {
+    fn from(model: person::Model) -> Self {
+        Self(std::sync::Arc::new(model))
+    }
+}
 
 #[Object]
 impl Person {
@@ -72,10 +78,8 @@ impl Person {
             .await
             .map_err(AppError::from)?;
         Ok(processes
-            .unwrap_or_default()
-            .into_iter()
-            .map(Process)
-            .collect())
+            .map(|rows| rows.iter().cloned().map(Process).collect())
+            .unwrap_or_default())
     }
     /// Services this person owns.
     async fn owned_services(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Service>> {
@@ -86,10 +90,8 @@ impl Person {
             .await
             .map_err(AppError::from)?;
         Ok(services
-            .unwrap_or_default()
-            .into_iter()
-            .map(Service)
-            .collect())
+            .map(|rows| rows.iter().cloned().map(Service).collect())
+            .unwrap_or_default())
     }
     /// This person's parts in processes.
     async fn raci_assignments(
@@ -103,10 +105,8 @@ impl Person {
             .await
             .map_err(AppError::from)?;
         Ok(assignments
-            .unwrap_or_default()
-            .into_iter()
-            .map(RaciAssignment)
-            .collect())
+            .map(|rows| rows.iter().cloned().map(RaciAssignment).collect())
+            .unwrap_or_default())
     }
 }
 
@@ -156,7 +156,7 @@ impl PeopleQuery {
             person::Column::Id,
             |p| p.id,
             PageArgs::new(first, after, last, before),
-            Person,
+            Person::from,
         )
         .await?)
     }
@@ -165,7 +165,7 @@ impl PeopleQuery {
     #[graphql(guard = "Require(Permission::Read)")]
     async fn person(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Person> {
         let id = decode_id(&id, "Person", "id")?;
-        Ok(Person(
+        Ok(Person::from(
             ctx.scope()?
                 .find::<person::Entity>(&ctx.state().db, id)
                 .await?,
@@ -258,7 +258,7 @@ impl PeopleMutation {
         .await?;
         change.commit(&state.bus).await?;
         Ok(PersonPayload {
-            person: Person(person),
+            person: Person::from(person),
         })
     }
 
@@ -284,7 +284,7 @@ impl PeopleMutation {
         let person = store::update(&mut change, id, changes, input.expected_version).await?;
         change.commit(&state.bus).await?;
         Ok(PersonPayload {
-            person: Person(person),
+            person: Person::from(person),
         })
     }
 
@@ -320,6 +320,6 @@ async fn set_active(
     let person = store::set_active(&mut change, id, active, input.expected_version).await?;
     change.commit(&state.bus).await?;
     Ok(PersonPayload {
-        person: Person(person),
+        person: Person::from(person),
     })
 }

@@ -33,7 +33,13 @@ pub enum Maturity {
 
 /// A service management process: one of the built-in clause-8 catalogue or the organization's own.
 #[derive(Clone)]
-pub struct Process(pub process::Model);
+pub struct Process(pub std::sync::Arc<process::Model>);
+
+impl From<process::Model> for Process {
+    fn from(model: process::Model) -> Self {
+        Self(std::sync::Arc::new(model))
+    }
+}
 
 #[Object]
 impl Process {
@@ -99,10 +105,8 @@ impl Process {
             .await
             .map_err(AppError::from)?;
         Ok(services
-            .unwrap_or_default()
-            .into_iter()
-            .map(Service)
-            .collect())
+            .map(|rows| rows.iter().cloned().map(Service).collect())
+            .unwrap_or_default())
     }
     /// Everyone's part in this process.
     async fn raci_assignments(
@@ -116,10 +120,8 @@ impl Process {
             .await
             .map_err(AppError::from)?;
         Ok(assignments
-            .unwrap_or_default()
-            .into_iter()
-            .map(RaciAssignment)
-            .collect())
+            .map(|rows| rows.iter().cloned().map(RaciAssignment).collect())
+            .unwrap_or_default())
     }
     /// The one ACCOUNTABLE person, if assigned.
     async fn accountable(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person>> {
@@ -207,7 +209,7 @@ impl ProcessQuery {
             process::Column::Id,
             |p| p.id,
             PageArgs::new(first, after, last, before),
-            Process,
+            Process::from,
         )
         .await?)
     }
@@ -216,7 +218,7 @@ impl ProcessQuery {
     #[graphql(guard = "Require(Permission::Read)")]
     async fn process(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Process> {
         let id = decode_id(&id, "Process", "id")?;
-        Ok(Process(
+        Ok(Process::from(
             ctx.scope()?
                 .find::<process::Entity>(&ctx.state().db, id)
                 .await?,
@@ -326,7 +328,7 @@ impl ProcessMutation {
         let process = store::create(&mut change, fields).await?;
         change.commit(&state.bus).await?;
         Ok(ProcessPayload {
-            process: Process(process),
+            process: Process::from(process),
         })
     }
 
@@ -355,7 +357,7 @@ impl ProcessMutation {
         let process = store::update(&mut change, id, fields, input.expected_version).await?;
         change.commit(&state.bus).await?;
         Ok(ProcessPayload {
-            process: Process(process),
+            process: Process::from(process),
         })
     }
 
@@ -379,7 +381,7 @@ impl ProcessMutation {
         .await?;
         change.commit(&state.bus).await?;
         Ok(ProcessPayload {
-            process: Process(process),
+            process: Process::from(process),
         })
     }
 
@@ -396,7 +398,7 @@ impl ProcessMutation {
         let process = store::delete(&mut change, id).await?;
         change.commit(&state.bus).await?;
         Ok(ProcessPayload {
-            process: Process(process),
+            process: Process::from(process),
         })
     }
 }

@@ -36,7 +36,13 @@ pub enum RaciRole {
 
 /// One person's role in one process.
 #[derive(Clone)]
-pub struct RaciAssignment(pub raci_assignment::Model);
+pub struct RaciAssignment(pub std::sync::Arc<raci_assignment::Model>);
+
+impl From<raci_assignment::Model> for RaciAssignment {
+    fn from(model: raci_assignment::Model) -> Self {
+        Self(std::sync::Arc::new(model))
+    }
+}
 
 #[Object]
 impl RaciAssignment {
@@ -157,13 +163,13 @@ impl RaciQuery {
                     }
                 }
                 RaciRow {
-                    process: Process(process),
+                    process: Process::from(process),
                     cells,
                 }
             })
             .collect();
         Ok(RaciMatrix {
-            people: people.into_iter().map(Person).collect(),
+            people: people.into_iter().map(Person::from).collect(),
             rows,
         })
     }
@@ -235,7 +241,7 @@ impl RaciMutation {
         let assignment = store::assign(&mut change, new).await?;
         change.commit(&state.bus).await?;
         Ok(RaciAssignmentPayload {
-            raci_assignment: RaciAssignment(assignment),
+            raci_assignment: RaciAssignment::from(assignment),
         })
     }
 
@@ -259,7 +265,7 @@ impl RaciMutation {
         .await?;
         change.commit(&state.bus).await?;
         Ok(RaciAssignmentPayload {
-            raci_assignment: RaciAssignment(assignment),
+            raci_assignment: RaciAssignment::from(assignment),
         })
     }
 
@@ -282,7 +288,7 @@ impl RaciMutation {
         .await?;
         change.commit(&state.bus).await?;
         Ok(RaciAssignmentPayload {
-            raci_assignment: RaciAssignment(assignment),
+            raci_assignment: RaciAssignment::from(assignment),
         })
     }
 
@@ -299,7 +305,7 @@ impl RaciMutation {
         let assignment = store::remove(&mut change, id).await?;
         change.commit(&state.bus).await?;
         Ok(RaciAssignmentPayload {
-            raci_assignment: RaciAssignment(assignment),
+            raci_assignment: RaciAssignment::from(assignment),
         })
     }
 }

@@ -53,7 +53,13 @@ pub struct RestoreTarget {
 
 /// An entry of the service portfolio.
 #[derive(Clone)]
-pub struct Service(pub service::Model);
+pub struct Service(pub std::sync::Arc<service::Model>);
+
+impl From<service::Model> for Service {
+    fn from(model: service::Model) -> Self {
+        Self(std::sync::Arc::new(model))
+    }
+}
 
 #[Object]
 impl Service {
@@ -103,10 +109,8 @@ impl Service {
             .await
             .map_err(AppError::from)?;
         Ok(processes
-            .unwrap_or_default()
-            .into_iter()
-            .map(Process)
-            .collect())
+            .map(|rows| rows.iter().cloned().map(Process).collect())
+            .unwrap_or_default())
     }
     /// Restore-time targets by incident priority.
     async fn restore_targets(&self) -> Vec<RestoreTarget> {
@@ -196,7 +200,15 @@ impl ServiceQuery {
         let db = &ctx.state().db;
         Ok(match order_by.unwrap_or_default() {
             ServiceOrder::CreatedAt => {
-                paginate(db, select, service::Column::Id, |s| s.id, args, Service).await?
+                paginate(
+                    db,
+                    select,
+                    service::Column::Id,
+                    |s| s.id,
+                    args,
+                    Service::from,
+                )
+                .await?
             }
             ServiceOrder::Name => {
                 paginate(
@@ -205,7 +217,7 @@ impl ServiceQuery {
                     service::Column::Name,
                     |s| s.name.clone(),
                     args,
-                    Service,
+                    Service::from,
                 )
                 .await?
             }
@@ -216,7 +228,7 @@ impl ServiceQuery {
     #[graphql(guard = "Require(Permission::Read)")]
     async fn service(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Service> {
         let id = decode_id(&id, "Service", "id")?;
-        Ok(Service(
+        Ok(Service::from(
             ctx.scope()?
                 .find::<service::Entity>(&ctx.state().db, id)
                 .await?,
@@ -318,7 +330,7 @@ impl ServiceMutation {
         .await?;
         change.commit(&state.bus).await?;
         Ok(ServicePayload {
-            service: Service(service),
+            service: Service::from(service),
         })
     }
 
@@ -356,7 +368,7 @@ impl ServiceMutation {
         .await?;
         change.commit(&state.bus).await?;
         Ok(ServicePayload {
-            service: Service(service),
+            service: Service::from(service),
         })
     }
 
@@ -384,7 +396,7 @@ impl ServiceMutation {
         .await?;
         change.commit(&state.bus).await?;
         Ok(ServicePayload {
-            service: Service(service),
+            service: Service::from(service),
         })
     }
 }

@@ -1,0 +1,273 @@
+//! Per-request batching of relation lookups, run inside the request's own task.
+//!
+//! async-graphql resolves the fields of one level concurrently within one task: every sibling
+//! future is polled once before any of them is polled again. So the first lookup of a level
+//! opens a batch and yields once; by the time it runs again every sibling has added its key,
+//! and one query answers them all. Unlike async-graphql's `DataLoader`, nothing is spawned and
+//! no timer runs: no thread hops, no fixed wait per level. Answers are kept for the rest of the
+//! request, so a person named by many rows is read once, and values are shared (`Arc`), not
+//! copied.
+
+use std::{
+    collections::HashMap,
+    future::Future,
+    pin::Pin,
+    sync::{
+        Arc, Mutex, MutexGuard, PoisonError,
+        atomic::{AtomicBool, Ordering},
+    },
+    task::{Context, Poll, Wake, Waker},
+};
+
+use futures_util::future::{BoxFuture, FutureExt, Shared};
+use sea_orm::DbErr;
+use uuid::Uuid;
+
+/// One query for many keys.
+pub trait BatchLoad: Send + Sync + 'static {
+    /// What a key maps to; cheap to clone (an `Arc`).
+    type Value: Clone + Send + Sync + 'static;
+
+    /// The values of the keys that have one; keys without a value are left out.
+    fn load(
+        &self,
+        keys: &[Uuid],
+    ) -> impl Future<Output = Result<HashMap<Uuid, Self::Value>, DbErr>> + Send;
+}
+
+/// A batch being collected or running; every key waiting on it shares it.
+type Batch = Shared<BoxFuture<'static, Result<(), Arc<DbErr>>>>;
+
+struct State<V> {
+    /// Answers so far, including "no value".
+    known: HashMap<Uuid, Option<V>>,
+    /// Keys asked for but not answered yet, with the batch that answers them.
+    waiting: HashMap<Uuid, Batch>,
+    /// The batch still taking keys: it has not queried yet.
+    open: Option<(Vec<Uuid>, Batch)>,
+}
+
+struct Inner<L: BatchLoad> {
+    loader: L,
+    state: Mutex<State<L::Value>>,
+}
+
+impl<L: BatchLoad> Inner<L> {
+    fn state(&self) -> MutexGuard<'_, State<L::Value>> {
+        // The lock is never held across an await or user code, so poisoning cannot leave the
+        // maps half-updated.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Batches and remembers the lookups of one loader for one request.
+pub struct Batcher<L: BatchLoad> {
+    inner: Arc<Inner<L>>,
+}
+
+impl<L: BatchLoad> Batcher<L> {
+    pub fn new(loader: L) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                loader,
+                state: Mutex::new(State {
+                    known: HashMap::new(),
+                    waiting: HashMap::new(),
+                    open: None,
+                }),
+            }),
+        }
+    }
+
+    /// The value of `key`, batched with the other keys asked for at the same level.
+    pub async fn load_one(&self, key: Uuid) -> Result<Option<L::Value>, Arc<DbErr>> {
+        let batch = {
+            let mut state = self.inner.state();
+            if let Some(value) = state.known.get(&key) {
+                return Ok(value.clone());
+            }
+            match state.waiting.get(&key) {
+                Some(batch) => batch.clone(),
+                None => {
+                    let batch = match &mut state.open {
+                        Some((keys, batch)) => {
+                            keys.push(key);
+                            batch.clone()
+                        }
+                        None => {
+                            let batch = run(Arc::clone(&self.inner));
+                            state.open = Some((vec![key], batch.clone()));
+                            batch
+                        }
+                    };
+                    state.waiting.insert(key, batch.clone());
+                    batch
+                }
+            }
+        };
+        batch.await?;
+        Ok(self.inner.state().known.get(&key).cloned().flatten())
+    }
+}
+
+/// The batch's work: let the siblings add their keys, then close it and query once.
+fn run<L: BatchLoad>(inner: Arc<Inner<L>>) -> Batch {
+    async move {
+        NextPass::default().await;
+        let keys = inner
+            .state()
+            .open
+            .take()
+            .map(|(keys, _)| keys)
+            .unwrap_or_default();
+        let loaded = inner.loader.load(&keys).await;
+        let mut state = inner.state();
+        for key in &keys {
+            state.waiting.remove(key);
+        }
+        // A failure is not remembered: a later lookup of the same key tries again.
+        let mut found = loaded.map_err(Arc::new)?;
+        for key in keys {
+            let value = found.remove(&key);
+            state.known.insert(key, value);
+        }
+        Ok(())
+    }
+    .boxed()
+    .shared()
+}
+
+/// Completes when the task has finished the poll pass it was first polled in.
+///
+/// `tokio::task::yield_now` alone is not enough: it completes at its next poll, and inside a
+/// shared batch the next poll may come from a sibling in the same pass, before the rest of the
+/// siblings have added their keys. Its wake-up, though, is deferred by tokio to the end of the
+/// pass; this future waits for that wake-up itself.
+#[derive(Default)]
+struct NextPass {
+    woken: Option<Arc<PassWaker>>,
+}
+
+struct PassWaker {
+    woken: AtomicBool,
+    task: Waker,
+}
+
+impl Wake for PassWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.store(true, Ordering::Release);
+        self.task.wake_by_ref();
+    }
+}
+
+impl Future for NextPass {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        match &self.woken {
+            Some(waker) if waker.woken.load(Ordering::Acquire) => Poll::Ready(()),
+            Some(_) => Poll::Pending,
+            None => {
+                let waker = Arc::new(PassWaker {
+                    woken: AtomicBool::new(false),
+                    task: cx.waker().clone(),
+                });
+                let mut yielding = std::pin::pin!(tokio::task::yield_now());
+                let pass_waker = Waker::from(Arc::clone(&waker));
+                if yielding
+                    .as_mut()
+                    .poll(&mut Context::from_waker(&pass_waker))
+                    .is_ready()
+                {
+                    return Poll::Ready(());
+                }
+                self.woken = Some(waker);
+                Poll::Pending
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+
+    use futures_util::future::join_all;
+
+    use super::*;
+
+    /// Doubles the key's first byte; counts its queries; keys starting with 0 have no value.
+    #[derive(Default)]
+    struct Counting {
+        queries: AtomicUsize,
+        keys: Mutex<Vec<usize>>,
+    }
+
+    impl BatchLoad for Arc<Counting> {
+        type Value = Arc<u16>;
+
+        async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, DbErr> {
+            self.queries.fetch_add(1, Ordering::SeqCst);
+            self.keys.lock().unwrap().push(keys.len());
+            Ok(keys
+                .iter()
+                .filter(|k| k.as_bytes()[0] != 0)
+                .map(|k| (*k, Arc::new(u16::from(k.as_bytes()[0]) * 2)))
+                .collect())
+        }
+    }
+
+    fn key(n: u8) -> Uuid {
+        Uuid::from_bytes([n; 16])
+    }
+
+    // On a worker thread of the server's runtime, as requests run: that is where tokio defers
+    // a yield's wake-up to the end of the pass.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_lookups_share_one_query_and_answers_are_remembered() {
+        tokio::spawn(lookups()).await.unwrap();
+    }
+
+    async fn lookups() {
+        let counting = Arc::new(Counting::default());
+        let batcher = Batcher::new(Arc::clone(&counting));
+        // 40 lookups of 20 distinct keys, including one without a value.
+        let answers = join_all((0..40u8).map(|n| batcher.load_one(key(n % 20)))).await;
+        assert_eq!(counting.queries.load(Ordering::SeqCst), 1);
+        assert_eq!(*counting.keys.lock().unwrap(), vec![20]);
+        assert_eq!(answers[0].as_ref().unwrap(), &None);
+        assert_eq!(answers[23].as_ref().unwrap().as_deref(), Some(&6));
+        // Asked again later: answered from memory, including the missing one.
+        assert_eq!(batcher.load_one(key(3)).await.unwrap().as_deref(), Some(&6));
+        assert_eq!(batcher.load_one(key(0)).await.unwrap(), None);
+        assert_eq!(counting.queries.load(Ordering::SeqCst), 1);
+        // A new key is a new batch.
+        assert_eq!(
+            batcher.load_one(key(30)).await.unwrap().as_deref(),
+            Some(&60)
+        );
+        assert_eq!(counting.queries.load(Ordering::SeqCst), 2);
+    }
+
+    struct Failing;
+
+    impl BatchLoad for Failing {
+        type Value = Arc<()>;
+
+        async fn load(&self, _: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, DbErr> {
+            Err(DbErr::Custom("down".into()))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failed_batch_fails_every_waiter_and_is_not_remembered() {
+        let batcher = Batcher::new(Failing);
+        let answers = join_all((0..3u8).map(|n| batcher.load_one(key(n)))).await;
+        assert!(answers.iter().all(Result::is_err));
+        assert!(batcher.load_one(key(1)).await.is_err());
+    }
+}
