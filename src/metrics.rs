@@ -7,9 +7,6 @@ use std::{
     time::Duration,
 };
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextRequest,
-};
 use prometheus_client::{
     encoding::{EncodeLabelSet, text::encode},
     metrics::{
@@ -157,6 +154,23 @@ impl Metrics {
         }
     }
 
+    /// Records an operation's response: errors without a code are the request's own (parse,
+    /// validation), which the HTTP layer answers as BAD_USER_INPUT, and so does this count.
+    pub fn response(&self, name: Option<&str>, took: Duration, response: &async_graphql::Response) {
+        let codes = response.errors.iter().map(|error| {
+            error
+                .extensions
+                .as_ref()
+                .and_then(|e| e.get("code"))
+                .and_then(|code| match code {
+                    async_graphql::Value::String(code) => Some(code.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| "BAD_USER_INPUT".to_owned())
+        });
+        self.operation(name, took, codes);
+    }
+
     /// Records an error answered outside an operation (bad body, timeout, ...).
     pub fn error(&self, code: &str) {
         self.0
@@ -215,63 +229,6 @@ impl Metrics {
             tracing::error!(error = %err, "metrics encoding failed");
         }
         text
-    }
-}
-
-/// Per-request instance of the GraphQL extension: it learns the operation's name when the
-/// executor picks the operation, and records name, time and error codes when the request ends.
-struct OperationMetrics {
-    metrics: Metrics,
-    name: std::sync::Mutex<Option<String>>,
-}
-
-impl ExtensionFactory for Metrics {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(OperationMetrics {
-            metrics: self.clone(),
-            name: std::sync::Mutex::new(None),
-        })
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for OperationMetrics {
-    async fn request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextRequest<'_>,
-    ) -> async_graphql::Response {
-        let started = std::time::Instant::now();
-        let response = next.run(ctx).await;
-        let name = self.name.lock().ok().and_then(|mut name| name.take());
-        // Errors without a code are the request's own (parse, validation): the HTTP layer codes
-        // them BAD_USER_INPUT, and so does this count.
-        let codes = response.errors.iter().map(|error| {
-            error
-                .extensions
-                .as_ref()
-                .and_then(|e| e.get("code"))
-                .and_then(|code| match code {
-                    async_graphql::Value::String(code) => Some(code.clone()),
-                    _ => None,
-                })
-                .unwrap_or_else(|| "BAD_USER_INPUT".to_owned())
-        });
-        self.metrics
-            .operation(name.as_deref(), started.elapsed(), codes);
-        response
-    }
-
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> async_graphql::Response {
-        if let Ok(mut name) = self.name.lock() {
-            *name = operation_name.map(str::to_owned);
-        }
-        next.run(ctx, operation_name).await
     }
 }
 

@@ -63,7 +63,7 @@ impl Application {
         };
         let (shutdown, stopping) = watch::channel(false);
         let router = http::router(Http {
-            schema: graphql::build(state.clone(), metrics.clone()),
+            schema: graphql::build(state.clone()),
             state: state.clone(),
             metrics: metrics.clone(),
             connections: http::ws::ConnectionRegistry::default(),

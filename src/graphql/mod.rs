@@ -102,18 +102,30 @@ pub fn request_data(
     data
 }
 
-/// The schema with the application state and its limits, as the server runs it.
-pub fn build(state: AppState, metrics: crate::metrics::Metrics) -> AppSchema {
+/// Runs one query or mutation as the server does: the document limits, then the schema; the
+/// operation goes into the metrics.
+pub async fn execute(
+    schema: &AppSchema,
+    limits: limits::DocumentLimits,
+    metrics: &crate::metrics::Metrics,
+    mut request: async_graphql::Request,
+) -> async_graphql::Response {
+    let started = std::time::Instant::now();
+    let (name, response) = match limits.check(&mut request) {
+        Ok(name) => (name, schema.execute(request).await),
+        Err(error) => (None, async_graphql::Response::from_errors(vec![error])),
+    };
+    metrics.response(name.as_deref(), started.elapsed(), &response);
+    response
+}
+
+/// The schema with the application state and its depth and complexity limits, as the server
+/// runs it. It has no extensions, on purpose: see `limits::DocumentLimits::check`.
+pub fn build(state: AppState) -> AppSchema {
     let limits = state.config.limits.clone();
     let mut schema = builder()
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
-        .extension(limits::DocumentLimits {
-            max_query_bytes: limits.max_query_bytes,
-            max_aliases: limits.max_aliases,
-            max_directives: limits.max_directives,
-        })
-        .extension(metrics)
         .data(state);
     if !limits.introspection {
         schema = schema.disable_introspection();

@@ -21,6 +21,7 @@ use serde_json::{Map, Value, json};
 use tower_http::request_id::RequestId;
 
 use super::Http;
+use crate::graphql::limits::DocumentLimits;
 
 /// The header that makes a request a browser cannot send cross-site without a CORS preflight.
 /// Required on POSTs whose content type a form could send (multipart uploads included).
@@ -272,7 +273,15 @@ async fn execute(
             }
             let mut request = request;
             request.data = crate::graphql::request_data(&http.state, authentication.clone());
-            results.push(http.schema.execute(request).await);
+            results.push(
+                crate::graphql::execute(
+                    &http.schema,
+                    DocumentLimits::from(&http.state.config.limits),
+                    &http.metrics,
+                    request,
+                )
+                .await,
+            );
         }
         Some(results)
     };

@@ -240,6 +240,44 @@ async fn operations_per_connection_are_limited() {
 }
 
 #[tokio::test]
+async fn document_limits_hold_on_websockets_too() {
+    let app = spawn_app_with(|c| {
+        c.limits.max_aliases = 1;
+        c.limits.max_query_bytes = 200;
+    })
+    .await;
+    for protocol in BOTH {
+        let mut socket = connect(&app, Some(protocol)).await;
+        init(&mut socket, &app.admin()).await;
+        let long = format!("{{ viewer {{ subject }} }} # {}", "x".repeat(300));
+        for (id, query) in [
+            ("aliases", "{ a: viewer { subject } b: viewer { role } }"),
+            ("long", long.as_str()),
+        ] {
+            subscribe(&mut socket, protocol, id, query).await;
+            let refused = next(&mut socket).await.json();
+            assert_eq!(refused["type"], "error", "{protocol} {id}: {refused:#}");
+            assert_eq!(refused["id"], id);
+            let error = if protocol == LEGACY {
+                &refused["payload"]
+            } else {
+                &refused["payload"][0]
+            };
+            assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{refused:#}");
+            assert_eq!(error["extensions"]["field"], "query", "{refused:#}");
+        }
+        // Within the limits, the same connection answers.
+        subscribe(&mut socket, protocol, "ok", "{ a: viewer { subject } }").await;
+        let answer = next(&mut socket).await.json();
+        assert_eq!(
+            answer["type"],
+            crate::ws_client::next_type(protocol),
+            "{answer:#}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn connections_per_organization_are_limited() {
     let app = spawn_app_with(|c| c.limits.max_connections_per_organization = 1).await;
     let mut first = connect(&app, Some(TRANSPORT)).await;

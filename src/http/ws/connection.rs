@@ -16,6 +16,7 @@ use super::{
     message::{self, ClientMessage, Protocol, close},
     registry::Registration,
 };
+use crate::graphql::limits::DocumentLimits;
 use crate::{
     auth::Authentication,
     http::{
@@ -286,10 +287,19 @@ impl Connection {
         }
 
         let data = crate::graphql::request_data(&self.http.state, authentication);
-        let mut responses = self
-            .http
-            .schema
-            .execute_stream_with_session_data(request, std::sync::Arc::new(data));
+        let mut request = request;
+        let mut responses =
+            match DocumentLimits::from(&self.http.state.config.limits).check(&mut request) {
+                Ok(_) => self
+                    .http
+                    .schema
+                    .execute_stream_with_session_data(request, std::sync::Arc::new(data))
+                    .boxed(),
+                Err(error) => futures_util::stream::once(async move {
+                    async_graphql::Response::from_errors(vec![error])
+                })
+                .boxed(),
+            };
         let out = self.out.clone();
         let finished = self.finished_tx.clone();
         let protocol = self.protocol;
