@@ -7,6 +7,8 @@ WORKDIR /app
 
 # 1. Dependencies only: the manifests with empty sources.
 COPY Cargo.toml Cargo.lock ./
+# The build settings (SQLite's compile flags) must hold for the dependency layer too.
+COPY .cargo .cargo
 COPY entity/Cargo.toml entity/
 COPY migration/Cargo.toml migration/
 COPY bench/Cargo.toml bench/

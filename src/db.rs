@@ -91,7 +91,29 @@ pub fn redact(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use sea_orm::ConnectionTrait;
+
+    use super::*;
+
+    /// `.cargo/config.toml` builds SQLite with its query planner stability guarantee; a build
+    /// without it would silently compile every `LIMIT ?` statement again on each execution.
+    #[tokio::test]
+    async fn sqlite_keeps_its_query_plans() {
+        let db = sea_orm::Database::connect("sqlite::memory:")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let found = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT compile_options FROM pragma_compile_options WHERE compile_options = 'ENABLE_QPSG'",
+            ))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            found.is_some(),
+            "SQLite was built without SQLITE_ENABLE_QPSG"
+        );
+    }
 
     #[test]
     fn redact_hides_only_the_password() {
