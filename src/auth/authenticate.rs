@@ -1,7 +1,11 @@
 use std::sync::Arc;
 
 use entity::{organization, person};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    Condition, ConnectionTrait, DatabaseConnection,
+    sea_query::{Expr, ExprTrait, JoinType, Query, SelectStatement},
+};
+use uuid::Uuid;
 
 use super::{
     actor::{Actor, ActorKind, AuthFailure, Authentication, Grant},
@@ -78,34 +82,31 @@ impl Authenticator {
     }
 
     /// The token is genuine; now the organization must exist and the subject must not belong
-    /// to a deactivated person.
+    /// to a deactivated person: one statement, since every request pays for it.
     async fn actor(&self, claims: TokenClaims) -> Result<Actor, AuthFailure> {
-        let unavailable = |err: sea_orm::DbErr| {
-            tracing::error!(error = %err, "credential check failed");
-            AuthFailure::Unavailable
-        };
-        let organization = organization::Entity::find_by_id(claims.organization_id)
-            .select_only()
-            .column(organization::Column::Id)
-            .into_tuple::<uuid::Uuid>()
-            .one(&self.db)
+        let found = self
+            .db
+            .query_one(&credential_check(claims.organization_id, &claims.subject))
             .await
-            .map_err(unavailable)?;
-        if organization.is_none() {
+            .and_then(|row| {
+                row.map(|row| {
+                    Ok::<_, sea_orm::DbErr>((
+                        row.try_get_by_index::<Option<Uuid>>(0)?,
+                        row.try_get_by_index::<Option<bool>>(1)?,
+                    ))
+                })
+                .transpose()
+            })
+            .map_err(|err| {
+                tracing::error!(error = %err, "credential check failed");
+                AuthFailure::Unavailable
+            })?;
+        let Some((person_id, active)) = found else {
             return Err(AuthFailure::Refused(
                 "token names an unknown organization".into(),
             ));
-        }
-        let linked = person::Entity::find()
-            .select_only()
-            .columns([person::Column::Id, person::Column::Active])
-            .filter(person::Column::OrganizationId.eq(claims.organization_id))
-            .filter(person::Column::LoginSubject.eq(&claims.subject))
-            .into_tuple::<(uuid::Uuid, bool)>()
-            .one(&self.db)
-            .await
-            .map_err(unavailable)?;
-        if let Some((_, false)) = linked {
+        };
+        if active == Some(false) {
             return Err(AuthFailure::Refused(
                 "this login belongs to a deactivated person".into(),
             ));
@@ -114,9 +115,30 @@ impl Authenticator {
             organization_id: claims.organization_id,
             subject: claims.subject,
             grant: Grant::Role(claims.role),
-            person_id: linked.map(|(id, _)| id),
+            person_id,
             kind: ActorKind::Person,
             expires_at: Some(claims.expires_at),
         })
     }
+}
+
+/// The organization (a row, or none if unknown) with the person its login subject belongs to,
+/// if any: `person.id`, `person.active`.
+fn credential_check(organization_id: Uuid, subject: &str) -> SelectStatement {
+    Query::select()
+        .column((person::Entity, person::Column::Id))
+        .column((person::Entity, person::Column::Active))
+        .from(organization::Entity)
+        .join(
+            JoinType::LeftJoin,
+            person::Entity,
+            Condition::all()
+                .add(
+                    Expr::col((person::Entity, person::Column::OrganizationId))
+                        .equals((organization::Entity, organization::Column::Id)),
+                )
+                .add(Expr::col((person::Entity, person::Column::LoginSubject)).eq(subject)),
+        )
+        .and_where(Expr::col((organization::Entity, organization::Column::Id)).eq(organization_id))
+        .to_owned()
 }
