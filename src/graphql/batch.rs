@@ -120,7 +120,17 @@ fn run<L: BatchLoad>(inner: Arc<Inner<L>>) -> Batch {
             .take()
             .map(|(keys, _)| keys)
             .unwrap_or_default();
-        let loaded = inner.loader.load(&keys).await;
+        // The query runs as its own task: the driver wakes whoever polls it for every few rows,
+        // and here that would be the whole request, which polls every waiting field again.
+        let query = tokio::spawn({
+            let inner = Arc::clone(&inner);
+            let keys = keys.clone();
+            async move { inner.loader.load(&keys).await }
+        });
+        let loaded = match query.await {
+            Ok(loaded) => loaded,
+            Err(failed) => Err(DbErr::Custom(format!("a relation query failed: {failed}"))),
+        };
         let mut state = inner.state();
         for key in &keys {
             state.waiting.remove(key);
