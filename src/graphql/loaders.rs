@@ -152,8 +152,9 @@ where
     }
 }
 
-/// The ACCOUNTABLE person of each process, in one loader (two queries), so that the field does
-/// not load every assignment and then the person in a second round.
+/// The ACCOUNTABLE person of each process: the assignments joined with their people, in one
+/// statement, so that the field costs neither a round for every assignment nor a second one
+/// for the people.
 pub struct AccountableOfProcess {
     db: DatabaseConnection,
     scope: Scope,
@@ -163,27 +164,16 @@ impl BatchLoad for AccountableOfProcess {
     type Value = Arc<person::Model>;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, DbErr> {
-        let accountable: Vec<(Uuid, Uuid)> = self
+        Ok(self
             .scope
             .select::<raci_assignment::Entity>()
             .filter(raci_assignment::Column::RaciRole.eq(RaciRole::Accountable))
             .filter(raci_assignment::Column::ProcessId.is_in(keys.iter().copied()))
+            .find_also_related(person::Entity)
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|a| (a.process_id, a.person_id))
-            .collect();
-        let people: HashMap<Uuid, Arc<person::Model>> = self
-            .scope
-            .select_ids::<person::Entity>(accountable.iter().map(|(_, person)| *person))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, Arc::new(p)))
-            .collect();
-        Ok(accountable
-            .into_iter()
-            .filter_map(|(process, person)| people.get(&person).map(|p| (process, Arc::clone(p))))
+            .filter_map(|(assignment, person)| Some((assignment.process_id, Arc::new(person?))))
             .collect())
     }
 }
