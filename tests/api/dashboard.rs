@@ -96,10 +96,10 @@ async fn the_dashboard_costs_the_same_statements_for_5_and_50_services() {
     );
     eprintln!("dashboard statements: {small} for 5 services, {large} for 50");
     assert!(small > 0.0);
-    // A loader's batch may split in two when its keys arrive in two waves a few hundred
-    // microseconds apart (timing, not size: a few at most); an N+1 would add 45 or more.
-    assert!(
-        large - small <= 2.0,
+    // Batches close when every field of a level has asked (`graphql::batch`), not after a
+    // wait, so the count is exact; an N+1 would add 45 or more.
+    assert_eq!(
+        large, small,
         "statements for 5 services: {small}, for 50: {large}"
     );
 }
