@@ -21,6 +21,7 @@ use std::{
 
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 use sea_orm::DbErr;
+use tracing::Instrument;
 use uuid::Uuid;
 
 /// One query for many keys.
@@ -111,26 +112,40 @@ impl<L: BatchLoad> Batcher<L> {
 }
 
 /// The batch's work: let the siblings add their keys, then close it and query once.
+///
+/// The batch holds its loader weakly: the loader's state holds the batch (for the keys waiting
+/// on it), and a request cancelled mid-batch must not leave that cycle behind.
 fn run<L: BatchLoad>(inner: Arc<Inner<L>>) -> Batch {
+    let weak = Arc::downgrade(&inner);
+    drop(inner);
     async move {
         NextPass::default().await;
-        let keys = inner
-            .state()
-            .open
-            .take()
-            .map(|(keys, _)| keys)
-            .unwrap_or_default();
-        // The query runs as its own task: the driver wakes whoever polls it for every few rows,
-        // and here that would be the whole request, which polls every waiting field again.
-        let query = tokio::spawn({
-            let inner = Arc::clone(&inner);
-            let keys = keys.clone();
-            async move { inner.loader.load(&keys).await }
-        });
+        let gone = || Arc::new(DbErr::Custom("the request ended".into()));
+        let (keys, query) = {
+            let inner = weak.upgrade().ok_or_else(gone)?;
+            let keys = inner
+                .state()
+                .open
+                .take()
+                .map(|(keys, _)| keys)
+                .unwrap_or_default();
+            // The query runs as its own task: the database driver wakes whoever polls the
+            // query every few rows, and here that would be the whole request, which would poll
+            // every waiting field again each time.
+            let query = tokio::spawn(
+                {
+                    let keys = keys.clone();
+                    async move { inner.loader.load(&keys).await }
+                }
+                .in_current_span(),
+            );
+            (keys, query)
+        };
         let loaded = match query.await {
             Ok(loaded) => loaded,
             Err(failed) => Err(DbErr::Custom(format!("a relation query failed: {failed}"))),
         };
+        let inner = weak.upgrade().ok_or_else(gone)?;
         let mut state = inner.state();
         for key in &keys {
             state.waiting.remove(key);
@@ -261,6 +276,29 @@ mod tests {
             Some(&60)
         );
         assert_eq!(counting.queries.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_request_dropped_mid_batch_frees_its_loader() {
+        let counting = Arc::new(Counting::default());
+        let batcher = Batcher::new(Arc::clone(&counting));
+        let weak = Arc::downgrade(&batcher.inner);
+        {
+            // Polled once: the batch is open and waits for the end of the pass.
+            let mut lookup = Box::pin(batcher.load_one(key(1)));
+            let waker = futures_util::task::noop_waker();
+            assert!(
+                lookup
+                    .as_mut()
+                    .poll(&mut Context::from_waker(&waker))
+                    .is_pending()
+            );
+        }
+        drop(batcher);
+        assert!(
+            weak.upgrade().is_none(),
+            "the open batch kept its loader alive"
+        );
     }
 
     struct Failing;

@@ -14,7 +14,7 @@ pub trait ContextExt {
     fn state(&self) -> &AppState;
     /// The authenticated caller, or UNAUTHENTICATED.
     fn actor(&self) -> AppResult<&Actor>;
-    /// The request's DataLoaders, or UNAUTHENTICATED.
+    /// The request's relation loaders, or UNAUTHENTICATED.
     fn loaders(&self) -> AppResult<&Loaders>;
     /// The caller's organization scope, or UNAUTHENTICATED.
     fn scope(&self) -> AppResult<Scope> {

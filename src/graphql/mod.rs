@@ -86,7 +86,7 @@ pub fn patch<T, U>(
 }
 
 /// The per-request data every operation needs: the credential's outcome and, for an
-/// authenticated caller, the DataLoaders scoped to its organization.
+/// authenticated caller, the relation loaders scoped to its organization.
 pub fn request_data(
     state: &AppState,
     authentication: crate::auth::Authentication,

@@ -1,5 +1,5 @@
 //! The portfolio dashboard costs a fixed number of SQL statements, whatever its page size:
-//! every nested field goes through a DataLoader.
+//! every nested field goes through a batch loader.
 
 use serde_json::{Value, json};
 
