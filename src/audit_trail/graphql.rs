@@ -243,7 +243,7 @@ impl AuditTrailQuery {
             select,
             audit_entry::Column::Sequence,
             |entry| entry.sequence,
-            PageArgs::new(first, after, last, before),
+            PageArgs::new(ctx, first, after, last, before),
             AuditEntry::from,
         )
         .await?)

@@ -5,7 +5,7 @@
 use std::{future::Future, pin::Pin, sync::Arc};
 
 use async_graphql::{
-    Object, OutputType,
+    Context, Object, OutputType,
     connection::{Connection, Edge, EmptyFields},
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
@@ -31,27 +31,36 @@ pub fn page_complexity(first: Option<i32>, last: Option<i32>, child_complexity: 
     1 + size * child_complexity
 }
 
-/// The pagination arguments of a connection field.
-#[derive(Clone, Debug, Default)]
+/// The pagination arguments of a connection field, and whether its page is asked for at all.
+#[derive(Clone, Debug)]
 pub struct PageArgs {
     pub first: Option<i32>,
     pub after: Option<String>,
     pub last: Option<i32>,
     pub before: Option<String>,
+    /// False when the selection reads only `totalCount`: a count, as dashboards and BI tools
+    /// ask for, then costs the count alone, not also a page of rows nobody reads.
+    pub page_selected: bool,
 }
 
 impl PageArgs {
+    /// The arguments of the connection field `ctx` resolves.
     pub fn new(
+        ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> Self {
+        let selection = ctx.look_ahead();
         Self {
             first,
             after,
             last,
             before,
+            page_selected: ["edges", "nodes", "pageInfo"]
+                .iter()
+                .any(|field| selection.field(field).exists()),
         }
     }
 }
@@ -188,6 +197,7 @@ where
     }
 
     let (rows, has_previous_page, has_next_page) = match (first, last) {
+        _ if !args.page_selected => (Vec::new(), false, false),
         (None, Some(last)) => {
             let mut rows = window.order_by_desc(key).limit(last + 1).all(db).await?;
             let has_previous = rows.len() as u64 > last;

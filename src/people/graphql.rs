@@ -155,7 +155,7 @@ impl PeopleQuery {
             select,
             person::Column::Id,
             |p| p.id,
-            PageArgs::new(first, after, last, before),
+            PageArgs::new(ctx, first, after, last, before),
             Person::from,
         )
         .await?)

@@ -103,3 +103,39 @@ async fn the_dashboard_costs_the_same_statements_for_5_and_50_services() {
         "statements for 5 services: {small}, for 50: {large}"
     );
 }
+
+#[tokio::test]
+async fn a_count_alone_reads_no_page_of_rows() {
+    let app = spawn_app().await;
+    let admin = app.admin();
+    for (name, email) in [("Ann", "ann@example.com"), ("Bob", "bob@example.com")] {
+        app.create_person(&admin, name, email).await;
+    }
+    let count_only = "{ people { totalCount } }";
+    app.graphql(Some(&admin), count_only, json!({})).await.ok();
+    let before = statements(&app).await;
+    let data = app.graphql(Some(&admin), count_only, json!({})).await.ok();
+    let count_cost = statements(&app).await - before;
+    assert_eq!(data["people"]["totalCount"], 2);
+    // The same count with the page (in any of its three shapes) costs one statement more.
+    for page in [
+        "{ people { totalCount edges { node { name } } } }",
+        "{ people { totalCount nodes { name } } }",
+        "{ people { totalCount ... on PersonConnection { pageInfo { hasNextPage } } } }",
+    ] {
+        let before = statements(&app).await;
+        let data = app.graphql(Some(&admin), page, json!({})).await.ok();
+        assert_eq!(statements(&app).await - before, count_cost + 1.0, "{page}");
+        assert_eq!(data["people"]["totalCount"], 2, "{page}");
+    }
+    let data = app
+        .graphql(
+            Some(&admin),
+            "{ people(first: 1) { nodes { name } pageInfo { hasNextPage } } }",
+            json!({}),
+        )
+        .await
+        .ok();
+    assert_eq!(data["people"]["nodes"][0]["name"], "Ann");
+    assert_eq!(data["people"]["pageInfo"]["hasNextPage"], true);
+}

@@ -83,7 +83,7 @@ impl ApiTokenQuery {
             store::select(ctx.scope()?),
             api_token::Column::Id,
             |t| t.id,
-            PageArgs::new(first, after, last, before),
+            PageArgs::new(ctx, first, after, last, before),
             ApiToken,
         )
         .await?)

@@ -208,7 +208,7 @@ impl ProcessQuery {
             select,
             process::Column::Id,
             |p| p.id,
-            PageArgs::new(first, after, last, before),
+            PageArgs::new(ctx, first, after, last, before),
             Process::from,
         )
         .await?)

@@ -196,7 +196,7 @@ impl ServiceQuery {
                     .transpose()?,
             },
         )?;
-        let args = PageArgs::new(first, after, last, before);
+        let args = PageArgs::new(ctx, first, after, last, before);
         let db = &ctx.state().db;
         Ok(match order_by.unwrap_or_default() {
             ServiceOrder::CreatedAt => {

@@ -159,7 +159,7 @@ impl ToolQuery {
             ctx.scope()?.select::<tool::Entity>(),
             tool::Column::Id,
             |t| t.id,
-            PageArgs::new(first, after, last, before),
+            PageArgs::new(ctx, first, after, last, before),
             Tool,
         )
         .await?)
