@@ -1,12 +1,12 @@
-//! Per-request batching of relation lookups, run inside the request's own task.
+//! Per-request batching of relation lookups, collected inside the request's own task.
 //!
 //! async-graphql resolves the fields of one level concurrently within one task: every sibling
 //! future is polled once before any of them is polled again. So the first lookup of a level
 //! opens a batch and yields once; by the time it runs again every sibling has added its key,
-//! and one query answers them all. Unlike async-graphql's `DataLoader`, nothing is spawned and
-//! no timer runs: no thread hops, no fixed wait per level. Answers are kept for the rest of the
-//! request, so a person named by many rows is read once, and values are shared (`Arc`), not
-//! copied.
+//! and one query answers them all. Unlike async-graphql's `DataLoader`, no timer decides when a
+//! batch is complete: no fixed wait per level, and a batch never splits because its keys came
+//! a little late. Answers are kept for the rest of the request, so a person named by many rows
+//! is read once, and values are shared (`Arc`), not copied.
 
 use std::{
     collections::HashMap,
@@ -96,7 +96,7 @@ impl<L: BatchLoad> Batcher<L> {
                             batch.clone()
                         }
                         None => {
-                            let batch = run(Arc::clone(&self.inner));
+                            let batch = run(&self.inner);
                             state.open = Some((vec![key], batch.clone()));
                             batch
                         }
@@ -115,9 +115,8 @@ impl<L: BatchLoad> Batcher<L> {
 ///
 /// The batch holds its loader weakly: the loader's state holds the batch (for the keys waiting
 /// on it), and a request cancelled mid-batch must not leave that cycle behind.
-fn run<L: BatchLoad>(inner: Arc<Inner<L>>) -> Batch {
-    let weak = Arc::downgrade(&inner);
-    drop(inner);
+fn run<L: BatchLoad>(inner: &Arc<Inner<L>>) -> Batch {
+    let weak = Arc::downgrade(inner);
     async move {
         NextPass::default().await;
         let gone = || Arc::new(DbErr::Custom("the request ended".into()));
