@@ -10,7 +10,10 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, 
 use uuid::Uuid;
 
 use super::batch::{BatchLoad, Batcher};
-use crate::tenancy::{Scope, TenantEntity};
+use crate::{
+    error::AppResult,
+    tenancy::{Scope, TenantEntity},
+};
 
 /// Rows of `E` by id.
 pub struct ById<E> {
@@ -58,6 +61,32 @@ has_id!(person, process, service);
 
 /// A list value: shared, and its rows shared with every other list that holds them.
 pub type Rows<M> = Arc<Vec<Arc<M>>>;
+
+impl<L: BatchLoad> Batcher<L> {
+    /// The value of `key`, if it has one, as the GraphQL type `wrap` makes of it.
+    pub async fn one<W>(
+        &self,
+        key: Uuid,
+        wrap: impl FnOnce(L::Value) -> W,
+    ) -> AppResult<Option<W>> {
+        Ok(self.load_one(key).await?.map(wrap))
+    }
+}
+
+impl<L, M> Batcher<L>
+where
+    L: BatchLoad<Value = Rows<M>>,
+    M: Send + Sync + 'static,
+{
+    /// The rows of `key` (none if it has none), as the GraphQL type `wrap` makes of each.
+    pub async fn list<W>(&self, key: Uuid, wrap: impl Fn(Arc<M>) -> W) -> AppResult<Vec<W>> {
+        Ok(self
+            .load_one(key)
+            .await?
+            .map(|rows| rows.iter().cloned().map(wrap).collect())
+            .unwrap_or_default())
+    }
+}
 
 /// Rows grouped by a foreign key: `key_of` says which key a row belongs to.
 pub struct GroupedBy<E: EntityTrait> {

@@ -71,42 +71,30 @@ impl Person {
     }
     /// Processes this person owns.
     async fn owned_processes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Process>> {
-        let processes = ctx
+        Ok(ctx
             .loaders()?
             .processes_of_owner
-            .load_one(self.0.id)
-            .await
-            .map_err(AppError::from)?;
-        Ok(processes
-            .map(|rows| rows.iter().cloned().map(Process).collect())
-            .unwrap_or_default())
+            .list(self.0.id, Process)
+            .await?)
     }
     /// Services this person owns.
     async fn owned_services(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Service>> {
-        let services = ctx
+        Ok(ctx
             .loaders()?
             .services_of_owner
-            .load_one(self.0.id)
-            .await
-            .map_err(AppError::from)?;
-        Ok(services
-            .map(|rows| rows.iter().cloned().map(Service).collect())
-            .unwrap_or_default())
+            .list(self.0.id, Service)
+            .await?)
     }
     /// This person's parts in processes.
     async fn raci_assignments(
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<RaciAssignment>> {
-        let assignments = ctx
+        Ok(ctx
             .loaders()?
             .raci_of_person
-            .load_one(self.0.id)
-            .await
-            .map_err(AppError::from)?;
-        Ok(assignments
-            .map(|rows| rows.iter().cloned().map(RaciAssignment).collect())
-            .unwrap_or_default())
+            .list(self.0.id, RaciAssignment)
+            .await?)
     }
 }
 

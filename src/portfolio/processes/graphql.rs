@@ -9,7 +9,7 @@ use super::store::{self, ProcessFields, ProcessFilter};
 use crate::{
     audit_trail::Change,
     auth::{Permission, Require},
-    error::{AppError, AppResult},
+    error::AppResult,
     graphql::{
         ContextExt,
         connection::{Page, PageArgs, page_complexity, paginate},
@@ -88,50 +88,34 @@ impl Process {
         let Some(owner) = self.0.owner_id else {
             return Ok(None);
         };
-        Ok(ctx
-            .loaders()?
-            .people
-            .load_one(owner)
-            .await
-            .map_err(AppError::from)?
-            .map(Person))
+        Ok(ctx.loaders()?.people.one(owner, Person).await?)
     }
     /// The services the process applies to.
     async fn services(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Service>> {
-        let services = ctx
+        Ok(ctx
             .loaders()?
             .services_of_process
-            .load_one(self.0.id)
-            .await
-            .map_err(AppError::from)?;
-        Ok(services
-            .map(|rows| rows.iter().cloned().map(Service).collect())
-            .unwrap_or_default())
+            .list(self.0.id, Service)
+            .await?)
     }
     /// Everyone's part in this process.
     async fn raci_assignments(
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<RaciAssignment>> {
-        let assignments = ctx
+        Ok(ctx
             .loaders()?
             .raci_of_process
-            .load_one(self.0.id)
-            .await
-            .map_err(AppError::from)?;
-        Ok(assignments
-            .map(|rows| rows.iter().cloned().map(RaciAssignment).collect())
-            .unwrap_or_default())
+            .list(self.0.id, RaciAssignment)
+            .await?)
     }
     /// The one ACCOUNTABLE person, if assigned.
     async fn accountable(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person>> {
-        let accountable = ctx
+        Ok(ctx
             .loaders()?
             .accountable_of_process
-            .load_one(self.0.id)
-            .await
-            .map_err(AppError::from)?;
-        Ok(accountable.map(Person))
+            .one(self.0.id, Person)
+            .await?)
     }
     /// Version, for `expectedVersion`.
     async fn version(&self) -> i32 {

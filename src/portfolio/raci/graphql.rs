@@ -60,23 +60,21 @@ impl RaciAssignment {
     }
     /// The process.
     async fn process(&self, ctx: &Context<'_>) -> async_graphql::Result<Process> {
-        let process = ctx
+        Ok(ctx
             .loaders()?
             .processes
-            .load_one(self.0.process_id)
-            .await
-            .map_err(AppError::from)?;
-        Ok(Process(process.ok_or(AppError::NotFound("Process"))?))
+            .one(self.0.process_id, Process)
+            .await?
+            .ok_or(AppError::NotFound("Process"))?)
     }
     /// The person.
     async fn person(&self, ctx: &Context<'_>) -> async_graphql::Result<Person> {
-        let person = ctx
+        Ok(ctx
             .loaders()?
             .people
-            .load_one(self.0.person_id)
-            .await
-            .map_err(AppError::from)?;
-        Ok(Person(person.ok_or(AppError::NotFound("Person"))?))
+            .one(self.0.person_id, Person)
+            .await?
+            .ok_or(AppError::NotFound("Person"))?)
     }
     /// Version, for `expectedVersion`.
     async fn version(&self) -> i32 {

@@ -8,7 +8,6 @@ use super::store::{self, ServiceFields, ServiceFilter};
 use crate::{
     audit_trail::Change,
     auth::{Permission, Require},
-    error::AppError,
     graphql::{
         ContextExt,
         connection::{Page, PageArgs, page_complexity, paginate},
@@ -92,25 +91,15 @@ impl Service {
         let Some(owner) = self.0.owner_id else {
             return Ok(None);
         };
-        Ok(ctx
-            .loaders()?
-            .people
-            .load_one(owner)
-            .await
-            .map_err(AppError::from)?
-            .map(Person))
+        Ok(ctx.loaders()?.people.one(owner, Person).await?)
     }
     /// The processes that apply to this service.
     async fn processes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Process>> {
-        let processes = ctx
+        Ok(ctx
             .loaders()?
             .processes_of_service
-            .load_one(self.0.id)
-            .await
-            .map_err(AppError::from)?;
-        Ok(processes
-            .map(|rows| rows.iter().cloned().map(Process).collect())
-            .unwrap_or_default())
+            .list(self.0.id, Process)
+            .await?)
     }
     /// Restore-time targets by incident priority.
     async fn restore_targets(&self) -> Vec<RestoreTarget> {
