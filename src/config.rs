@@ -124,6 +124,12 @@ pub struct ServerConfig {
     /// How long shutdown waits for in-flight requests after SIGINT or SIGTERM.
     #[arg(long, env = "ISO20000_SHUTDOWN_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
     pub shutdown_timeout: Duration,
+
+    /// Most records kept in memory, in answers to reads (pages, relations, counts), for reuse
+    /// by later requests until their organization's data changes; 0 reads everything from
+    /// the database every time.
+    #[arg(long, env = "ISO20000_READ_CACHE_RECORDS", default_value_t = 50_000)]
+    pub read_cache_records: usize,
 }
 
 /// Bounds on what one request or connection may cost. Each is answered with a clear error, and

@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod organization;
 pub mod people;
 pub mod portfolio;
+pub mod read_cache;
 pub mod search;
 pub mod startup;
 pub mod state;

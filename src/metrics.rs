@@ -1,6 +1,6 @@
 //! Prometheus metrics, served at `/metrics` in the OpenMetrics text format: GraphQL operations by
-//! name, their latency, errors by code, open WebSocket connections and subscriptions, and the
-//! database pool.
+//! name, their latency, errors by code, open WebSocket connections and subscriptions, the
+//! database pool and statements, and the read cache's hits and misses.
 
 use std::{
     sync::{Arc, atomic::AtomicI64},
@@ -34,6 +34,11 @@ struct CodeLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct LookupLabels {
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct PoolLabels {
     state: String,
 }
@@ -52,6 +57,7 @@ struct Inner {
     subscriptions: Gauge<i64, AtomicI64>,
     pool: Family<PoolLabels, Gauge<i64, AtomicI64>>,
     statements: Counter,
+    read_cache: Family<LookupLabels, Counter>,
 }
 
 /// The process's metrics; cheap to clone.
@@ -105,6 +111,12 @@ impl Default for Metrics {
             "SQL statements sent to the database",
             statements.clone(),
         );
+        let read_cache = Family::<LookupLabels, Counter>::default();
+        registry.register(
+            "read_cache_lookups",
+            "Read cache lookups, by outcome (hit, miss)",
+            read_cache.clone(),
+        );
         Self(Arc::new(Inner {
             registry,
             operations,
@@ -114,6 +126,7 @@ impl Default for Metrics {
             subscriptions,
             pool,
             statements,
+            read_cache,
         }))
     }
 }
@@ -183,6 +196,17 @@ impl Metrics {
 
     /// Counts every statement the pool sends, so that N+1 patterns show on a dashboard (and in
     /// the tests that guard against them).
+    /// The counters of read cache hits and misses, for `ReadCache::new`.
+    pub fn read_cache_lookups(&self) -> (Counter, Counter) {
+        let counter = |outcome| {
+            self.0
+                .read_cache
+                .get_or_create(&LookupLabels { outcome })
+                .clone()
+        };
+        (counter("hit"), counter("miss"))
+    }
+
     pub fn count_statements(&self, db: &mut DatabaseConnection) {
         let statements = self.0.statements.clone();
         db.set_metric_callback(move |_| {

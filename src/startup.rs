@@ -14,6 +14,7 @@ use crate::{
     graphql,
     http::{self, Http},
     metrics::Metrics,
+    read_cache::ReadCache,
     state::AppState,
 };
 
@@ -55,10 +56,12 @@ impl Application {
                 "cannot listen on {address}; is another server using it? choose one with --port"
             )
         })?;
+        let (hits, misses) = metrics.read_cache_lookups();
         let state = AppState {
             authenticator: Authenticator::new(verifier, db.clone()),
             db,
             bus: EventBus::default(),
+            read_cache: ReadCache::new(config.server.read_cache_records, hits, misses),
             config: Arc::new(config),
         };
         let (shutdown, stopping) = watch::channel(false);

@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{auth::Authenticator, config::ServeConfig, events::EventBus};
+use crate::{auth::Authenticator, config::ServeConfig, events::EventBus, read_cache::ReadCache};
 
 /// What every request can reach, built once at start-up.
 #[derive(Clone)]
@@ -13,6 +13,8 @@ pub struct AppState {
     pub bus: EventBus,
     /// Turns bearer tokens into actors.
     pub authenticator: Authenticator,
+    /// Answers shared between requests while their organization's data stays the same.
+    pub read_cache: Arc<ReadCache>,
     /// The configuration the server started with.
     pub config: Arc<ServeConfig>,
 }

@@ -239,12 +239,14 @@ impl AuditTrailQuery {
         let scope = ctx.scope()?;
         let select = store::select(scope, filter.unwrap_or_default().into_store()?);
         Ok(paginate(
-            db(ctx),
+            // Read from the database every time: the trail is what edits made around the API
+            // are checked against, so it must show them at once.
+            ctx.reads().uncached(),
             select,
             audit_entry::Column::Sequence,
             |entry| entry.sequence,
             PageArgs::new(ctx, first, after, last, before),
-            AuditEntry::from,
+            AuditEntry,
         )
         .await?)
     }

@@ -98,17 +98,44 @@ pub enum AuthFailure {
 /// result so that a request without a token can still introspect the schema, while every field
 /// that touches data answers UNAUTHENTICATED.
 #[derive(Clone, Debug)]
-pub struct Authentication(pub Result<Actor, AuthFailure>);
+pub struct Authentication {
+    outcome: Result<Actor, AuthFailure>,
+    /// The version of the organization's data (its audit trail's head sequence) when the
+    /// credential was checked, read in the same statement: what the request reads afterwards
+    /// is at least this new, which is what `read_cache` relies on.
+    data_version: Option<i64>,
+}
 
 impl Authentication {
+    /// An accepted credential, and the version of its organization's data at the check.
+    pub fn accepted(actor: Actor, data_version: Option<i64>) -> Self {
+        Self {
+            outcome: Ok(actor),
+            data_version,
+        }
+    }
+
+    /// A credential that was not accepted.
+    pub fn failed(failure: AuthFailure) -> Self {
+        Self {
+            outcome: Err(failure),
+            data_version: None,
+        }
+    }
+
     /// A refused credential with the reason shown to the client.
     pub fn refused(reason: impl Into<String>) -> Self {
-        Self(Err(AuthFailure::Refused(reason.into())))
+        Self::failed(AuthFailure::Refused(reason.into()))
+    }
+
+    /// The version of the caller's organization's data when the credential was checked.
+    pub fn data_version(&self) -> Option<i64> {
+        self.data_version
     }
 
     /// The actor, or the error the client gets.
     pub fn actor(&self) -> AppResult<&Actor> {
-        match &self.0 {
+        match &self.outcome {
             Ok(actor) => Ok(actor),
             Err(AuthFailure::Refused(reason)) => Err(AppError::Unauthenticated(reason.clone())),
             Err(AuthFailure::Unavailable) => Err(AppError::Internal(anyhow::anyhow!(

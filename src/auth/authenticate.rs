@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use entity::{organization, person};
+use entity::{audit_chain_head, organization, person};
 use sea_orm::{
     Condition, ConnectionTrait, DatabaseConnection,
     sea_query::{Expr, ExprTrait, JoinType, Query, SelectStatement},
@@ -47,43 +47,43 @@ impl Authenticator {
     /// Checks a bare token: an API token by its prefix, otherwise a JWT.
     pub async fn token(&self, token: &str) -> Authentication {
         if api_token::secret::looks_like(token) {
-            return Authentication(self.api_token(token).await);
+            return self.api_token(token).await;
         }
         match self.verifier.verify(token).await {
-            Ok(claims) => Authentication(self.actor(claims).await),
+            Ok(claims) => self.actor(claims).await,
             Err(reason) => Authentication::refused(reason),
         }
     }
 
     /// A live API token acts as itself, with its scopes.
-    async fn api_token(&self, token: &str) -> Result<Actor, AuthFailure> {
-        let found = api_token::store::find_live(&self.db, token)
-            .await
-            .map_err(|err| {
+    async fn api_token(&self, token: &str) -> Authentication {
+        let found = match api_token::store::find_live(&self.db, token).await {
+            Ok(found) => found,
+            Err(err) => {
                 tracing::error!(error = %err, "API token check failed");
-                AuthFailure::Unavailable
-            })?;
-        let Some(found) = found else {
-            return Err(AuthFailure::Refused(
-                "unknown, revoked or expired API token".into(),
-            ));
+                return Authentication::failed(AuthFailure::Unavailable);
+            }
+        };
+        let Some((found, data_version)) = found else {
+            return Authentication::refused("unknown, revoked or expired API token");
         };
         if let Err(err) = api_token::store::touch(&self.db, &found).await {
             tracing::warn!(error = %err, "could not record the API token's last use");
         }
-        Ok(Actor {
+        let actor = Actor {
             organization_id: found.organization_id,
             subject: format!("api-token:{}", found.id),
             grant: Grant::Scopes(api_token::store::scopes_of(&found)),
             person_id: None,
             kind: ActorKind::ApiToken,
             expires_at: found.expires_at.map(|at| at.timestamp()),
-        })
+        };
+        Authentication::accepted(actor, data_version)
     }
 
     /// The token is genuine; now the organization must exist and the subject must not belong
     /// to a deactivated person: one statement, since every request pays for it.
-    async fn actor(&self, claims: TokenClaims) -> Result<Actor, AuthFailure> {
+    async fn actor(&self, claims: TokenClaims) -> Authentication {
         let found = self
             .db
             .query_one(&credential_check(claims.organization_id, &claims.subject))
@@ -93,42 +93,52 @@ impl Authenticator {
                     Ok::<_, sea_orm::DbErr>((
                         row.try_get_by_index::<Option<Uuid>>(0)?,
                         row.try_get_by_index::<Option<bool>>(1)?,
+                        row.try_get_by_index::<Option<i64>>(2)?,
                     ))
                 })
                 .transpose()
-            })
-            .map_err(|err| {
+            });
+        let (person_id, active, data_version) = match found {
+            Ok(Some(found)) => found,
+            Ok(None) => return Authentication::refused("token names an unknown organization"),
+            Err(err) => {
                 tracing::error!(error = %err, "credential check failed");
-                AuthFailure::Unavailable
-            })?;
-        let Some((person_id, active)) = found else {
-            return Err(AuthFailure::Refused(
-                "token names an unknown organization".into(),
-            ));
+                return Authentication::failed(AuthFailure::Unavailable);
+            }
         };
         if active == Some(false) {
-            return Err(AuthFailure::Refused(
-                "this login belongs to a deactivated person".into(),
-            ));
+            return Authentication::refused("this login belongs to a deactivated person");
         }
-        Ok(Actor {
+        let actor = Actor {
             organization_id: claims.organization_id,
             subject: claims.subject,
             grant: Grant::Role(claims.role),
             person_id,
             kind: ActorKind::Person,
             expires_at: Some(claims.expires_at),
-        })
+        };
+        Authentication::accepted(actor, data_version)
     }
 }
 
 /// The organization (a row, or none if unknown) with the person its login subject belongs to,
-/// if any: `person.id`, `person.active`.
+/// if any, and the version of its data: `person.id`, `person.active`,
+/// `audit_chain_head.sequence`.
 fn credential_check(organization_id: Uuid, subject: &str) -> SelectStatement {
     Query::select()
         .column((person::Entity, person::Column::Id))
         .column((person::Entity, person::Column::Active))
+        .column((audit_chain_head::Entity, audit_chain_head::Column::Sequence))
         .from(organization::Entity)
+        .join(
+            JoinType::LeftJoin,
+            audit_chain_head::Entity,
+            Expr::col((
+                audit_chain_head::Entity,
+                audit_chain_head::Column::OrganizationId,
+            ))
+            .equals((organization::Entity, organization::Column::Id)),
+        )
         .join(
             JoinType::LeftJoin,
             person::Entity,

@@ -6,7 +6,9 @@
 //! and one query answers them all. Unlike async-graphql's `DataLoader`, no timer decides when a
 //! batch is complete: no fixed wait per level, and a batch never splits because its keys came
 //! a little late. Answers are kept for the rest of the request, so a person named by many rows
-//! is read once, and values are shared (`Arc`), not copied.
+//! is read once, and values are shared (`Arc`), not copied. A batcher given the request's
+//! `CachedReads` also shares its answers with later requests that see the same data version,
+//! and asks the database only for keys none of them has read yet.
 
 use std::{
     collections::HashMap,
@@ -24,10 +26,17 @@ use sea_orm::DbErr;
 use tracing::Instrument;
 use uuid::Uuid;
 
+use crate::read_cache::{CachedReads, Key};
+
 /// One query for many keys.
 pub trait BatchLoad: Send + Sync + 'static {
     /// What a key maps to; cheap to clone (an `Arc`).
     type Value: Clone + Send + Sync + 'static;
+
+    /// How many records `value` holds, which is what the read cache's budget counts.
+    fn records(_value: &Self::Value) -> usize {
+        1
+    }
 
     /// The values of the keys that have one; keys without a value are left out.
     fn load(
@@ -51,6 +60,8 @@ struct State<V> {
 struct Inner<L: BatchLoad> {
     loader: L,
     state: Mutex<State<L::Value>>,
+    /// Answers shared with other requests, under this loader's name.
+    cache: Option<(CachedReads, &'static str)>,
 }
 
 impl<L: BatchLoad> Inner<L> {
@@ -68,6 +79,11 @@ pub struct Batcher<L: BatchLoad> {
 
 impl<L: BatchLoad> Batcher<L> {
     pub fn new(loader: L) -> Self {
+        Self::sharing(loader, None)
+    }
+
+    /// A batcher that also shares its answers through `cache`, as loader `name`.
+    pub fn sharing(loader: L, cache: Option<(CachedReads, &'static str)>) -> Self {
         Self {
             inner: Arc::new(Inner {
                 loader,
@@ -76,6 +92,7 @@ impl<L: BatchLoad> Batcher<L> {
                     waiting: HashMap::new(),
                     open: None,
                 }),
+                cache,
             }),
         }
     }
@@ -86,6 +103,14 @@ impl<L: BatchLoad> Batcher<L> {
             let mut state = self.inner.state();
             if let Some(value) = state.known.get(&key) {
                 return Ok(value.clone());
+            }
+            let shared =
+                self.inner.cache.as_ref().and_then(|(cache, name)| {
+                    cache.get::<Option<L::Value>>(&Key::Relation(name, key))
+                });
+            if let Some(value) = shared {
+                state.known.insert(key, value.clone());
+                return Ok(value);
             }
             match state.waiting.get(&key) {
                 Some(batch) => batch.clone(),
@@ -145,6 +170,13 @@ fn run<L: BatchLoad>(inner: &Arc<Inner<L>>) -> Batch {
             Err(failed) => Err(DbErr::Custom(format!("a relation query failed: {failed}"))),
         };
         let inner = weak.upgrade().ok_or_else(gone)?;
+        if let (Some((cache, name)), Ok(found)) = (&inner.cache, &loaded) {
+            cache.put_all(keys.iter().map(|key| {
+                let value = found.get(key).cloned();
+                let records = value.as_ref().map_or(1, L::records);
+                (Key::Relation(name, *key), value, records)
+            }));
+        }
         let mut state = inner.state();
         for key in &keys {
             state.waiting.remove(key);

@@ -1,6 +1,6 @@
 //! Relay cursor connections (first/after/last/before, pageInfo, totalCount) over any tenant
 //! query, with keyset cursors so that a page never skips or repeats a record when others are
-//! added meanwhile.
+//! added meanwhile. Pages and counts are shared through the read cache when the request may.
 
 use std::{future::Future, pin::Pin, sync::Arc};
 
@@ -11,11 +11,15 @@ use async_graphql::{
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    QueryOrder, QuerySelect, QueryTrait, Select,
 };
 use uuid::Uuid;
 
-use crate::error::{AppError, AppResult};
+use super::loaders::Rows;
+use crate::{
+    error::{AppError, AppResult},
+    read_cache::{CachedReads, Key},
+};
 
 /// Page size when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
@@ -63,6 +67,75 @@ impl PageArgs {
                 .any(|field| selection.field(field).exists()),
         }
     }
+}
+
+/// Where a list reads: the database and, when the request may share answers with others, the
+/// read cache.
+#[derive(Clone, Copy)]
+pub struct Reads<'a> {
+    pub db: &'a DatabaseConnection,
+    pub cache: Option<&'a CachedReads>,
+}
+
+impl Reads<'_> {
+    /// The same, without the cache: for records that change without an audit trail entry
+    /// (an API token's last use).
+    pub fn uncached(self) -> Self {
+        Self {
+            cache: None,
+            ..self
+        }
+    }
+
+    /// The rows `select` reads.
+    pub async fn rows<E>(self, select: Select<E>) -> AppResult<Vec<Arc<E::Model>>>
+    where
+        E: EntityTrait,
+        E::Model: FromQueryResult + Send + Sync + 'static,
+    {
+        let Some(cache) = self.cache else {
+            return Ok(select
+                .all(self.db)
+                .await?
+                .into_iter()
+                .map(Arc::new)
+                .collect());
+        };
+        let key = Key::statement("rows", select.build(self.db.get_database_backend()));
+        if let Some(rows) = cache.get::<Rows<E::Model>>(&key) {
+            return Ok(rows.to_vec());
+        }
+        let rows: Vec<Arc<E::Model>> = select
+            .all(self.db)
+            .await?
+            .into_iter()
+            .map(Arc::new)
+            .collect();
+        cache.put(key, Arc::new(rows.clone()), rows.len());
+        Ok(rows)
+    }
+}
+
+/// The number of rows `select` reads, shared through `cache` if given.
+async fn count<E>(
+    db: &DatabaseConnection,
+    cache: Option<&CachedReads>,
+    select: Select<E>,
+) -> AppResult<u64>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Send + Sync + 'static,
+{
+    let Some(cache) = cache else {
+        return Ok(select.count(db).await?);
+    };
+    let key = Key::statement("count", select.build(db.get_database_backend()));
+    if let Some(count) = cache.get::<u64>(&key) {
+        return Ok(count);
+    }
+    let count = select.count(db).await?;
+    cache.put(key, count, 1);
+    Ok(count)
 }
 
 /// A value a connection is ordered by and that its cursors carry.
@@ -150,16 +223,16 @@ pub type Page<N> = Connection<String, N, ConnectionTotals, EmptyFields>;
 /// Runs `select` (already filtered and scoped) as one page ordered by `key`, a unique column,
 /// and maps each row to its GraphQL node.
 pub async fn paginate<E, K, N>(
-    db: &DatabaseConnection,
+    reads: Reads<'_>,
     select: Select<E>,
     key: E::Column,
     key_of: impl Fn(&E::Model) -> K,
     args: PageArgs,
-    node: impl Fn(E::Model) -> N,
+    node: impl Fn(Arc<E::Model>) -> N,
 ) -> AppResult<Page<N>>
 where
     E: EntityTrait,
-    E::Model: FromQueryResult + Send + Sync,
+    E::Model: FromQueryResult + Send + Sync + 'static,
     K: CursorKey,
     N: OutputType,
 {
@@ -177,13 +250,15 @@ where
         .transpose()?;
 
     let totals = {
-        let db = db.clone();
+        let db = reads.db.clone();
+        let cache = reads.cache.cloned();
         let select = select.clone();
         ConnectionTotals {
             count: Arc::new(move || {
                 let db = db.clone();
+                let cache = cache.clone();
                 let select = select.clone();
-                Box::pin(async move { Ok(select.count(&db).await?) })
+                Box::pin(async move { count(&db, cache.as_ref(), select).await })
             }),
         }
     };
@@ -199,7 +274,9 @@ where
     let (rows, has_previous_page, has_next_page) = match (first, last) {
         _ if !args.page_selected => (Vec::new(), false, false),
         (None, Some(last)) => {
-            let mut rows = window.order_by_desc(key).limit(last + 1).all(db).await?;
+            let mut rows = reads
+                .rows(window.order_by_desc(key).limit(last + 1))
+                .await?;
             let has_previous = rows.len() as u64 > last;
             rows.truncate(last as usize);
             rows.reverse();
@@ -207,7 +284,9 @@ where
         }
         (first, last) => {
             let first = first.unwrap_or(DEFAULT_PAGE_SIZE);
-            let mut rows = window.order_by_asc(key).limit(first + 1).all(db).await?;
+            let mut rows = reads
+                .rows(window.order_by_asc(key).limit(first + 1))
+                .await?;
             let has_next = rows.len() as u64 > first;
             rows.truncate(first as usize);
             let mut has_previous = after.is_some();

@@ -3,7 +3,7 @@ use async_graphql::Context;
 use crate::{
     auth::{Actor, Authentication},
     error::{AppError, AppResult},
-    graphql::loaders::Loaders,
+    graphql::{connection::Reads, loaders::Loaders},
     state::AppState,
     tenancy::Scope,
 };
@@ -16,6 +16,8 @@ pub trait ContextExt {
     fn actor(&self) -> AppResult<&Actor>;
     /// The request's relation loaders, or UNAUTHENTICATED.
     fn loaders(&self) -> AppResult<&Loaders>;
+    /// Where lists read: the database, and the read cache when this request may share answers.
+    fn reads(&self) -> Reads<'_>;
     /// The caller's organization scope, or UNAUTHENTICATED.
     fn scope(&self) -> AppResult<Scope> {
         self.actor().map(Scope::from)
@@ -27,6 +29,13 @@ impl ContextExt for Context<'_> {
         // The schema is only ever built with the state attached (`graphql::build`); the SDL-only
         // schema has no resolvers that run.
         self.data_unchecked::<AppState>()
+    }
+
+    fn reads(&self) -> Reads<'_> {
+        Reads {
+            db: &self.state().db,
+            cache: self.data_opt(),
+        }
     }
 
     fn loaders(&self) -> AppResult<&Loaders> {

@@ -1,7 +1,8 @@
 //! The relation loaders of a request: every relation field loads through one of these, so a
 //! page of N records with nested fields costs one query per field and level, not one per
 //! record. They are made per request, after authentication, and scoped to the caller's
-//! organization like every other read; `batch.rs` does the batching.
+//! organization like every other read; `batch.rs` does the batching, and shares answers with
+//! later requests through the read cache when the request may.
 
 use std::{collections::HashMap, marker::PhantomData, sync::Arc};
 
@@ -12,6 +13,7 @@ use uuid::Uuid;
 use super::batch::{BatchLoad, Batcher};
 use crate::{
     error::AppResult,
+    read_cache::CachedReads,
     tenancy::{Scope, TenantEntity},
 };
 
@@ -104,6 +106,10 @@ where
 {
     type Value = Rows<E::Model>;
 
+    fn records(rows: &Self::Value) -> usize {
+        rows.len()
+    }
+
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, DbErr> {
         let rows = self
             .scope
@@ -144,6 +150,10 @@ where
     T::Model: sea_orm::FromQueryResult + HasId + Send + Sync + 'static,
 {
     type Value = Rows<T::Model>;
+
+    fn records(rows: &Self::Value) -> usize {
+        rows.len()
+    }
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, DbErr> {
         let links: Vec<(Uuid, Uuid)> = process_service::Entity::find()
@@ -220,65 +230,98 @@ pub struct Loaders {
     pub services_of_owner: Batcher<GroupedBy<service::Entity>>,
 }
 
-fn by_id<E>(db: &DatabaseConnection, scope: Scope) -> Batcher<ById<E>>
-where
-    ById<E>: BatchLoad,
-{
-    Batcher::new(ById {
-        db: db.clone(),
-        scope,
-        entity: PhantomData,
-    })
-}
-
 impl Loaders {
-    /// The loaders of a request in `scope`.
-    pub fn new(db: &DatabaseConnection, scope: Scope) -> Self {
+    /// The loaders of a request in `scope`, sharing answers through `cache` if given.
+    pub fn new(db: &DatabaseConnection, scope: Scope, cache: Option<&CachedReads>) -> Self {
+        // Each loader shares its answers under its own name: two loaders of one type (the
+        // RACI rows of a process, of a person) answer different questions about one id.
+        fn batcher<L: BatchLoad>(
+            cache: Option<&CachedReads>,
+            name: &'static str,
+            loader: L,
+        ) -> Batcher<L> {
+            Batcher::sharing(loader, cache.map(|cache| (cache.clone(), name)))
+        }
+        fn by_id<E>(db: &DatabaseConnection, scope: Scope) -> ById<E> {
+            ById {
+                db: db.clone(),
+                scope,
+                entity: PhantomData,
+            }
+        }
         Self {
-            people: by_id(db, scope),
-            processes: by_id(db, scope),
-            services_of_process: Batcher::new(Linked {
-                db: db.clone(),
-                scope,
-                key_column: process_service::Column::ProcessId,
-                split: |link| (link.process_id, link.service_id),
-                target: PhantomData,
-            }),
-            processes_of_service: Batcher::new(Linked {
-                db: db.clone(),
-                scope,
-                key_column: process_service::Column::ServiceId,
-                split: |link| (link.service_id, link.process_id),
-                target: PhantomData,
-            }),
-            raci_of_process: Batcher::new(GroupedBy {
-                db: db.clone(),
-                scope,
-                column: raci_assignment::Column::ProcessId,
-                key_of: |row| row.process_id,
-            }),
-            accountable_of_process: Batcher::new(AccountableOfProcess {
-                db: db.clone(),
-                scope,
-            }),
-            raci_of_person: Batcher::new(GroupedBy {
-                db: db.clone(),
-                scope,
-                column: raci_assignment::Column::PersonId,
-                key_of: |row| row.person_id,
-            }),
-            processes_of_owner: Batcher::new(GroupedBy {
-                db: db.clone(),
-                scope,
-                column: process::Column::OwnerId,
-                key_of: |row| row.owner_id.unwrap_or_default(),
-            }),
-            services_of_owner: Batcher::new(GroupedBy {
-                db: db.clone(),
-                scope,
-                column: service::Column::OwnerId,
-                key_of: |row| row.owner_id.unwrap_or_default(),
-            }),
+            people: batcher(cache, "people", by_id(db, scope)),
+            processes: batcher(cache, "processes", by_id(db, scope)),
+            services_of_process: batcher(
+                cache,
+                "services_of_process",
+                Linked {
+                    db: db.clone(),
+                    scope,
+                    key_column: process_service::Column::ProcessId,
+                    split: |link| (link.process_id, link.service_id),
+                    target: PhantomData,
+                },
+            ),
+            processes_of_service: batcher(
+                cache,
+                "processes_of_service",
+                Linked {
+                    db: db.clone(),
+                    scope,
+                    key_column: process_service::Column::ServiceId,
+                    split: |link| (link.service_id, link.process_id),
+                    target: PhantomData,
+                },
+            ),
+            raci_of_process: batcher(
+                cache,
+                "raci_of_process",
+                GroupedBy {
+                    db: db.clone(),
+                    scope,
+                    column: raci_assignment::Column::ProcessId,
+                    key_of: |row| row.process_id,
+                },
+            ),
+            accountable_of_process: batcher(
+                cache,
+                "accountable_of_process",
+                AccountableOfProcess {
+                    db: db.clone(),
+                    scope,
+                },
+            ),
+            raci_of_person: batcher(
+                cache,
+                "raci_of_person",
+                GroupedBy {
+                    db: db.clone(),
+                    scope,
+                    column: raci_assignment::Column::PersonId,
+                    key_of: |row| row.person_id,
+                },
+            ),
+            processes_of_owner: batcher(
+                cache,
+                "processes_of_owner",
+                GroupedBy {
+                    db: db.clone(),
+                    scope,
+                    column: process::Column::OwnerId,
+                    key_of: |row| row.owner_id.unwrap_or_default(),
+                },
+            ),
+            services_of_owner: batcher(
+                cache,
+                "services_of_owner",
+                GroupedBy {
+                    db: db.clone(),
+                    scope,
+                    column: service::Column::OwnerId,
+                    key_of: |row| row.owner_id.unwrap_or_default(),
+                },
+            ),
         }
     }
 }

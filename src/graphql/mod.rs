@@ -2,6 +2,7 @@
 //! interface, cursor connections, and what resolvers read from the context.
 
 pub mod batch;
+mod caller;
 pub mod connection;
 mod context;
 pub mod ids;
@@ -13,6 +14,7 @@ use async_graphql::{
     MergedObject, MergedSubscription, Schema, SchemaBuilder, registry::SDLExportOptions,
 };
 
+pub use caller::Caller;
 pub use context::ContextExt;
 
 use crate::{
@@ -85,34 +87,21 @@ pub fn patch<T, U>(
     })
 }
 
-/// The per-request data every operation needs: the credential's outcome and, for an
-/// authenticated caller, the relation loaders scoped to its organization.
-pub fn request_data(
-    state: &AppState,
-    authentication: crate::auth::Authentication,
-) -> async_graphql::Data {
-    let mut data = async_graphql::Data::default();
-    if let Ok(actor) = authentication.actor() {
-        data.insert(loaders::Loaders::new(
-            &state.db,
-            crate::tenancy::Scope::from(actor),
-        ));
-    }
-    data.insert(authentication);
-    data
-}
-
-/// Runs one query or mutation as the server does: the document limits, then the schema; the
-/// operation goes into the metrics.
+/// Runs one query or mutation as the server does: the document limits, then the schema with
+/// the caller's data; the operation goes into the metrics.
 pub async fn execute(
     schema: &AppSchema,
     limits: limits::DocumentLimits,
     metrics: &crate::metrics::Metrics,
+    caller: &mut Caller,
     mut request: async_graphql::Request,
 ) -> async_graphql::Response {
     let started = std::time::Instant::now();
     let (name, response) = match limits.check(&mut request) {
-        Ok(name) => (name, schema.execute(request).await),
+        Ok(name) => {
+            caller.prepare(&mut request);
+            (name, schema.execute(request).await)
+        }
         Err(error) => (None, async_graphql::Response::from_errors(vec![error])),
     };
     metrics.response(name.as_deref(), started.elapsed(), &response);

@@ -265,19 +265,19 @@ async fn execute(
     let timeout: Duration = http.state.config.limits.request_timeout;
     let deadline = tokio::time::Instant::now() + timeout;
     let run = async {
+        let mut caller = crate::graphql::Caller::new(&http.state, authentication);
         let mut results = Vec::with_capacity(requests.len());
         for request in requests {
             // The timer below only fires on millisecond ticks; this catches what it would miss.
             if tokio::time::Instant::now() >= deadline {
                 return None;
             }
-            let mut request = request;
-            request.data = crate::graphql::request_data(&http.state, authentication.clone());
             results.push(
                 crate::graphql::execute(
                     &http.schema,
                     DocumentLimits::from(&http.state.config.limits),
                     &http.metrics,
+                    &mut caller,
                     request,
                 )
                 .await,

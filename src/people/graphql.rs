@@ -139,12 +139,12 @@ impl PeopleQuery {
             },
         )?;
         Ok(paginate(
-            &ctx.state().db,
+            ctx.reads(),
             select,
             person::Column::Id,
             |p| p.id,
             PageArgs::new(ctx, first, after, last, before),
-            Person::from,
+            Person,
         )
         .await?)
     }

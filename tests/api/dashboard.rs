@@ -1,9 +1,10 @@
 //! The portfolio dashboard costs a fixed number of SQL statements, whatever its page size:
-//! every nested field goes through a batch loader.
+//! every nested field goes through a batch loader. These tests count what the database path
+//! costs, so their servers run without the read cache (`read_cache.rs` tests it).
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app_with};
 
 /// 20 services with owner, their processes with owner and accountable person, and counts.
 pub const DASHBOARD: &str = r#"query Dashboard($first: Int) {
@@ -16,36 +17,22 @@ pub const DASHBOARD: &str = r#"query Dashboard($first: Int) {
     people { totalCount }
 }"#;
 
-async fn statements(app: &TestApp) -> f64 {
-    let text = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    text.lines()
-        .find_map(|line| {
-            line.strip_prefix("iso20000_db_statements_total")
-                .and_then(|v| v.trim().parse().ok())
-        })
-        .unwrap_or(0.0)
+fn uncached(config: &mut iso20000::config::ServeConfig) {
+    config.server.read_cache_records = 0;
 }
 
 async fn cost(app: &TestApp, first: i64) -> (f64, Value) {
-    let before = statements(app).await;
+    let before = app.statements().await;
     let data = app
         .graphql(Some(&app.admin()), DASHBOARD, json!({ "first": first }))
         .await
         .ok();
-    (statements(app).await - before, data)
+    (app.statements().await - before, data)
 }
 
 #[tokio::test]
 async fn the_dashboard_costs_the_same_statements_for_5_and_50_services() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(uncached).await;
     let admin = app.admin();
     let owner = app.create_person(&admin, "Olga", "olga@example.com").await;
     let mut services = Vec::new();
@@ -106,16 +93,16 @@ async fn the_dashboard_costs_the_same_statements_for_5_and_50_services() {
 
 #[tokio::test]
 async fn a_count_alone_reads_no_page_of_rows() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(uncached).await;
     let admin = app.admin();
     for (name, email) in [("Ann", "ann@example.com"), ("Bob", "bob@example.com")] {
         app.create_person(&admin, name, email).await;
     }
     let count_only = "{ people { totalCount } }";
     app.graphql(Some(&admin), count_only, json!({})).await.ok();
-    let before = statements(&app).await;
+    let before = app.statements().await;
     let data = app.graphql(Some(&admin), count_only, json!({})).await.ok();
-    let count_cost = statements(&app).await - before;
+    let count_cost = app.statements().await - before;
     assert_eq!(data["people"]["totalCount"], 2);
     // The same count with the page (in any of its three shapes) costs one statement more.
     for page in [
@@ -123,9 +110,9 @@ async fn a_count_alone_reads_no_page_of_rows() {
         "{ people { totalCount nodes { name } } }",
         "{ people { totalCount ... on PersonConnection { pageInfo { hasNextPage } } } }",
     ] {
-        let before = statements(&app).await;
+        let before = app.statements().await;
         let data = app.graphql(Some(&admin), page, json!({})).await.ok();
-        assert_eq!(statements(&app).await - before, count_cost + 1.0, "{page}");
+        assert_eq!(app.statements().await - before, count_cost + 1.0, "{page}");
         assert_eq!(data["people"]["totalCount"], 2, "{page}");
     }
     let data = app

@@ -162,8 +162,10 @@ pub struct TestApp {
     pub data_dir: PathBuf,
     /// The organization every test starts with.
     pub org: Uuid,
-    /// Dropped with the app: the PostgreSQL database goes with it.
-    _database: TestDatabase,
+    /// What the server was started with, for replicas.
+    config: ServeConfig,
+    /// Dropped with the app (not with its replicas): the PostgreSQL database goes with it.
+    _database: Option<TestDatabase>,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -191,6 +193,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut ServeConfig)) -> TestApp
             port: 0,
             graphiql: true,
             shutdown_timeout: Duration::from_secs(2),
+            read_cache_records: 50_000,
         },
         database: DatabaseConfig {
             database_url: Some(database.url.clone()),
@@ -200,15 +203,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut ServeConfig)) -> TestApp
         jwt: JwtConfig::with_secret(SECRET),
     };
     customize(&mut config);
-    let jwt = config.jwt.clone();
-    let app = Application::build(config.clone())
-        .await
-        .expect("server builds");
-    let address = app.local_addr().expect("bound address");
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(app.run_until(async {
-        let _ = stopped.await;
-    }));
+    let (address, stop) = start(&config).await;
     let db = iso20000::db::connect(&DatabaseConfig {
         db_max_connections: 3,
         ..config.database.clone()
@@ -220,11 +215,63 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut ServeConfig)) -> TestApp
         address,
         client: reqwest::Client::new(),
         db,
-        jwt,
+        jwt: config.jwt.clone(),
         data_dir,
         org,
-        _database: database,
+        config,
+        _database: Some(database),
         stop: Some(stop),
+    }
+}
+
+/// Starts a server; it stops when the sender is dropped or used.
+async fn start(config: &ServeConfig) -> (SocketAddr, oneshot::Sender<()>) {
+    let app = Application::build(config.clone())
+        .await
+        .expect("server builds");
+    let address = app.local_addr().expect("bound address");
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
+    (address, stop)
+}
+
+impl TestApp {
+    /// SQL statements this server has sent so far, from its /metrics.
+    pub async fn statements(&self) -> f64 {
+        let text = self
+            .client
+            .get(self.url("/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        text.lines()
+            .find_map(|line| {
+                line.strip_prefix("iso20000_db_statements_total")
+                    .and_then(|v| v.trim().parse().ok())
+            })
+            .unwrap_or(0.0)
+    }
+
+    /// A second server on the same database and signing key, as a scaled-out deployment runs
+    /// one: the same tokens work on both.
+    pub async fn replica(&self) -> TestApp {
+        let (address, stop) = start(&self.config).await;
+        TestApp {
+            address,
+            client: reqwest::Client::new(),
+            db: self.db.clone(),
+            jwt: self.jwt.clone(),
+            data_dir: self.data_dir.clone(),
+            org: self.org,
+            config: self.config.clone(),
+            _database: None,
+            stop: Some(stop),
+        }
     }
 }
 

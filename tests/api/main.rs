@@ -19,6 +19,7 @@ mod people;
 mod process_map;
 mod processes;
 mod raci;
+mod read_cache;
 mod schema;
 mod services;
 mod subscriptions;

@@ -79,12 +79,12 @@ impl ApiTokenQuery {
         before: Option<String>,
     ) -> async_graphql::Result<Page<ApiToken>> {
         Ok(paginate(
-            &ctx.state().db,
+            ctx.reads().uncached(),
             store::select(ctx.scope()?),
             api_token::Column::Id,
             |t| t.id,
             PageArgs::new(ctx, first, after, last, before),
-            ApiToken,
+            |token| ApiToken(std::sync::Arc::unwrap_or_clone(token)),
         )
         .await?)
     }

@@ -1,10 +1,10 @@
 //! Database access for API tokens.
 
 use chrono::{DateTime, SubsecRound, Utc};
-use entity::api_token;
+use entity::{api_token, audit_chain_head};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select,
-    sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter,
+    QuerySelect, Select, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -123,17 +123,25 @@ pub fn select(scope: Scope) -> Select<api_token::Entity> {
     scope.select::<api_token::Entity>()
 }
 
-/// The live token with this secret: not revoked, not expired.
+/// The live token with this secret (not revoked, not expired), and the version of its
+/// organization's data (its audit trail's head sequence), in one statement.
 pub async fn find_live(
     db: &impl ConnectionTrait,
     token: &str,
-) -> Result<Option<api_token::Model>, sea_orm::DbErr> {
+) -> Result<Option<(api_token::Model, Option<i64>)>, sea_orm::DbErr> {
     let now = Utc::now();
+    let head = api_token::Entity::belongs_to(audit_chain_head::Entity)
+        .from(api_token::Column::OrganizationId)
+        .to(audit_chain_head::Column::OrganizationId)
+        .into();
     Ok(api_token::Entity::find()
         .filter(api_token::Column::SecretHash.eq(secret::hash(token)))
+        .join(JoinType::LeftJoin, head)
+        .select_also(audit_chain_head::Entity)
         .one(db)
         .await?
-        .filter(|t| t.revoked_at.is_none() && t.expires_at.is_none_or(|at| at > now)))
+        .filter(|(t, _)| t.revoked_at.is_none() && t.expires_at.is_none_or(|at| at > now))
+        .map(|(t, head)| (t, head.map(|head| head.sequence))))
 }
 
 /// Records that a token was just used, at most once a minute.

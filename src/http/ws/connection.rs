@@ -286,7 +286,8 @@ impl Connection {
             return None;
         }
 
-        let data = crate::graphql::request_data(&self.http.state, authentication);
+        let data =
+            crate::graphql::Caller::uncached(&self.http.state, authentication).request_data();
         let mut request = request;
         let mut responses =
             match DocumentLimits::from(&self.http.state.config.limits).check(&mut request) {

@@ -188,12 +188,12 @@ impl ProcessQuery {
             },
         )?;
         Ok(paginate(
-            &ctx.state().db,
+            ctx.reads(),
             select,
             process::Column::Id,
             |p| p.id,
             PageArgs::new(ctx, first, after, last, before),
-            Process::from,
+            Process,
         )
         .await?)
     }

@@ -186,27 +186,19 @@ impl ServiceQuery {
             },
         )?;
         let args = PageArgs::new(ctx, first, after, last, before);
-        let db = &ctx.state().db;
+        let reads = ctx.reads();
         Ok(match order_by.unwrap_or_default() {
             ServiceOrder::CreatedAt => {
-                paginate(
-                    db,
-                    select,
-                    service::Column::Id,
-                    |s| s.id,
-                    args,
-                    Service::from,
-                )
-                .await?
+                paginate(reads, select, service::Column::Id, |s| s.id, args, Service).await?
             }
             ServiceOrder::Name => {
                 paginate(
-                    db,
+                    reads,
                     select,
                     service::Column::Name,
                     |s| s.name.clone(),
                     args,
-                    Service::from,
+                    Service,
                 )
                 .await?
             }

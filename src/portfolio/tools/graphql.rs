@@ -155,12 +155,12 @@ impl ToolQuery {
         before: Option<String>,
     ) -> async_graphql::Result<Page<Tool>> {
         Ok(paginate(
-            &ctx.state().db,
+            ctx.reads(),
             ctx.scope()?.select::<tool::Entity>(),
             tool::Column::Id,
             |t| t.id,
             PageArgs::new(ctx, first, after, last, before),
-            Tool,
+            |tool| Tool(std::sync::Arc::unwrap_or_clone(tool)),
         )
         .await?)
     }
