@@ -58,6 +58,10 @@ struct Args {
     /// Total requests per second across all clients; unset: as fast as they can (closed loop).
     #[arg(long)]
     rate: Option<f64>,
+    /// Writes per second sent beside each measured operation, each of which empties the
+    /// organization's read cache: how reads fare while others change the data. 0: none.
+    #[arg(long, default_value_t = 0.0)]
+    writes: f64,
     /// Connection pool size of the in-process server (the server's own default).
     #[arg(long, default_value_t = 10)]
     db_max_connections: u32,
@@ -264,6 +268,23 @@ async fn drive(
     (latencies, errors)
 }
 
+/// Sends `write` at `rate` per second until `until`; returns how many succeeded.
+async fn write_steadily(
+    client: reqwest::Client,
+    write: Prepared,
+    rate: f64,
+    until: Instant,
+) -> u64 {
+    let mut ticks = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut written = 0;
+    while Instant::now() < until {
+        ticks.tick().await;
+        written += u64::from(write.send(&client).await.is_some());
+    }
+    written
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
@@ -301,6 +322,17 @@ async fn main() -> anyhow::Result<()> {
         )
         .await;
         let started = Instant::now();
+        let writer = if args.writes > 0.0 {
+            let write = Prepared::new(&target, operations::Request::GraphQL(operations::WRITE))?;
+            Some(tokio::spawn(write_steadily(
+                client.clone(),
+                write,
+                args.writes,
+                started + args.duration,
+            )))
+        } else {
+            None
+        };
         let (mut latencies, errors) = drive(
             &client,
             &request,
@@ -310,6 +342,10 @@ async fn main() -> anyhow::Result<()> {
         )
         .await;
         let elapsed = started.elapsed().as_secs_f64();
+        let writes = match writer {
+            Some(writer) => writer.await.unwrap_or(0),
+            None => 0,
+        };
         latencies.sort_unstable();
         let rps = (latencies.len() as f64 / elapsed).round();
         throughput.insert(name.clone(), rps);
@@ -324,6 +360,7 @@ async fn main() -> anyhow::Result<()> {
             "p95_ms": percentile(&latencies, 0.95),
             "p99_ms": percentile(&latencies, 0.99),
             "errors": errors,
+            "writes": writes,
             "server_peak_memory_mib": peak_memory_mib(target.server_pid),
         });
         println!("{line}");

@@ -15,6 +15,10 @@ pub const NAMES: [&str; 4] = ["viewer", "people_page", "dashboard", "dashboard_b
 /// person, and counts. `baseline.rs` answers the same with hand-written SQL.
 pub const DASHBOARD: &str = "query Dashboard { services(first: 20) { totalCount edges { node { id name criticality status owner { name } processes { code name owner { name } accountable { name } } } } } processes { totalCount } people { totalCount } }";
 
+/// The write `--writes` sends beside the measured reads: renaming the organization changes its
+/// data version like any other change, so each one empties the organization's read cache.
+pub const WRITE: &str = r#"mutation { updateOrganization(input: { name: "Bench organization" }) { organization { id } } }"#;
+
 /// The request of a named operation.
 pub fn request(name: &str) -> Option<Request> {
     Some(match name {
