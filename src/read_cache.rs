@@ -8,6 +8,10 @@
 //! every later request that starts at V; the first request that starts at a newer version drops
 //! it, and one that starts at an older version (it raced a commit) goes to the database.
 //!
+//! While one request reads an answer, others that ask for the same one wait for it rather than
+//! read it too: after a change, every request in flight misses at once, and without this they
+//! would all go to the database together.
+//!
 //! The version comes from the database, not from this process, so replicas each keep their own
 //! cache and stay correct. Data written around the API (SQL by hand) is seen after the next
 //! change made through it. Mutations never read from the cache: what they return must show
@@ -16,11 +20,14 @@
 use std::{
     any::Any,
     collections::HashMap,
+    future::Future,
     hash::Hash,
     sync::{Arc, Mutex, MutexGuard, PoisonError},
 };
 
+use futures_util::future::{BoxFuture, FutureExt, Shared};
 use prometheus_client::metrics::counter::Counter;
+use tokio::sync::oneshot;
 use uuid::Uuid;
 
 /// What a cached answer is the answer to.
@@ -49,6 +56,9 @@ impl Key {
 
 type Answer = Arc<dyn Any + Send + Sync>;
 
+/// An answer another request is reading; `None` if that request failed or went away.
+type InFlight = Shared<BoxFuture<'static, Option<Answer>>>;
+
 /// One organization's answers, all read at `version`.
 struct Entries {
     version: i64,
@@ -58,6 +68,8 @@ struct Entries {
     answers: HashMap<Key, Answer>,
     /// Records the answers hold.
     records: usize,
+    /// Answers being read right now, by the request that claimed them.
+    in_flight: HashMap<Key, InFlight>,
 }
 
 #[derive(Default)]
@@ -79,10 +91,12 @@ impl Organizations {
             used,
             answers: HashMap::new(),
             records: 0,
+            in_flight: HashMap::new(),
         });
         if entries.version < version {
             self.held -= entries.records;
             entries.answers.clear();
+            entries.in_flight.clear();
             entries.records = 0;
             entries.version = version;
         }
@@ -166,44 +180,162 @@ impl CachedReads {
             .and_then(|entries| entries.answers.get(key))
             .and_then(|answer| answer.downcast_ref::<V>())
             .cloned();
-        match found {
-            Some(_) => self.cache.hits.inc(),
-            None => self.cache.misses.inc(),
-        };
+        // Misses are counted where the answer is then claimed (`claim_all`).
+        if found.is_some() {
+            self.cache.hits.inc();
+        }
         found
     }
 
     /// Keeps `answer`, which holds `records` records and was read after this request's
     /// version was seen, for the requests that see the same version.
-    pub fn put<V: Send + Sync + 'static>(&self, key: Key, answer: V, records: usize) {
-        self.put_all([(key, answer, records)]);
-    }
-
-    /// Keeps several answers (each with the records it holds) under one lock.
-    pub fn put_all<V: Send + Sync + 'static>(
-        &self,
-        answers: impl IntoIterator<Item = (Key, V, usize)>,
-    ) {
+    fn keep(&self, key: Key, answer: Answer, records: usize) {
+        // Even an empty answer takes room.
+        let records = records.max(1);
         let budget = self.cache.budget;
         let mut organizations = self.cache.organizations();
-        for (key, answer, records) in answers {
-            // Even an empty answer takes room.
-            let records = records.max(1);
-            let Some(entries) = organizations.at(self.organization, self.version) else {
-                return;
-            };
-            if entries.answers.contains_key(&key) {
-                continue;
+        let Some(entries) = organizations.at(self.organization, self.version) else {
+            return;
+        };
+        if entries.answers.contains_key(&key) {
+            return;
+        }
+        if !organizations.make_room(budget, self.organization, records) {
+            return;
+        }
+        // `make_room` never drops the organization it makes room for.
+        if let Some(entries) = organizations.by_id.get_mut(&self.organization) {
+            entries.answers.insert(key, answer);
+            entries.records += records;
+            organizations.held += records;
+        }
+    }
+
+    /// What the cache can do for each of `keys`, under one lock: an answer it keeps, one
+    /// another request is reading (wait for it), or the caller's to read (and then keep).
+    pub fn claim_all<V: Clone + Send + Sync + 'static>(
+        &self,
+        keys: impl IntoIterator<Item = Key>,
+    ) -> Vec<Claim<V>> {
+        let mut organizations = self.cache.organizations();
+        let mut entries = organizations.at(self.organization, self.version);
+        keys.into_iter()
+            .map(|key| {
+                let Some(entries) = entries.as_deref_mut() else {
+                    // A request that raced a commit reads on its own.
+                    return Claim::Yours(Promise::detached(self.clone(), key));
+                };
+                if let Some(answer) = entries
+                    .answers
+                    .get(&key)
+                    .and_then(|answer| answer.downcast_ref::<V>())
+                {
+                    self.cache.hits.inc();
+                    return Claim::Kept(answer.clone());
+                }
+                self.cache.misses.inc();
+                if let Some(in_flight) = entries.in_flight.get(&key) {
+                    return Claim::Wait(Waiting(in_flight.clone()));
+                }
+                let (sender, receiver) = oneshot::channel::<Answer>();
+                let in_flight = async move { receiver.await.ok() }.boxed().shared();
+                entries.in_flight.insert(key.clone(), in_flight);
+                Claim::Yours(Promise {
+                    reads: self.clone(),
+                    key,
+                    sender: Some(sender),
+                })
+            })
+            .collect()
+    }
+
+    /// The answer to `key`: kept, waited for while another request reads it, or read with
+    /// `load` and kept (holding `records(answer)` records).
+    pub async fn read<V, E, F>(
+        &self,
+        key: Key,
+        records: impl FnOnce(&V) -> usize,
+        load: impl FnOnce() -> F,
+    ) -> Result<V, E>
+    where
+        V: Clone + Send + Sync + 'static,
+        F: Future<Output = Result<V, E>>,
+    {
+        let claim = self.claim_all::<V>([key]).pop();
+        match claim {
+            Some(Claim::Kept(answer)) => Ok(answer),
+            Some(Claim::Wait(waiting)) => match waiting.answer::<V>().await {
+                Some(answer) => Ok(answer),
+                None => load().await,
+            },
+            Some(Claim::Yours(promise)) => {
+                let answer = load().await?;
+                let held = records(&answer);
+                promise.keep(answer.clone(), held);
+                Ok(answer)
             }
-            if !organizations.make_room(budget, self.organization, records) {
-                return;
-            }
-            // `make_room` never drops the organization it makes room for.
-            if let Some(entries) = organizations.by_id.get_mut(&self.organization) {
-                entries.answers.insert(key, Arc::new(answer));
-                entries.records += records;
-                organizations.held += records;
-            }
+            None => load().await,
+        }
+    }
+}
+
+/// What the cache can do for one key.
+pub enum Claim<V> {
+    /// An answer read earlier at this version.
+    Kept(V),
+    /// Another request is reading it.
+    Wait(Waiting),
+    /// The caller reads it; others asking meanwhile wait for it.
+    Yours(Promise),
+}
+
+/// An answer another request is reading.
+pub struct Waiting(InFlight);
+
+impl Waiting {
+    /// The answer, once read; `None` if the reading request failed or went away, and the
+    /// caller should read it itself.
+    pub async fn answer<V: Clone + 'static>(self) -> Option<V> {
+        self.0.await?.downcast_ref::<V>().cloned()
+    }
+}
+
+/// The duty to read an answer, keep it and hand it to whoever waits for it. Dropped without
+/// [`Promise::keep`] (the read failed, the request went away), it lets the waiting requests
+/// read on their own, and the next one claim the answer again.
+pub struct Promise {
+    reads: CachedReads,
+    key: Key,
+    sender: Option<oneshot::Sender<Answer>>,
+}
+
+impl Promise {
+    /// A promise nobody waits for: the request's version is not the cache's.
+    fn detached(reads: CachedReads, key: Key) -> Self {
+        Self {
+            reads,
+            key,
+            sender: None,
+        }
+    }
+
+    /// Keeps `answer`, which holds `records` records, and hands it to the waiting requests.
+    pub fn keep<V: Send + Sync + 'static>(mut self, answer: V, records: usize) {
+        let answer: Answer = Arc::new(answer);
+        self.reads
+            .keep(self.key.clone(), Arc::clone(&answer), records);
+        if let Some(sender) = self.sender.take() {
+            let _ = sender.send(answer);
+        }
+    }
+}
+
+impl Drop for Promise {
+    fn drop(&mut self) {
+        // Kept or not, the read is over: later requests find the answer, or claim it anew.
+        let mut organizations = self.reads.cache.organizations();
+        if let Some(entries) = organizations.at(self.reads.organization, self.reads.version) {
+            entries.in_flight.remove(&self.key);
         }
     }
 }
@@ -220,23 +352,87 @@ mod tests {
         Key::Relation("test", Uuid::from_u128(n))
     }
 
+    /// Reads `answer` as the request `reads` would, if the cache lets it.
+    fn put<V: Clone + Send + Sync + 'static>(
+        reads: &CachedReads,
+        key: Key,
+        answer: V,
+        records: usize,
+    ) {
+        if let Some(Claim::Yours(promise)) = reads.claim_all::<V>([key]).pop() {
+            promise.keep(answer, records);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_second_reader_waits_for_the_first() {
+        let cache = cache(100);
+        let org = Uuid::from_u128(1);
+        let (first, second) = (cache.reads(org, 1).unwrap(), cache.reads(org, 1).unwrap());
+        let Some(Claim::Yours(promise)) = first.claim_all::<u32>([key(1)]).pop() else {
+            panic!("the first reader reads");
+        };
+        let Some(Claim::Wait(waiting)) = second.claim_all::<u32>([key(1)]).pop() else {
+            panic!("the second one waits");
+        };
+        promise.keep(7_u32, 1);
+        assert_eq!(waiting.answer::<u32>().await, Some(7));
+        assert_eq!(second.get::<u32>(&key(1)), Some(7));
+    }
+
+    #[tokio::test]
+    async fn a_reader_that_gives_up_lets_the_others_read() {
+        let cache = cache(100);
+        let reads = cache.reads(Uuid::from_u128(1), 1).unwrap();
+        let Some(Claim::Yours(promise)) = reads.claim_all::<u32>([key(1)]).pop() else {
+            panic!("the first reader reads");
+        };
+        let Some(Claim::Wait(waiting)) = reads.claim_all::<u32>([key(1)]).pop() else {
+            panic!("the second one waits");
+        };
+        drop(promise);
+        assert_eq!(waiting.answer::<u32>().await, None, "it reads on its own");
+        assert!(matches!(
+            reads.claim_all::<u32>([key(1)]).pop(),
+            Some(Claim::Yours(_))
+        ));
+    }
+
+    #[tokio::test]
+    async fn concurrent_reads_of_one_answer_load_it_once() {
+        let cache = cache(100);
+        let reads = cache.reads(Uuid::from_u128(1), 1).unwrap();
+        let loads = std::sync::atomic::AtomicUsize::new(0);
+        let load = || async {
+            loads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            tokio::task::yield_now().await;
+            Ok::<_, ()>(5_u64)
+        };
+        let (a, b) = tokio::join!(
+            reads.read(key(1), |_| 1, load),
+            reads.read(key(1), |_| 1, load)
+        );
+        assert_eq!((a, b), (Ok(5), Ok(5)));
+        assert_eq!(loads.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
     #[test]
     fn answers_are_shared_at_one_version_only() {
         let cache = cache(100);
         let org = Uuid::from_u128(1);
         let v1 = cache.reads(org, 1).unwrap();
-        v1.put(key(1), 10_u32, 1);
+        put(&v1, key(1), 10_u32, 1);
         assert_eq!(cache.reads(org, 1).unwrap().get::<u32>(&key(1)), Some(10));
         // A request that raced a commit and saw an older version neither reads nor writes.
         let v0 = cache.reads(org, 0).unwrap();
         assert_eq!(v0.get::<u32>(&key(1)), None);
-        v0.put(key(2), 20_u32, 1);
+        put(&v0, key(2), 20_u32, 1);
         assert_eq!(v1.get::<u32>(&key(2)), None);
         // The first request at a newer version drops the old answers...
         let v2 = cache.reads(org, 2).unwrap();
         assert_eq!(v2.get::<u32>(&key(1)), None);
         // ...and requests still running at the old one cannot put them back.
-        v1.put(key(1), 11_u32, 1);
+        put(&v1, key(1), 11_u32, 1);
         assert_eq!(v2.get::<u32>(&key(1)), None);
     }
 
@@ -245,7 +441,7 @@ mod tests {
         let cache = cache(100);
         let a = cache.reads(Uuid::from_u128(1), 5).unwrap();
         let b = cache.reads(Uuid::from_u128(2), 5).unwrap();
-        a.put(key(1), 1_u32, 1);
+        put(&a, key(1), 1_u32, 1);
         assert_eq!(b.get::<u32>(&key(1)), None);
         assert_eq!(a.get::<String>(&key(1)), None);
     }
@@ -256,15 +452,17 @@ mod tests {
         let a = cache.reads(Uuid::from_u128(1), 1).unwrap();
         let b = cache.reads(Uuid::from_u128(2), 1).unwrap();
         let c = cache.reads(Uuid::from_u128(3), 1).unwrap();
-        a.put(key(1), 1_u32, 1);
-        b.put(key(1), 2_u32, 1);
+        put(&a, key(1), 1_u32, 1);
+        put(&b, key(1), 2_u32, 1);
         assert_eq!(a.get::<u32>(&key(1)), Some(1));
-        c.put(key(1), 3_u32, 1);
+        put(&c, key(1), 3_u32, 1);
         assert_eq!(b.get::<u32>(&key(1)), None, "b was used least recently");
         assert_eq!(a.get::<u32>(&key(1)), Some(1));
         assert_eq!(c.get::<u32>(&key(1)), Some(3));
         // One organization alone never holds more than the budget.
-        c.put_all((2..10).map(|n| (key(n), 0_u32, 1)));
+        for n in 2..10 {
+            put(&c, key(n), 0_u32, 1);
+        }
         assert_eq!(cache.organizations().held, 2);
     }
 
@@ -273,10 +471,10 @@ mod tests {
         let cache = cache(10);
         let a = cache.reads(Uuid::from_u128(1), 1).unwrap();
         let b = cache.reads(Uuid::from_u128(2), 1).unwrap();
-        a.put(key(1), vec![0_u8; 6], 6);
-        b.put(key(1), vec![0_u8; 6], 6);
+        put(&a, key(1), vec![0_u8; 6], 6);
+        put(&b, key(1), vec![0_u8; 6], 6);
         assert_eq!(a.get::<Vec<u8>>(&key(1)), None, "a made room for b");
-        b.put(key(2), vec![0_u8; 5], 5);
+        put(&b, key(2), vec![0_u8; 5], 5);
         assert_eq!(b.get::<Vec<u8>>(&key(2)), None, "no room left, even alone");
         assert_eq!(cache.organizations().held, 6);
     }

@@ -26,7 +26,7 @@ use sea_orm::DbErr;
 use tracing::Instrument;
 use uuid::Uuid;
 
-use crate::read_cache::{CachedReads, Key};
+use crate::read_cache::{CachedReads, Claim, Key, Promise, Waiting};
 
 /// One query for many keys.
 pub trait BatchLoad: Send + Sync + 'static {
@@ -145,7 +145,7 @@ fn run<L: BatchLoad>(inner: &Arc<Inner<L>>) -> Batch {
     async move {
         NextPass::default().await;
         let gone = || Arc::new(DbErr::Custom("the request ended".into()));
-        let (keys, query) = {
+        let (keys, mut plan) = {
             let inner = weak.upgrade().ok_or_else(gone)?;
             let keys = inner
                 .state()
@@ -153,44 +153,127 @@ fn run<L: BatchLoad>(inner: &Arc<Inner<L>>) -> Batch {
                 .take()
                 .map(|(keys, _)| keys)
                 .unwrap_or_default();
-            // The query runs as its own task: the database driver wakes whoever polls the
-            // query every few rows, and here that would be the whole request, which would poll
-            // every waiting field again each time.
-            let query = tokio::spawn(
-                {
-                    let keys = keys.clone();
-                    async move { inner.loader.load(&keys).await }
-                }
-                .in_current_span(),
-            );
-            (keys, query)
+            let plan = Plan::new(&inner, &keys);
+            (keys, plan)
         };
-        let loaded = match query.await {
-            Ok(loaded) => loaded,
-            Err(failed) => Err(DbErr::Custom(format!("a relation query failed: {failed}"))),
+        let loaded = match plan.query.take() {
+            Some(query) => query.await.unwrap_or_else(|failed| {
+                Err(DbErr::Custom(format!("a relation query failed: {failed}")))
+            }),
+            None => Ok(HashMap::new()),
         };
-        let inner = weak.upgrade().ok_or_else(gone)?;
-        if let (Some((cache, name)), Ok(found)) = (&inner.cache, &loaded) {
-            cache.put_all(keys.iter().map(|key| {
-                let value = found.get(key).cloned();
+        // Answers others wait for are handed over first; on a failure the promises are
+        // dropped, and the waiting requests read on their own.
+        if let Ok(found) = &loaded {
+            for (key, promise) in plan.promises.drain(..) {
+                let value = found.get(&key).cloned();
                 let records = value.as_ref().map_or(1, L::records);
-                (Key::Relation(name, *key), value, records)
-            }));
+                promise.keep(value, records);
+            }
         }
+        let mut found = loaded;
+        if let Ok(found) = &mut found {
+            // Then the answers other requests were reading; any they could not deliver, this
+            // one reads itself.
+            let mut unanswered = Vec::new();
+            for (key, waiting) in plan.waiting.drain(..) {
+                match waiting.answer::<Option<L::Value>>().await {
+                    Some(value) => {
+                        plan.answered.insert(key, value);
+                    }
+                    None => unanswered.push(key),
+                }
+            }
+            if !unanswered.is_empty() {
+                let inner = weak.upgrade().ok_or_else(gone)?;
+                match tokio::spawn(query(inner, unanswered)).await {
+                    Ok(Ok(more)) => found.extend(more),
+                    Ok(Err(err)) => return Err(Arc::new(err)),
+                    Err(failed) => return Err(Arc::new(joined(failed))),
+                }
+            }
+        }
+        let inner = weak.upgrade().ok_or_else(gone)?;
         let mut state = inner.state();
         for key in &keys {
             state.waiting.remove(key);
         }
         // A failure is not remembered: a later lookup of the same key tries again.
-        let mut found = loaded.map_err(Arc::new)?;
+        let mut found = found.map_err(Arc::new)?;
         for key in keys {
-            let value = found.remove(&key);
+            let value = match plan.answered.remove(&key) {
+                Some(value) => value,
+                None => found.remove(&key),
+            };
             state.known.insert(key, value);
         }
         Ok(())
     }
     .boxed()
     .shared()
+}
+
+/// What a loader's query answers.
+type Loaded<L> = Result<HashMap<Uuid, <L as BatchLoad>::Value>, DbErr>;
+
+/// How a batch gets the answers to its keys: kept by the read cache, being read by another
+/// request (wait), or read by its own query (which others may wait for).
+struct Plan<L: BatchLoad> {
+    answered: HashMap<Uuid, Option<L::Value>>,
+    waiting: Vec<(Uuid, Waiting)>,
+    promises: Vec<(Uuid, Promise)>,
+    query: Option<tokio::task::JoinHandle<Loaded<L>>>,
+}
+
+impl<L: BatchLoad> Plan<L> {
+    fn new(inner: &Arc<Inner<L>>, keys: &[Uuid]) -> Self {
+        let mut plan = Self {
+            answered: HashMap::new(),
+            waiting: Vec::new(),
+            promises: Vec::new(),
+            query: None,
+        };
+        let mine: Vec<Uuid> = match &inner.cache {
+            None => keys.to_vec(),
+            Some((cache, name)) => {
+                let claims = cache.claim_all::<Option<L::Value>>(
+                    keys.iter().map(|key| Key::Relation(name, *key)),
+                );
+                let mut mine = Vec::new();
+                for (key, claim) in keys.iter().zip(claims) {
+                    match claim {
+                        Claim::Kept(value) => {
+                            plan.answered.insert(*key, value);
+                        }
+                        Claim::Wait(waiting) => plan.waiting.push((*key, waiting)),
+                        Claim::Yours(promise) => {
+                            mine.push(*key);
+                            plan.promises.push((*key, promise));
+                        }
+                    }
+                }
+                mine
+            }
+        };
+        if !mine.is_empty() {
+            plan.query = Some(tokio::spawn(query(Arc::clone(inner), mine)));
+        }
+        plan
+    }
+}
+
+fn joined(failed: tokio::task::JoinError) -> DbErr {
+    DbErr::Custom(format!("a relation query failed: {failed}"))
+}
+
+/// The loader's query for `keys`, to run as its own task: the database driver wakes whoever
+/// polls the query every few rows, and inside the request that would be the whole request,
+/// which would poll every waiting field again each time.
+fn query<L: BatchLoad>(
+    inner: Arc<Inner<L>>,
+    keys: Vec<Uuid>,
+) -> impl Future<Output = Loaded<L>> + Send + 'static {
+    async move { inner.loader.load(&keys).await }.in_current_span()
 }
 
 /// Completes when the task has finished the poll pass it was first polled in.

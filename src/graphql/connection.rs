@@ -93,26 +93,23 @@ impl Reads<'_> {
         E: EntityTrait,
         E::Model: FromQueryResult + Send + Sync + 'static,
     {
-        let Some(cache) = self.cache else {
-            return Ok(select
+        let read = |select: Select<E>| async move {
+            let rows: Vec<Arc<E::Model>> = select
                 .all(self.db)
                 .await?
                 .into_iter()
                 .map(Arc::new)
-                .collect());
+                .collect();
+            AppResult::Ok(Arc::new(rows))
+        };
+        let Some(cache) = self.cache else {
+            return Ok(Arc::unwrap_or_clone(read(select).await?));
         };
         let key = Key::statement("rows", select.build(self.db.get_database_backend()));
-        if let Some(rows) = cache.get::<Rows<E::Model>>(&key) {
-            return Ok(rows.to_vec());
-        }
-        let rows: Vec<Arc<E::Model>> = select
-            .all(self.db)
-            .await?
-            .into_iter()
-            .map(Arc::new)
-            .collect();
-        cache.put(key, Arc::new(rows.clone()), rows.len());
-        Ok(rows)
+        let rows: Rows<E::Model> = cache
+            .read(key, |rows: &Rows<E::Model>| rows.len(), || read(select))
+            .await?;
+        Ok(rows.to_vec())
     }
 }
 
@@ -130,12 +127,9 @@ where
         return Ok(select.count(db).await?);
     };
     let key = Key::statement("count", select.build(db.get_database_backend()));
-    if let Some(count) = cache.get::<u64>(&key) {
-        return Ok(count);
-    }
-    let count = select.count(db).await?;
-    cache.put(key, count, 1);
-    Ok(count)
+    cache
+        .read(key, |_| 1, || async { Ok(select.count(db).await?) })
+        .await
 }
 
 /// A value a connection is ordered by and that its cursors carry.
