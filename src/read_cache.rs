@@ -12,10 +12,13 @@
 //! read it too: after a change, every request in flight misses at once, and without this they
 //! would all go to the database together.
 //!
+//! Answers belong to an organization, never to a caller: every read is scoped by organization
+//! alone (`tenancy::Scope`), and guards on fields still run for each request.
+//!
 //! The version comes from the database, not from this process, so replicas each keep their own
 //! cache and stay correct. Data written around the API (SQL by hand) is seen after the next
 //! change made through it. Mutations never read from the cache: what they return must show
-//! their own change (`graphql::execute`).
+//! their own change (`graphql::Caller::prepare`).
 
 use std::{
     any::Any,
