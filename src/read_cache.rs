@@ -85,10 +85,14 @@ struct Organizations {
 
 impl Organizations {
     /// The entries of `organization` at `version`, dropping older ones; none if the cache
-    /// already holds a newer version.
-    fn at(&mut self, organization: Uuid, version: i64) -> Option<&mut Entries> {
+    /// already holds a newer version, or holds none and `create` is false (a lookup must not
+    /// bring back an organization the budget evicted).
+    fn at(&mut self, organization: Uuid, version: i64, create: bool) -> Option<&mut Entries> {
         self.clock += 1;
         let used = self.clock;
+        if !create && !self.by_id.contains_key(&organization) {
+            return None;
+        }
         let entries = self.by_id.entry(organization).or_insert_with(|| Entries {
             version,
             used,
@@ -179,7 +183,7 @@ impl CachedReads {
         let found = self
             .cache
             .organizations()
-            .at(self.organization, self.version)
+            .at(self.organization, self.version, false)
             .and_then(|entries| entries.answers.get(key))
             .and_then(|answer| answer.downcast_ref::<V>())
             .cloned();
@@ -197,7 +201,7 @@ impl CachedReads {
         let records = records.max(1);
         let budget = self.cache.budget;
         let mut organizations = self.cache.organizations();
-        let Some(entries) = organizations.at(self.organization, self.version) else {
+        let Some(entries) = organizations.at(self.organization, self.version, true) else {
             return;
         };
         if entries.answers.contains_key(&key) {
@@ -221,7 +225,7 @@ impl CachedReads {
         keys: impl IntoIterator<Item = Key>,
     ) -> Vec<Claim<V>> {
         let mut organizations = self.cache.organizations();
-        let mut entries = organizations.at(self.organization, self.version);
+        let mut entries = organizations.at(self.organization, self.version, true);
         keys.into_iter()
             .map(|key| {
                 let Some(entries) = entries.as_deref_mut() else {
@@ -242,11 +246,12 @@ impl CachedReads {
                 }
                 let (sender, receiver) = oneshot::channel::<Answer>();
                 let in_flight = async move { receiver.await.ok() }.boxed().shared();
-                entries.in_flight.insert(key.clone(), in_flight);
+                entries.in_flight.insert(key.clone(), in_flight.clone());
                 Claim::Yours(Promise {
                     reads: self.clone(),
                     key,
                     sender: Some(sender),
+                    in_flight: Some(in_flight),
                 })
             })
             .collect()
@@ -310,6 +315,9 @@ pub struct Promise {
     reads: CachedReads,
     key: Key,
     sender: Option<oneshot::Sender<Answer>>,
+    /// What waiters wait on: the entry this promise removes when it is over, and only this
+    /// one (after an eviction, another request may have claimed the key anew).
+    in_flight: Option<InFlight>,
 }
 
 impl Promise {
@@ -319,6 +327,7 @@ impl Promise {
             reads,
             key,
             sender: None,
+            in_flight: None,
         }
     }
 
@@ -336,9 +345,19 @@ impl Promise {
 impl Drop for Promise {
     fn drop(&mut self) {
         // Kept or not, the read is over: later requests find the answer, or claim it anew.
+        let Some(mine) = &self.in_flight else {
+            return;
+        };
         let mut organizations = self.reads.cache.organizations();
-        if let Some(entries) = organizations.at(self.reads.organization, self.reads.version) {
-            entries.in_flight.remove(&self.key);
+        if let Some(entries) = organizations.at(self.reads.organization, self.reads.version, false)
+        {
+            if entries
+                .in_flight
+                .get(&self.key)
+                .is_some_and(|current| current.ptr_eq(mine))
+            {
+                entries.in_flight.remove(&self.key);
+            }
         }
     }
 }
@@ -399,6 +418,31 @@ mod tests {
             reads.claim_all::<u32>([key(1)]).pop(),
             Some(Claim::Yours(_))
         ));
+    }
+
+    #[test]
+    fn a_reader_evicted_meanwhile_leaves_the_next_readers_claim_alone() {
+        let cache = cache(1);
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let first = cache.reads(a, 1).unwrap();
+        let Some(Claim::Yours(stale)) = first.claim_all::<u32>([key(1)]).pop() else {
+            panic!("the first reader reads");
+        };
+        // Another organization fills the cache, and `a` is evicted with its claim.
+        put(&cache.reads(b, 1).unwrap(), key(1), 0_u32, 1);
+        put(&cache.reads(b, 1).unwrap(), key(2), 0_u32, 1);
+        let second = cache.reads(a, 1).unwrap();
+        let Some(Claim::Yours(_current)) = second.claim_all::<u32>([key(1)]).pop() else {
+            panic!("after the eviction the key is claimed anew");
+        };
+        drop(stale);
+        assert!(
+            matches!(
+                second.claim_all::<u32>([key(1)]).pop(),
+                Some(Claim::Wait(_))
+            ),
+            "the second claim still stands"
+        );
     }
 
     #[tokio::test]

@@ -26,7 +26,7 @@ use sea_orm::DbErr;
 use tracing::Instrument;
 use uuid::Uuid;
 
-use crate::read_cache::{CachedReads, Claim, Key, Promise, Waiting};
+use crate::read_cache::{CachedReads, Claim, Key, Waiting};
 
 /// One query for many keys.
 pub trait BatchLoad: Send + Sync + 'static {
@@ -162,15 +162,6 @@ fn run<L: BatchLoad>(inner: &Arc<Inner<L>>) -> Batch {
             }),
             None => Ok(HashMap::new()),
         };
-        // Answers others wait for are handed over first; on a failure the promises are
-        // dropped, and the waiting requests read on their own.
-        if let Ok(found) = &loaded {
-            for (key, promise) in plan.promises.drain(..) {
-                let value = found.get(&key).cloned();
-                let records = value.as_ref().map_or(1, L::records);
-                promise.keep(value, records);
-            }
-        }
         let mut found = loaded;
         if let Ok(found) = &mut found {
             // Then the answers other requests were reading; any they could not deliver, this
@@ -221,7 +212,6 @@ type Loaded<L> = Result<HashMap<Uuid, <L as BatchLoad>::Value>, DbErr>;
 struct Plan<L: BatchLoad> {
     answered: HashMap<Uuid, Option<L::Value>>,
     waiting: Vec<(Uuid, Waiting)>,
-    promises: Vec<(Uuid, Promise)>,
     query: Option<tokio::task::JoinHandle<Loaded<L>>>,
 }
 
@@ -230,9 +220,9 @@ impl<L: BatchLoad> Plan<L> {
         let mut plan = Self {
             answered: HashMap::new(),
             waiting: Vec::new(),
-            promises: Vec::new(),
             query: None,
         };
+        let mut promises = Vec::new();
         let mine: Vec<Uuid> = match &inner.cache {
             None => keys.to_vec(),
             Some((cache, name)) => {
@@ -248,7 +238,7 @@ impl<L: BatchLoad> Plan<L> {
                         Claim::Wait(waiting) => plan.waiting.push((*key, waiting)),
                         Claim::Yours(promise) => {
                             mine.push(*key);
-                            plan.promises.push((*key, promise));
+                            promises.push((*key, promise));
                         }
                     }
                 }
@@ -256,7 +246,22 @@ impl<L: BatchLoad> Plan<L> {
             }
         };
         if !mine.is_empty() {
-            plan.query = Some(tokio::spawn(query(Arc::clone(inner), mine)));
+            let query = query(Arc::clone(inner), mine);
+            // Answers others wait for are handed over by the query's task, not by this
+            // request: should the request stop polling its batch (a failed sibling field),
+            // the waiting requests still get them. On a failure the promises are dropped, and
+            // the waiting requests read on their own.
+            plan.query = Some(tokio::spawn(async move {
+                let loaded = query.await;
+                if let Ok(found) = &loaded {
+                    for (key, promise) in promises {
+                        let value = found.get(&key).cloned();
+                        let records = value.as_ref().map_or(1, L::records);
+                        promise.keep(value, records);
+                    }
+                }
+                loaded
+            }));
         }
         plan
     }
