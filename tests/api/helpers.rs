@@ -240,6 +240,11 @@ async fn start(config: &ServeConfig) -> (SocketAddr, oneshot::Sender<()>) {
 impl TestApp {
     /// SQL statements this server has sent so far, from its /metrics.
     pub async fn statements(&self) -> f64 {
+        self.metric("iso20000_db_statements_total").await
+    }
+
+    /// The value of the /metrics sample named `series` (with its labels, if any); 0 if absent.
+    pub async fn metric(&self, series: &str) -> f64 {
         let text = self
             .client
             .get(self.url("/metrics"))
@@ -251,7 +256,7 @@ impl TestApp {
             .unwrap();
         text.lines()
             .find_map(|line| {
-                line.strip_prefix("iso20000_db_statements_total")
+                line.strip_prefix(series)
                     .and_then(|v| v.trim().parse().ok())
             })
             .unwrap_or(0.0)

@@ -78,21 +78,8 @@ async fn hand_over_to_bob(app: &TestApp, portfolio: &Portfolio) -> Value {
 }
 
 async fn cache_hits(app: &TestApp) -> f64 {
-    let text = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
+    app.metric(r#"iso20000_read_cache_lookups_total{outcome="hit"}"#)
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    text.lines()
-        .find_map(|line| {
-            line.strip_prefix(r#"iso20000_read_cache_lookups_total{outcome="hit"}"#)
-                .and_then(|v| v.trim().parse().ok())
-        })
-        .unwrap_or(0.0)
 }
 
 #[tokio::test]
