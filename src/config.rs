@@ -140,6 +140,11 @@ pub struct LimitsConfig {
     #[arg(long, env = "ISO20000_MAX_DEPTH", default_value_t = 12)]
     pub max_depth: usize,
 
+    /// Deepest nesting of brackets in a query (selection sets, lists, input objects, argument
+    /// lists) and of the variables' JSON; checked on the text before it is parsed.
+    #[arg(long, env = "ISO20000_MAX_NESTING", default_value_t = 32)]
+    pub max_nesting: usize,
+
     /// Largest query complexity: each field costs 1, a list costs its page size times its
     /// selection.
     #[arg(long, env = "ISO20000_MAX_COMPLEXITY", default_value_t = 5_000)]

@@ -1,39 +1,66 @@
-//! Bounds on a query document that async-graphql does not check itself: its length, its aliases
-//! and its directives. (Depth and complexity are the schema's own limits.)
+//! Bounds on a query document that async-graphql does not check itself, or checks only after
+//! work that the bound should have spared: its length, its nesting, the size it expands to
+//! through fragments, its aliases, its directives and the nesting of its variables. (Depth and
+//! complexity are the schema's own limits, which run after these.)
+
+use std::collections::HashMap;
 
 use async_graphql::{
     Request, ServerError,
     parser::types::{DocumentOperations, ExecutableDocument, Selection, SelectionSet},
 };
 
+use super::nesting;
 use crate::config::LimitsConfig;
 
 /// The bounds, from `LimitsConfig`.
 #[derive(Clone, Copy, Debug)]
 pub struct DocumentLimits {
     pub max_query_bytes: usize,
+    pub max_nesting: usize,
     pub max_aliases: usize,
     pub max_directives: usize,
+    /// The most fields the document may expand to, fragments spread in place: the complexity
+    /// bound, since every field costs at least 1 there.
+    pub max_expanded_fields: usize,
 }
 
 impl From<&LimitsConfig> for DocumentLimits {
     fn from(limits: &LimitsConfig) -> Self {
         Self {
             max_query_bytes: limits.max_query_bytes,
+            max_nesting: limits.max_nesting,
             max_aliases: limits.max_aliases,
             max_directives: limits.max_directives,
+            max_expanded_fields: limits.max_complexity,
         }
     }
 }
 
-/// An error of the request as a whole, coded BAD_USER_INPUT on `query`.
-fn refusal(message: String) -> ServerError {
+/// An error of the request as a whole, coded BAD_USER_INPUT on `field` (`query` or
+/// `variables`).
+pub fn refusal_on(field: &str, message: String) -> ServerError {
     let mut error = ServerError::new(message, None);
     let mut extensions = async_graphql::ErrorExtensionValues::default();
     extensions.set("code", "BAD_USER_INPUT");
-    extensions.set("field", "query");
+    extensions.set("field", field);
     error.extensions = Some(extensions);
     error
+}
+
+fn refusal(message: String) -> ServerError {
+    refusal_on("query", message)
+}
+
+/// The refusal of a document or JSON text nested deeper than `limit`.
+pub fn too_deep(field: &str, limit: usize, at: nesting::TooDeep) -> ServerError {
+    refusal_on(
+        field,
+        format!(
+            "`{field}` nests deeper than {limit} levels (at byte {}); the limit is {limit}",
+            at.offset
+        ),
+    )
 }
 
 impl DocumentLimits {
@@ -52,8 +79,33 @@ impl DocumentLimits {
                 self.max_query_bytes
             )));
         }
+        // Checked before parsing too: the parser recurses once per level.
+        nesting::check_graphql(&request.query, self.max_nesting)
+            .map_err(|at| too_deep("query", self.max_nesting, at))?;
+        let variables_depth = request
+            .variables
+            .values()
+            .map(nesting::value_depth)
+            .max()
+            .unwrap_or_default();
+        if variables_depth > self.max_nesting {
+            return Err(refusal_on(
+                "variables",
+                format!(
+                    "`variables` nest {variables_depth} levels deep; the limit is {}",
+                    self.max_nesting
+                ),
+            ));
+        }
         let requested = request.operation_name.clone();
         let document = request.parsed_query()?;
+        let expanded = expanded_fields(document, self.max_expanded_fields)?;
+        if expanded > self.max_expanded_fields {
+            return Err(refusal(format!(
+                "the query expands to more than {} fields once its fragments are spread; the limit is {}",
+                self.max_expanded_fields, self.max_expanded_fields
+            )));
+        }
         let counts = count(document);
         if counts.aliases > self.max_aliases {
             return Err(refusal(format!(
@@ -75,6 +127,74 @@ impl DocumentLimits {
         }))
     }
 }
+
+/// How many fields the document's operations hold with every fragment spread in place, counted
+/// without expanding anything: each fragment's size is computed once. Stops counting past
+/// `limit`; spreads nested deeper than the schema's recursion bound (or a cycle, which
+/// validation refuses later anyway) are refused here, so this never recurses without bound.
+fn expanded_fields(document: &ExecutableDocument, limit: usize) -> Result<usize, ServerError> {
+    struct Expansion<'a> {
+        document: &'a ExecutableDocument,
+        sizes: HashMap<&'a str, usize>,
+        limit: usize,
+    }
+    impl<'a> Expansion<'a> {
+        fn set(&mut self, set: &'a SelectionSet, spreads: usize) -> Result<usize, ServerError> {
+            let mut total = 0usize;
+            for selection in &set.items {
+                total = total.saturating_add(match &selection.node {
+                    Selection::Field(field) => {
+                        1 + self.set(&field.node.selection_set.node, spreads)?
+                    }
+                    Selection::InlineFragment(inline) => {
+                        self.set(&inline.node.selection_set.node, spreads)?
+                    }
+                    Selection::FragmentSpread(spread) => {
+                        let name = spread.node.fragment_name.node.as_str();
+                        match self.sizes.get(name) {
+                            Some(size) => *size,
+                            None => {
+                                if spreads >= MAX_SPREAD_NESTING {
+                                    return Err(refusal(format!(
+                                        "fragments spread inside each other more than {MAX_SPREAD_NESTING} levels deep"
+                                    )));
+                                }
+                                let Some(fragment) = self.document.fragments.get(name) else {
+                                    // Validation names the unknown fragment.
+                                    continue;
+                                };
+                                let size = self.set(&fragment.node.selection_set.node, spreads + 1)?;
+                                self.sizes.insert(name, size);
+                                size
+                            }
+                        }
+                    }
+                });
+                if total > self.limit {
+                    return Ok(total);
+                }
+            }
+            Ok(total)
+        }
+    }
+    let mut expansion = Expansion {
+        document,
+        sizes: HashMap::new(),
+        limit,
+    };
+    let mut total = 0usize;
+    for (_, operation) in document.operations.iter() {
+        total = total.saturating_add(expansion.set(&operation.node.selection_set.node, 0)?);
+        if total > limit {
+            break;
+        }
+    }
+    Ok(total)
+}
+
+/// Fragments spread within fragments at most this deep: async-graphql's own recursion bound,
+/// which it checks later, by walking every spread again.
+const MAX_SPREAD_NESTING: usize = 32;
 
 #[derive(Default, Debug, PartialEq, Eq)]
 struct Counts {
@@ -116,6 +236,43 @@ fn count_selection_set(set: &SelectionSet, counts: &mut Counts) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(text: &str) -> ExecutableDocument {
+        async_graphql::parser::parse_query(text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn fragments_count_at_their_expanded_size() {
+        let document = parse(
+            "{ ...A ...A } fragment A on Query { x ...B ...B } fragment B on Query { y { z } }",
+        );
+        // A = x + 2 * B(2) = 5; twice.
+        assert_eq!(expanded_fields(&document, 100).ok(), Some(10));
+    }
+
+    #[test]
+    fn doubling_fragments_are_counted_without_expanding_them() {
+        let mut text = String::from("{ ...F0 }");
+        for i in 0..30 {
+            text.push_str(&format!(
+                " fragment F{i} on Query {{ ...F{} ...F{} }}",
+                i + 1,
+                i + 1
+            ));
+        }
+        text.push_str(" fragment F30 on Query { viewer { subject } }");
+        let document = parse(&text);
+        let started = std::time::Instant::now();
+        let expanded = expanded_fields(&document, 5_000).unwrap_or_default();
+        assert!(expanded > 5_000);
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    }
+
+    #[test]
+    fn cycles_and_deep_spreads_are_refused_not_followed() {
+        let document = parse("{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }");
+        assert!(expanded_fields(&document, 100).is_err());
+    }
 
     #[test]
     fn aliases_and_directives_are_counted_everywhere() {

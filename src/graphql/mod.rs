@@ -8,6 +8,7 @@ mod context;
 pub mod ids;
 pub mod limits;
 pub mod loaders;
+pub mod nesting;
 pub mod node;
 
 use async_graphql::{

@@ -111,9 +111,25 @@ fn error_response(
     message: impl Into<String>,
     request_id: &str,
 ) -> Response {
+    error_response_on(status, media, code, None, message, request_id)
+}
+
+/// An error response naming the request parameter at fault (`extensions.field`).
+fn error_response_on(
+    status: StatusCode,
+    media: MediaType,
+    code: &str,
+    field: Option<&str>,
+    message: impl Into<String>,
+    request_id: &str,
+) -> Response {
     tracing::debug!(%status, code, "request refused");
+    let mut extensions = json!({ "code": code, "requestId": request_id });
+    if let Some(field) = field {
+        extensions["field"] = json!(field);
+    }
     let body = json!({
-        "errors": [{ "message": message.into(), "extensions": { "code": code, "requestId": request_id } }]
+        "errors": [{ "message": message.into(), "extensions": extensions }]
     });
     let mut response = (status, body.to_string()).into_response();
     response
@@ -140,37 +156,64 @@ fn not_acceptable(request_id: &str) -> Response {
     )
 }
 
-/// Why request parameters are not a GraphQL request.
-pub(crate) struct ParamError(pub(crate) String);
+/// Why request parameters are not a GraphQL request, and the parameter at fault if one is.
+pub(crate) struct ParamError(pub(crate) String, pub(crate) Option<&'static str>);
+
+impl ParamError {
+    fn new(message: impl Into<String>) -> Self {
+        Self(message.into(), None)
+    }
+}
+
+/// How many levels of a request's JSON are the request's own, above its variables: a batch's
+/// array, the request object, the variables object.
+pub(crate) const REQUEST_JSON_LEVELS: usize = 3;
 
 /// Reads `query`, `operationName`, `variables` and `extensions` from a JSON object (POST) or
-/// from strings (GET, where variables and extensions are JSON text).
+/// from strings (GET, where variables and extensions are JSON text, nested at most
+/// `max_nesting` levels).
 pub(crate) fn graphql_request(
     params: &Map<String, Value>,
     from_url: bool,
+    max_nesting: usize,
 ) -> Result<GraphQLRequest, ParamError> {
     let query = match params.get("query") {
         Some(Value::String(query)) => query.clone(),
-        Some(_) => return Err(ParamError("`query` must be a string".into())),
-        None => return Err(ParamError("the request has no `query`".into())),
+        Some(_) => return Err(ParamError::new("`query` must be a string")),
+        None => return Err(ParamError::new("the request has no `query`")),
     };
     let mut request = GraphQLRequest::new(query);
     match params.get("operationName") {
         None | Some(Value::Null) => {}
         Some(Value::String(name)) => request = request.operation_name(name.clone()),
-        Some(_) => return Err(ParamError("`operationName` must be a string".into())),
+        Some(_) => return Err(ParamError::new("`operationName` must be a string")),
     }
-    let object = |name: &str| -> Result<Option<Map<String, Value>>, ParamError> {
+    let object = |name: &'static str| -> Result<Option<Map<String, Value>>, ParamError> {
         let value = match params.get(name) {
             None | Some(Value::Null) => return Ok(None),
-            Some(Value::String(text)) if from_url => serde_json::from_str::<Value>(text)
-                .map_err(|_| ParamError(format!("`{name}` must be a JSON object")))?,
+            Some(Value::String(text)) if from_url => {
+                // Bounded before the JSON parser, which recurses once per level.
+                crate::graphql::nesting::check_json(text.as_bytes(), max_nesting + 1).map_err(
+                    |_| {
+                        ParamError(
+                            format!("`{name}` nests deeper than {max_nesting} levels"),
+                            Some(name),
+                        )
+                    },
+                )?;
+                serde_json::from_str::<Value>(text).map_err(|_| {
+                    ParamError(format!("`{name}` must be a JSON object"), Some(name))
+                })?
+            }
             Some(value) => value.clone(),
         };
         match value {
             Value::Object(map) => Ok(Some(map)),
             Value::Null => Ok(None),
-            _ => Err(ParamError(format!("`{name}` must be an object"))),
+            _ => Err(ParamError(
+                format!("`{name}` must be an object"),
+                Some(name),
+            )),
         }
     };
     if let Some(variables) = object("variables")? {
@@ -188,10 +231,11 @@ pub(crate) fn graphql_request(
 
 /// A request error made by the parameters: BAD_USER_INPUT, with the status the media type wants.
 fn param_error(media: MediaType, error: ParamError, request_id: &str) -> Response {
-    error_response(
+    error_response_on(
         media.request_error_status(),
         media,
         "BAD_USER_INPUT",
+        error.1,
         error.0,
         request_id,
     )
@@ -412,6 +456,19 @@ pub async fn post(
     let Ok(body) = axum::body::to_bytes(body, max_body).await else {
         return too_large();
     };
+    let max_nesting = http.state.config.limits.max_nesting;
+    // Only variables and extensions nest below the request's own levels; the JSON parser
+    // recurses once per level, so the text is measured first.
+    if crate::graphql::nesting::check_json(&body, max_nesting + REQUEST_JSON_LEVELS).is_err() {
+        return error_response_on(
+            StatusCode::BAD_REQUEST,
+            media,
+            "BAD_USER_INPUT",
+            Some("variables"),
+            format!("`variables` nest deeper than {max_nesting} levels"),
+            &request_id,
+        );
+    }
     let value: Value = match serde_json::from_slice(&body) {
         Ok(value) => value,
         Err(err) => {
@@ -426,7 +483,7 @@ pub async fn post(
     };
     let max_batch = http.state.config.limits.max_batch;
     match value {
-        Value::Object(params) => match graphql_request(&params, false) {
+        Value::Object(params) => match graphql_request(&params, false, max_nesting) {
             Ok(request) => execute(&http, &headers, media, vec![request], false, &request_id).await,
             Err(error) => param_error(media, error, &request_id),
         },
@@ -446,11 +503,11 @@ pub async fn post(
                 let Value::Object(params) = item else {
                     return param_error(
                         media,
-                        ParamError("each batch item must be an object".into()),
+                        ParamError::new("each batch item must be an object"),
                         &request_id,
                     );
                 };
-                match graphql_request(&params, false) {
+                match graphql_request(&params, false, max_nesting) {
                     Ok(request) => requests.push(request),
                     Err(error) => return param_error(media, error, &request_id),
                 }
@@ -459,7 +516,7 @@ pub async fn post(
         }
         _ => param_error(
             media,
-            ParamError("the body must be a JSON object (or an array of them)".into()),
+            ParamError::new("the body must be a JSON object (or an array of them)"),
             &request_id,
         ),
     }
@@ -516,12 +573,18 @@ pub async fn get(
         .into_iter()
         .map(|(k, v)| (k, Value::String(v)))
         .collect();
-    let request = match graphql_request(&params, true) {
+    let request = match graphql_request(&params, true, http.state.config.limits.max_nesting) {
         Ok(request) => request,
         Err(error) => return param_error(media, error, &request_id),
     };
-    if let Some(ty @ (OperationType::Mutation | OperationType::Subscription)) =
-        operation_type(&request.query, request.operation_name.as_deref())
+    // Parsed here only within the document limits (the parser recurses); a document over
+    // them is refused by `execute`, whatever its operation type.
+    let limits = DocumentLimits::from(&http.state.config.limits);
+    let parsable = request.query.len() <= limits.max_query_bytes
+        && crate::graphql::nesting::check_graphql(&request.query, limits.max_nesting).is_ok();
+    if let Some(ty @ (OperationType::Mutation | OperationType::Subscription)) = parsable
+        .then(|| operation_type(&request.query, request.operation_name.as_deref()))
+        .flatten()
     {
         let what = if ty == OperationType::Mutation {
             "mutations"

@@ -14,6 +14,7 @@ mod graphql_over_http;
 mod helpers;
 mod jwks;
 mod limits;
+mod nesting;
 mod operations;
 mod people;
 mod process_map;

@@ -172,6 +172,16 @@ impl Connection {
     }
 
     async fn on_text(&mut self, text: &str) -> Option<Closing> {
+        // The JSON parser recurses once per level: the text is measured first. Only a
+        // subscribe's variables nest below the message's own levels (message, payload,
+        // variables).
+        let max_nesting = self.http.state.config.limits.max_nesting;
+        if crate::graphql::nesting::check_json(text.as_bytes(), max_nesting + 3).is_err() {
+            return Some((
+                close::BAD_REQUEST,
+                format!("the message nests deeper than {max_nesting} levels"),
+            ));
+        }
         let message = match message::parse(self.protocol, text) {
             Ok(message) => message,
             Err(reason) => return Some((close::BAD_REQUEST, reason)),
@@ -267,7 +277,8 @@ impl Connection {
                 ));
             }
         };
-        let request = match graphql_request(&params, false) {
+        let max_nesting = self.http.state.config.limits.max_nesting;
+        let request = match graphql_request(&params, false, max_nesting) {
             Ok(request) => request,
             Err(error) => return Some((close::BAD_REQUEST, error.0)),
         };
