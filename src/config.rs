@@ -130,6 +130,12 @@ pub struct ServerConfig {
     /// the database every time.
     #[arg(long, env = "ISO20000_READ_CACHE_RECORDS", default_value_t = 50_000)]
     pub read_cache_records: usize,
+
+    /// Bearer token that GET /metrics requires; unset, /metrics is open to whoever reaches the
+    /// listener (the default listener is loopback only). Set it when the server listens on a
+    /// public address.
+    #[arg(long, env = "ISO20000_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 /// Bounds on what one request or connection may cost. Each is answered with a clear error, and

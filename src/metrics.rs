@@ -23,6 +23,10 @@ use sea_orm::DatabaseConnection;
 /// cannot blow up the number of series.
 const OPERATION_LABEL_MAX: usize = 64;
 
+/// Most distinct operation names labelled; later ones count as `other`. A deployment's clients
+/// send a few dozen named operations; a script inventing names cannot grow /metrics past this.
+pub const OPERATION_LABELS_MAX: usize = 200;
+
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct OperationLabels {
     operation: String,
@@ -58,6 +62,8 @@ struct Inner {
     pool: Family<PoolLabels, Gauge<i64, AtomicI64>>,
     statements: Counter,
     read_cache: Family<LookupLabels, Counter>,
+    /// The operation names labelled so far, at most `OPERATION_LABELS_MAX`.
+    labelled: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 /// The process's metrics; cheap to clone.
@@ -127,22 +133,52 @@ impl Default for Metrics {
             pool,
             statements,
             read_cache,
+            labelled: Default::default(),
         }))
     }
 }
 
-/// The label for an operation name: as given when short and plain, otherwise folded.
-fn operation_label(name: Option<&str>) -> String {
-    match name {
-        None => "anonymous".to_owned(),
-        Some(name)
-            if name.len() <= OPERATION_LABEL_MAX
-                && !name.is_empty()
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
-        {
-            name.to_owned()
+/// What is known of an operation's name for its label.
+#[derive(Clone, Copy, Debug)]
+pub enum OperationName<'a> {
+    /// An authenticated caller ran the operation of this name, found in its document.
+    Ran(&'a str),
+    /// An authenticated caller ran an operation without a name.
+    Anonymous,
+    /// Anything else: refused before it ran, no credential, a name not in the document.
+    Unlabelled,
+}
+
+const OTHER: &str = "other";
+
+impl Metrics {
+    /// The label for an operation: its name when short, plain and among the first
+    /// `OPERATION_LABELS_MAX` seen, otherwise folded into `other`.
+    fn operation_label(&self, name: OperationName<'_>) -> String {
+        let name = match name {
+            OperationName::Anonymous => return "anonymous".to_owned(),
+            OperationName::Unlabelled => return OTHER.to_owned(),
+            OperationName::Ran(name) => name,
+        };
+        let plain = name.len() <= OPERATION_LABEL_MAX
+            && !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !plain {
+            return OTHER.to_owned();
         }
-        Some(_) => "other".to_owned(),
+        let mut labelled = self
+            .0
+            .labelled
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if labelled.contains(name) {
+            return name.to_owned();
+        }
+        if labelled.len() >= OPERATION_LABELS_MAX {
+            return OTHER.to_owned();
+        }
+        labelled.insert(name.to_owned());
+        name.to_owned()
     }
 }
 
@@ -150,12 +186,12 @@ impl Metrics {
     /// Records one executed operation.
     pub fn operation(
         &self,
-        name: Option<&str>,
+        name: OperationName<'_>,
         took: Duration,
         error_codes: impl IntoIterator<Item = String>,
     ) {
         let labels = OperationLabels {
-            operation: operation_label(name),
+            operation: self.operation_label(name),
         };
         self.0.operations.get_or_create(&labels).inc();
         self.0
@@ -169,7 +205,12 @@ impl Metrics {
 
     /// Records an operation's response: errors without a code are the request's own (parse,
     /// validation), which the HTTP layer answers as BAD_USER_INPUT, and so does this count.
-    pub fn response(&self, name: Option<&str>, took: Duration, response: &async_graphql::Response) {
+    pub fn response(
+        &self,
+        name: OperationName<'_>,
+        took: Duration,
+        response: &async_graphql::Response,
+    ) {
         let codes = response.errors.iter().map(|error| {
             error
                 .extensions
@@ -286,12 +327,23 @@ mod tests {
 
     #[test]
     fn operation_labels_are_bounded() {
+        let metrics = Metrics::default();
+        let label = |name: OperationName<'_>| metrics.operation_label(name);
         assert_eq!(
-            operation_label(Some("PortfolioDashboard")),
+            label(OperationName::Ran("PortfolioDashboard")),
             "PortfolioDashboard"
         );
-        assert_eq!(operation_label(None), "anonymous");
-        assert_eq!(operation_label(Some(&"x".repeat(65))), "other");
-        assert_eq!(operation_label(Some("a b")), "other");
+        assert_eq!(label(OperationName::Anonymous), "anonymous");
+        assert_eq!(label(OperationName::Unlabelled), "other");
+        assert_eq!(label(OperationName::Ran(&"x".repeat(65))), "other");
+        assert_eq!(label(OperationName::Ran("a b")), "other");
+        for i in 0..OPERATION_LABELS_MAX {
+            label(OperationName::Ran(&format!("Op{i}")));
+        }
+        assert_eq!(label(OperationName::Ran("OneTooMany")), "other");
+        assert_eq!(
+            label(OperationName::Ran("PortfolioDashboard")),
+            "PortfolioDashboard"
+        );
     }
 }

@@ -68,6 +68,7 @@ struct Args {
     /// Read cache size (records) of the in-process server (the server's own default); 0 turns it off.
     #[arg(long, default_value_t = 50_000)]
     read_cache_records: usize,
+    metrics_token: None,
     /// Database for the in-process server (default: a fresh SQLite file).
     #[arg(long)]
     database_url: Option<String>,

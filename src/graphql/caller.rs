@@ -40,6 +40,11 @@ impl Caller {
         }
     }
 
+    /// Whether the credential was accepted.
+    pub fn is_authenticated(&self) -> bool {
+        self.authentication.actor().is_ok()
+    }
+
     /// Gives `request` its data. A document with a mutation (or subscription) stops the
     /// sharing, for it and for every later operation of this caller: a mutation's answer, and
     /// what a batch reads after it, must show the change, which is newer than the version the

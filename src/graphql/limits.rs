@@ -65,8 +65,8 @@ pub fn too_deep(field: &str, limit: usize, at: nesting::TooDeep) -> ServerError 
 
 impl DocumentLimits {
     /// Parses the request's document (the schema then uses it as it is) within the bounds;
-    /// answers the name of the operation it runs: the one asked for, or the document's only
-    /// operation if that has a name.
+    /// answers the name of the operation it runs, if the document names it: the one asked
+    /// for, or the document's only operation.
     ///
     /// This runs before the schema rather than as a schema extension: any extension makes
     /// async-graphql take a slower path for every field it resolves.
@@ -119,12 +119,17 @@ impl DocumentLimits {
                 counts.directives, self.max_directives
             )));
         }
-        Ok(requested.or_else(|| match &document.operations {
-            DocumentOperations::Multiple(operations) if operations.len() == 1 => {
+        // Only a name the document holds: any other would be the client's to invent.
+        Ok(match (&document.operations, requested) {
+            (DocumentOperations::Multiple(operations), Some(name)) => operations
+                .keys()
+                .find(|known| known.as_str() == name)
+                .map(ToString::to_string),
+            (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
                 operations.keys().next().map(ToString::to_string)
             }
             _ => None,
-        }))
+        })
     }
 }
 

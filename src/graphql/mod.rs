@@ -105,7 +105,14 @@ pub async fn execute(
         }
         Err(error) => (None, async_graphql::Response::from_errors(vec![error])),
     };
-    metrics.response(name.as_deref(), started.elapsed(), &response);
+    // Labelled only for a caller with a credential, so that no anonymous script can mint
+    // series; the name is one the document holds.
+    let label = match (&name, caller.is_authenticated()) {
+        (Some(name), true) => crate::metrics::OperationName::Ran(name),
+        (None, true) => crate::metrics::OperationName::Anonymous,
+        (_, false) => crate::metrics::OperationName::Unlabelled,
+    };
+    metrics.response(label, started.elapsed(), &response);
     response
 }
 

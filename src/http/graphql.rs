@@ -372,6 +372,55 @@ async fn execute(
     response
 }
 
+/// How much of a body over the limit is read and thrown away before answering 413, as a
+/// multiple of the limit, and for how long at most. Clients that send the whole body before
+/// they read (Python's urllib and requests, curl without `Expect`) would otherwise get a broken
+/// pipe instead of the answer; past these bounds the connection is closed regardless.
+const DISCARD_FACTOR: usize = 16;
+const DISCARD_TIME: Duration = Duration::from_secs(10);
+
+/// The body, if it is within `max_body` bytes. A larger one (declared or found while reading)
+/// is read on and discarded, within bounds, so that the client sees the 413.
+async fn read_body(body: Body, declared: Option<u64>, max_body: usize) -> Option<Vec<u8>> {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let discard_limit = max_body.saturating_mul(DISCARD_FACTOR);
+    if declared.is_some_and(|length| length > discard_limit as u64) {
+        // Too large to be worth reading: closing at once is kinder to both sides.
+        return None;
+    }
+    let mut seen = 0usize;
+    // A declared length over the limit is refused without keeping a byte of the body.
+    if declared.is_none_or(|length| length <= max_body as u64) {
+        let mut kept = Vec::new();
+        loop {
+            match stream.next().await {
+                Some(Ok(chunk)) if kept.len() + chunk.len() <= max_body => {
+                    kept.extend_from_slice(&chunk);
+                }
+                Some(Ok(chunk)) => {
+                    seen = kept.len() + chunk.len();
+                    break;
+                }
+                None => return Some(kept),
+                Some(Err(_)) => return None,
+            }
+        }
+    }
+    // Only the discarding is bounded in time; a body within the limit reads as slowly as the
+    // client sends it.
+    let _ = tokio::time::timeout(DISCARD_TIME, async {
+        while let Some(Ok(chunk)) = stream.next().await {
+            seen = seen.saturating_add(chunk.len());
+            if seen > discard_limit {
+                break;
+            }
+        }
+    })
+    .await;
+    None
+}
+
 /// The content types a browser form may send cross-site without a CORS preflight.
 fn is_simple_content_type(mime: &str) -> bool {
     matches!(
@@ -444,16 +493,11 @@ pub async fn post(
             &request_id,
         )
     };
-    // A declared length over the limit is refused before a byte of the body is read.
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > max_body as u64) {
-        return too_large();
-    }
-    // Otherwise (chunked bodies) reading stops at the limit.
-    let Ok(body) = axum::body::to_bytes(body, max_body).await else {
+    let Some(body) = read_body(body, declared, max_body).await else {
         return too_large();
     };
     let max_nesting = http.state.config.limits.max_nesting;

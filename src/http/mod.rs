@@ -71,7 +71,24 @@ async fn readyz(State(http): State<Http>) -> Response {
     }
 }
 
-async fn metrics(State(http): State<Http>) -> Response {
+async fn metrics(State(http): State<Http>, headers: axum::http::HeaderMap) -> Response {
+    if let Some(expected) = &http.state.config.server.metrics_token {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        // Compared as digests, so the time taken says nothing about how much of it matched.
+        use sha2::{Digest, Sha256};
+        if Sha256::digest(given) != Sha256::digest(expected) {
+            return (
+                StatusCode::UNAUTHORIZED,
+                [(header::WWW_AUTHENTICATE, "Bearer")],
+                "GET /metrics needs `Authorization: Bearer <the --metrics-token value>`",
+            )
+                .into_response();
+        }
+    }
     (
         [(
             header::CONTENT_TYPE,

@@ -72,6 +72,7 @@ async fn org_create_and_token_mint_tokens_the_server_accepts() {
             graphiql: false,
             shutdown_timeout: std::time::Duration::from_secs(1),
             read_cache_records: 50_000,
+            metrics_token: None,
         },
         database: DatabaseConfig {
             database_url: None,

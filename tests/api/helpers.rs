@@ -194,6 +194,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut ServeConfig)) -> TestApp
             graphiql: true,
             shutdown_timeout: Duration::from_secs(2),
             read_cache_records: 50_000,
+            metrics_token: None,
         },
         database: DatabaseConfig {
             database_url: Some(database.url.clone()),

@@ -150,3 +150,47 @@ async fn ten_thousand_aliases_do_not_hurt() {
     refused.expect_code("BAD_USER_INPUT");
     assert_serving(&app).await;
 }
+
+/// Writes a whole request, as Python's urllib does, before reading the answer.
+async fn send_whole_then_read(app: &TestApp, head: &str, body: &[u8]) -> (bool, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(app.address).await.unwrap();
+    let written = async {
+        stream.write_all(head.as_bytes()).await?;
+        stream.write_all(body).await?;
+        stream.flush().await
+    }
+    .await
+    .is_ok();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer)).await;
+    (written, String::from_utf8_lossy(&answer).into_owned())
+}
+
+#[tokio::test]
+async fn a_client_that_sends_a_too_large_body_whole_still_reads_the_413() {
+    let app = spawn_app().await;
+    let body = vec![b' '; 6 * 1024 * 1024];
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let (written, answer) = send_whole_then_read(&app, &head, &body).await;
+    assert!(written, "the server stopped reading: {answer}");
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("larger than 1048576 bytes"), "{answer}");
+
+    // The same with a chunked body, whose size is found only while reading.
+    let head = "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+    let mut chunked = Vec::new();
+    for chunk in body.chunks(64 * 1024) {
+        chunked.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        chunked.extend_from_slice(chunk);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    let (written, answer) = send_whole_then_read(&app, head, &chunked).await;
+    assert!(written, "the server stopped reading: {answer}");
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert_serving(&app).await;
+}

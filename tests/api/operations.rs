@@ -127,3 +127,86 @@ async fn metrics_move_with_requests() {
     assert_eq!(value(&after, "iso20000_subscriptions"), 1.0);
     assert!(after.contains(r#"iso20000_db_pool_connections{state="idle"}"#));
 }
+
+#[tokio::test]
+async fn metrics_label_only_operations_that_ran_for_a_credential_and_stay_bounded() {
+    let app = spawn_app().await;
+    let admin = app.admin();
+    let post = |token: Option<String>, name: String| {
+        let body = serde_json::json!({ "query": "query Real { viewer { subject } }", "operationName": name });
+        let mut request = app.client.post(app.url("/graphql")).json(&body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        async move { request.send().await.unwrap().status() }
+    };
+    let scrape = || async {
+        app.client
+            .get(app.url("/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    // Names the document does not hold, with and without a token.
+    for i in 0..150 {
+        post(None, format!("Invented{i}")).await;
+        post(Some(admin.clone()), format!("Invented{i}")).await;
+    }
+    let text = scrape().await;
+    assert!(!text.contains("Invented"), "{text}");
+    // A token's own operations are labelled, up to the cap; the rest count as `other`.
+    for i in 0..(iso20000::metrics::OPERATION_LABELS_MAX + 50) {
+        app.graphql(
+            Some(&admin),
+            &format!("query Named{i} {{ viewer {{ subject }} }}"),
+            serde_json::json!({}),
+        )
+        .await
+        .ok();
+    }
+    let text = scrape().await;
+    let labelled = text
+        .lines()
+        .filter(|line| line.starts_with("iso20000_graphql_operations_total{"))
+        .count();
+    assert!(
+        labelled <= iso20000::metrics::OPERATION_LABELS_MAX + 2,
+        "{labelled} series"
+    );
+    assert!(text.contains(r#"iso20000_graphql_operations_total{operation="Named0"}"#));
+    assert!(!text.contains(r#"operation="Named249""#));
+    assert!(text.contains(r#"iso20000_graphql_operations_total{operation="other"}"#));
+}
+
+#[tokio::test]
+async fn metrics_can_require_a_token() {
+    let app = spawn_app_with(|c| c.server.metrics_token = Some("scraper-secret".into())).await;
+    let open = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(open.status(), 401);
+    let wrong = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth("guess")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let scraped = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth("scraper-secret")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scraped.status(), 200);
+    assert!(
+        scraped
+            .text()
+            .await
+            .unwrap()
+            .contains("iso20000_db_statements_total")
+    );
+}
