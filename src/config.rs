@@ -207,6 +207,33 @@ pub struct LimitsConfig {
         default_value_t = 200
     )]
     pub max_connections_per_organization: usize,
+
+    /// Most WebSocket connections open for one credential (a login's subject or an API token),
+    /// so that one holder cannot take all of its organization's.
+    #[arg(
+        long,
+        env = "ISO20000_MAX_CONNECTIONS_PER_CREDENTIAL",
+        default_value_t = 20
+    )]
+    pub max_connections_per_credential: usize,
+
+    /// Most WebSocket connections open before `connection_init` authenticated them, over all
+    /// clients; further upgrades get 503.
+    #[arg(
+        long,
+        env = "ISO20000_MAX_UNAUTHENTICATED_WEBSOCKETS",
+        default_value_t = 64
+    )]
+    pub max_unauthenticated_websockets: usize,
+
+    /// Largest WebSocket message (and frame), in bytes; default: the HTTP body limit.
+    #[arg(long, env = "ISO20000_WS_MAX_MESSAGE_BYTES")]
+    pub ws_max_message_bytes: Option<usize>,
+
+    /// How often an open WebSocket's credential is checked again (also at every `subscribe`,
+    /// and at once when its API token or person changes); a failed check closes it with 4403.
+    #[arg(long, env = "ISO20000_WS_RECHECK_INTERVAL", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub ws_recheck_interval: Duration,
 }
 
 impl Default for LimitsConfig {

@@ -69,7 +69,7 @@ impl Application {
             schema: graphql::build(state.clone()),
             state: state.clone(),
             metrics: metrics.clone(),
-            connections: http::ws::ConnectionRegistry::default(),
+            connections: http::ws::Registries::default(),
             shutdown: stopping,
         });
         Ok(Self {

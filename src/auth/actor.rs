@@ -128,6 +128,12 @@ impl Authentication {
         Self::failed(AuthFailure::Refused(reason.into()))
     }
 
+    /// Whether the credential itself was refused (not merely left unchecked because the check
+    /// could not run).
+    pub fn is_refused(&self) -> bool {
+        matches!(self.outcome, Err(AuthFailure::Refused(_)))
+    }
+
     /// The version of the caller's organization's data when the credential was checked.
     pub fn data_version(&self) -> Option<i64> {
         self.data_version

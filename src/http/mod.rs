@@ -26,8 +26,8 @@ pub struct Http {
     pub state: AppState,
     pub schema: AppSchema,
     pub metrics: Metrics,
-    /// Open WebSocket connections per organization.
-    pub connections: ws::ConnectionRegistry,
+    /// Open WebSocket connections per organization, per credential, and not yet authenticated.
+    pub connections: ws::Registries,
     /// Becomes true when the server starts shutting down; WebSockets close on it.
     pub shutdown: watch::Receiver<bool>,
 }

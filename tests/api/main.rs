@@ -27,4 +27,5 @@ mod subscriptions;
 mod tenancy;
 mod validation;
 mod websocket;
+mod websocket_limits;
 mod ws_client;

@@ -2,13 +2,14 @@
 
 use std::{collections::HashMap, pin::Pin, time::Duration};
 
+use async_graphql::parser::types::OperationType;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::{SinkExt, StreamExt, stream::SplitStream};
 use serde_json::{Map, Value, json};
 use tokio::{
-    sync::mpsc,
-    task::AbortHandle,
-    time::{Instant, Sleep},
+    sync::{broadcast, mpsc},
+    task::{AbortHandle, JoinSet},
+    time::{Instant, Interval, Sleep},
 };
 use uuid::Uuid;
 
@@ -18,7 +19,8 @@ use super::{
 };
 use crate::graphql::limits::DocumentLimits;
 use crate::{
-    auth::Authentication,
+    auth::{Actor, ActorKind, Authentication},
+    events::ChangeEvent,
     http::{
         Http,
         graphql::{graphql_request, response_json},
@@ -37,6 +39,22 @@ const NEVER: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 /// Why the server closes the connection.
 type Closing = (u16, String);
 
+/// The slots a connection holds: until `connection_init`, one of the unauthenticated; after, one
+/// of its organization's and one of its credential's.
+enum Slots {
+    Unauthenticated(#[allow(dead_code)] Registration<()>),
+    Authenticated(
+        #[allow(dead_code)] Registration<Uuid>,
+        #[allow(dead_code)] Registration<(Uuid, String)>,
+    ),
+}
+
+/// A running operation: the serial tells a later operation that reuses its id from it.
+struct Running {
+    serial: u64,
+    handle: AbortHandle,
+}
+
 struct Connection {
     protocol: Protocol,
     http: Http,
@@ -45,15 +63,33 @@ struct Connection {
     /// Identifies the connection in logs and error extensions.
     id: String,
     init_received: bool,
+    /// The token of `connection_init`, checked again at every `subscribe`, periodically, and
+    /// when its API token or person changes.
+    token: Option<String>,
     authentication: Option<Authentication>,
-    _registration: Option<Registration>,
+    _slots: Slots,
     expiry: Pin<Box<Sleep>>,
-    operations: HashMap<String, AbortHandle>,
-    finished_tx: mpsc::UnboundedSender<String>,
+    recheck: Interval,
+    /// Changes of the connection's organization, for revocations of its credential.
+    changes: Option<broadcast::Receiver<ChangeEvent>>,
+    operations: HashMap<String, Running>,
+    /// Every operation task; dropping the set (the connection ending) aborts them all.
+    tasks: JoinSet<(String, u64)>,
+    serials: u64,
+}
+
+/// Why a connection ends after a failed re-check of its credential.
+fn revoked(reason: &str) -> Closing {
+    (close::FORBIDDEN, format!("Forbidden: {reason}"))
 }
 
 /// Serves one upgraded connection until either side closes it.
-pub async fn run(socket: WebSocket, protocol: Option<Protocol>, http: Http) {
+pub async fn run(
+    socket: WebSocket,
+    protocol: Option<Protocol>,
+    http: Http,
+    unauthenticated: Registration<()>,
+) {
     let (mut sink, stream) = socket.split();
     let Some(protocol) = protocol else {
         let _ = sink
@@ -74,25 +110,31 @@ pub async fn run(socket: WebSocket, protocol: Option<Protocol>, http: Http) {
         }
         let _ = sink.close().await;
     });
-    let (finished_tx, finished) = mpsc::unbounded_channel();
+    let recheck_every = http.state.config.limits.ws_recheck_interval;
+    let mut recheck = tokio::time::interval_at(Instant::now() + recheck_every, recheck_every);
+    recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut connection = Connection {
         protocol,
         http,
         out,
         id: Uuid::now_v7().to_string(),
         init_received: false,
+        token: None,
         authentication: None,
-        _registration: None,
+        _slots: Slots::Unauthenticated(unauthenticated),
         expiry: Box::pin(tokio::time::sleep(NEVER)),
+        recheck,
+        changes: None,
         operations: HashMap::new(),
-        finished_tx,
+        tasks: JoinSet::new(),
+        serials: 0,
     };
     connection.http.metrics.websocket_opened();
     let mut stream = stream;
-    let closing = connection.serve(&mut stream, finished).await;
-    for (_, operation) in connection.operations.drain() {
-        operation.abort();
-    }
+    let closing = connection.serve(&mut stream).await;
+    // Every task ends with the connection, whichever way it ends.
+    connection.operations.clear();
+    connection.tasks.shutdown().await;
     connection.http.metrics.websocket_closed();
     if let Some((code, reason)) = closing {
         tracing::debug!(connection = %connection.id, code, reason, "closing WebSocket");
@@ -121,11 +163,7 @@ fn close_frame(code: u16, reason: &str) -> Message {
 
 impl Connection {
     /// The read loop; returns the close code and reason, or `None` when the client went away.
-    async fn serve(
-        &mut self,
-        stream: &mut SplitStream<WebSocket>,
-        mut finished: mpsc::UnboundedReceiver<String>,
-    ) -> Option<Closing> {
+    async fn serve(&mut self, stream: &mut SplitStream<WebSocket>) -> Option<Closing> {
         let init_deadline = tokio::time::sleep(self.http.state.config.limits.ws_init_timeout);
         tokio::pin!(init_deadline);
         let mut shutdown = self.http.shutdown.clone();
@@ -154,8 +192,23 @@ impl Connection {
                 () = &mut self.expiry => {
                     return Some((close::FORBIDDEN, "Forbidden: the token has expired".into()));
                 }
-                Some(id) = finished.recv() => {
-                    self.operations.remove(&id);
+                _ = self.recheck.tick(), if self.authentication.is_some() => {
+                    if let Err(closing) = self.recheck().await {
+                        return Some(closing);
+                    }
+                }
+                change = next_change(&mut self.changes) => {
+                    if self.concerns_credential(change) {
+                        if let Err(closing) = self.recheck().await {
+                            return Some(closing);
+                        }
+                    }
+                }
+                Some(Ok((id, serial))) = self.tasks.join_next(), if !self.tasks.is_empty() => {
+                    // Only this operation's entry: the id may be running again, as another.
+                    if self.operations.get(&id).is_some_and(|running| running.serial == serial) {
+                        self.operations.remove(&id);
+                    }
                 }
                 () = &mut stopping => {
                     return Some((close::GOING_AWAY, "The server is shutting down".into()));
@@ -196,7 +249,7 @@ impl Connection {
             ClientMessage::Subscribe { id, payload } => self.on_subscribe(id, payload).await,
             ClientMessage::Complete { id } => {
                 if let Some(operation) = self.operations.remove(&id) {
-                    operation.abort();
+                    operation.handle.abort();
                 }
                 None
             }
@@ -231,20 +284,33 @@ impl Connection {
                 return Some((close::FORBIDDEN, format!("Forbidden: {}", error.message())));
             }
         };
-        let limit = self
-            .http
-            .state
-            .config
-            .limits
-            .max_connections_per_organization;
-        let Some(registration) = self.http.connections.register(actor.organization_id, limit)
+        let limits = &self.http.state.config.limits;
+        let (per_organization, per_credential) = (
+            limits.max_connections_per_organization,
+            limits.max_connections_per_credential,
+        );
+        let registries = &self.http.connections;
+        let Some(organization) = registries
+            .organizations
+            .register(actor.organization_id, per_organization)
         else {
             return Some((
                 close::TRY_AGAIN_LATER,
-                format!("this organization already has {limit} open connections"),
+                format!("this organization already has {per_organization} open connections"),
             ));
         };
-        self._registration = Some(registration);
+        let Some(credential) = registries.credentials.register(
+            (actor.organization_id, actor.subject.clone()),
+            per_credential,
+        ) else {
+            return Some((
+                close::TRY_AGAIN_LATER,
+                format!("this credential already has {per_credential} open connections"),
+            ));
+        };
+        self._slots = Slots::Authenticated(organization, credential);
+        self.changes = Some(self.http.state.bus.subscribe());
+        self.token = init_token(payload);
         if let Some(expires_at) = actor.expires_at {
             let left = expires_at - chrono::Utc::now().timestamp();
             let left = Duration::from_secs(u64::try_from(left).unwrap_or(0));
@@ -259,9 +325,9 @@ impl Connection {
     }
 
     async fn on_subscribe(&mut self, id: String, payload: Value) -> Option<Closing> {
-        let Some(authentication) = self.authentication.clone() else {
+        if self.authentication.is_none() {
             return Some((close::UNAUTHORIZED, "Unauthorized".into()));
-        };
+        }
         if self.operations.contains_key(&id) {
             return Some((
                 close::SUBSCRIBER_EXISTS,
@@ -297,32 +363,69 @@ impl Connection {
             return None;
         }
 
+        // The rights are those of the credential now, not at `connection_init`.
+        let authentication = match self.recheck().await {
+            Ok(authentication) => authentication,
+            Err(closing) => return Some(closing),
+        };
         let data =
             crate::graphql::Caller::uncached(&self.http.state, authentication).request_data();
         let mut request = request;
+        let mut one_answer = true;
         let mut responses =
             match DocumentLimits::from(&self.http.state.config.limits).check(&mut request) {
-                Ok(_) => self
-                    .http
-                    .schema
-                    .execute_stream_with_session_data(request, std::sync::Arc::new(data))
-                    .boxed(),
+                Ok(_) => {
+                    one_answer = !is_subscription(&mut request);
+                    self.http
+                        .schema
+                        .execute_stream_with_session_data(request, std::sync::Arc::new(data))
+                        .boxed()
+                }
                 Err(error) => futures_util::stream::once(async move {
                     async_graphql::Response::from_errors(vec![error])
                 })
                 .boxed(),
             };
         let out = self.out.clone();
-        let finished = self.finished_tx.clone();
         let protocol = self.protocol;
         let connection_id = self.id.clone();
         let running = self.http.metrics.subscription();
+        let metrics = self.http.metrics.clone();
         let operation_id = id.clone();
-        let task = tokio::spawn(async move {
+        self.serials += 1;
+        let serial = self.serials;
+        // A query or mutation has the time of an HTTP request; a subscription waits for its
+        // events as long as it likes.
+        let timeout = self.http.state.config.limits.request_timeout;
+        let deadline = one_answer.then(|| Instant::now() + timeout);
+        let handle = self.tasks.spawn(async move {
             // Dropped however the task ends, aborted included.
             let _running = running;
             let mut first = true;
-            while let Some(response) = responses.next().await {
+            loop {
+                let timed_out = || {
+                    metrics.error("TIMEOUT");
+                    let errors = json!([{
+                        "message": format!("the operation took longer than {}", humantime::format_duration(timeout)),
+                        "extensions": { "code": "TIMEOUT", "requestId": connection_id },
+                    }]);
+                    message::error(protocol, &operation_id, errors)
+                };
+                let next = match deadline {
+                    // The timer fires on millisecond ticks only; a passed deadline is caught here.
+                    Some(deadline) if Instant::now() >= deadline => None,
+                    Some(deadline) => tokio::select! {
+                        biased;
+                        () = tokio::time::sleep_until(deadline) => None,
+                        next = responses.next() => Some(next),
+                    },
+                    None => Some(responses.next().await),
+                };
+                let Some(next) = next else {
+                    let _ = out.send(Message::text(timed_out())).await;
+                    return (operation_id, serial);
+                };
+                let Some(response) = next else { break };
                 let (body, request_error) = response_json(response, &connection_id);
                 let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
                 let text = if first && request_error {
@@ -336,18 +439,102 @@ impl Connection {
                 }
                 if request_error {
                     // An operation that could not run ends with its error, without `complete`.
-                    let _ = finished.send(operation_id);
-                    return;
+                    return (operation_id, serial);
                 }
             }
             let _ = out
                 .send(Message::text(message::complete(&operation_id)))
                 .await;
-            let _ = finished.send(operation_id);
+            (operation_id, serial)
         });
-        self.operations.insert(id, task.abort_handle());
+        self.operations.insert(id, Running { serial, handle });
         None
     }
+
+    /// Checks the connection's credential again (the same one-statement check as every HTTP
+    /// request): its answer, or the close of a credential that no longer holds. A check that
+    /// could not run (database down) keeps the last answer rather than closing everyone.
+    async fn recheck(&mut self) -> Result<Authentication, Closing> {
+        let Some(token) = self.token.clone() else {
+            return Err(revoked("no credential"));
+        };
+        let authentication = self.http.state.authenticator.token(&token).await;
+        match authentication.actor() {
+            Ok(_) => {
+                self.authentication = Some(authentication.clone());
+                Ok(authentication)
+            }
+            Err(error) if authentication.is_refused() => Err(revoked(&error.message())),
+            Err(_) => self
+                .authentication
+                .clone()
+                .ok_or_else(|| revoked("the credential could not be checked")),
+        }
+    }
+
+    /// Whether a change may have ended the connection's rights: its API token changed
+    /// (revoked), or its person did (deactivated, or its login moved).
+    fn concerns_credential(&self, change: Option<ChangeEvent>) -> bool {
+        let Some(actor) = self.authentication.as_ref().and_then(|a| a.actor().ok()) else {
+            return false;
+        };
+        match change {
+            Some(change) => concerns(actor, &change),
+            // Missed changes (a lagging receiver) may have held a revocation.
+            None => true,
+        }
+    }
+}
+
+/// Whether `change` may revoke what `actor`'s credential may do.
+fn concerns(actor: &Actor, change: &ChangeEvent) -> bool {
+    if change.organization_id != actor.organization_id {
+        return false;
+    }
+    match actor.kind {
+        ActorKind::ApiToken => {
+            change.record_type == "ApiToken"
+                && actor.subject == format!("api-token:{}", change.record_id)
+        }
+        // A login not linked to a person yet may be linked to a deactivated one.
+        ActorKind::Person => {
+            change.record_type == "Person"
+                && actor
+                    .person_id
+                    .is_none_or(|person| person == change.record_id)
+        }
+        ActorKind::System => false,
+    }
+}
+
+/// The next change of the bus, if the connection listens; `None` when some were missed.
+async fn next_change(
+    changes: &mut Option<broadcast::Receiver<ChangeEvent>>,
+) -> Option<ChangeEvent> {
+    let Some(receiver) = changes else {
+        return std::future::pending().await;
+    };
+    loop {
+        match receiver.recv().await {
+            Ok(change) => return Some(change),
+            Err(broadcast::error::RecvError::Lagged(_)) => return None,
+            Err(broadcast::error::RecvError::Closed) => std::future::pending::<()>().await,
+        }
+    }
+}
+
+/// Whether the request's (parsed) operation is a subscription.
+fn is_subscription(request: &mut async_graphql::Request) -> bool {
+    let name = request.operation_name.clone();
+    request.parsed_query().is_ok_and(|document| {
+        document
+            .operations
+            .iter()
+            .find(|(operation, _)| {
+                name.is_none() || operation.map(|n| n.as_str()) == name.as_deref()
+            })
+            .is_some_and(|(_, operation)| operation.node.ty == OperationType::Subscription)
+    })
 }
 
 /// The bearer token of a `connection_init` payload: `{"Authorization": "Bearer …"}` (any case)

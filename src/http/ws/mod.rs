@@ -12,10 +12,11 @@ mod registry;
 
 use axum::{
     extract::{State, WebSocketUpgrade},
-    response::Response,
+    http::StatusCode,
+    response::{IntoResponse, Response},
 };
 
-pub use registry::ConnectionRegistry;
+pub use registry::{ConnectionRegistry, Registries};
 
 use super::Http;
 
@@ -30,7 +31,25 @@ pub async fn upgrade(State(http): State<Http>, upgrade: WebSocketUpgrade) -> Res
         .flat_map(|v| v.split(','))
         .map(str::trim)
         .find_map(message::Protocol::from_name);
+    let limits = &http.state.config.limits;
+    // Counted from the upgrade until `connection_init` succeeds: an anonymous socket costs its
+    // buffers and a task, and nothing else bounds how many a client opens.
+    let Some(unauthenticated) = http
+        .connections
+        .unauthenticated
+        .register((), limits.max_unauthenticated_websockets)
+    else {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [("retry-after", "5")],
+            "too many WebSocket connections are waiting for connection_init; try again later",
+        )
+            .into_response();
+    };
+    let max_message = limits.ws_max_message_bytes.unwrap_or(limits.max_body_bytes);
     upgrade
+        .max_message_size(max_message)
+        .max_frame_size(max_message)
         .protocols(PROTOCOLS)
-        .on_upgrade(move |socket| connection::run(socket, protocol, http))
+        .on_upgrade(move |socket| connection::run(socket, protocol, http, unauthenticated))
 }
