@@ -14,7 +14,8 @@ pub trait ContextExt {
     fn state(&self) -> &AppState;
     /// The authenticated caller, or UNAUTHENTICATED.
     fn actor(&self) -> AppResult<&Actor>;
-    /// The request's relation loaders, or UNAUTHENTICATED.
+    /// The request's relation loaders, or UNAUTHENTICATED (no credential) or FORBIDDEN (one
+    /// that may not read).
     fn loaders(&self) -> AppResult<&Loaders>;
     /// Where lists read: the database, and the read cache when this request may share answers.
     fn reads(&self) -> Reads<'_>;
@@ -39,7 +40,14 @@ impl ContextExt for Context<'_> {
     }
 
     fn loaders(&self) -> AppResult<&Loaders> {
-        self.actor()?;
+        // Every relation field loads through here: a credential that may write but not read
+        // (an API token without READ) sees the record its mutation changed, and nothing it
+        // would reach from there.
+        if !self.actor()?.may(crate::auth::Permission::Read) {
+            return Err(AppError::Forbidden(
+                "reading related records needs the READ scope; without it a payload shows the changed record only".into(),
+            ));
+        }
         self.data_opt::<Loaders>()
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("request without loaders")))
     }

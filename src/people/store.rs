@@ -120,6 +120,13 @@ pub async fn update(
         .find::<person::Entity>(change.db(), id)
         .await?;
     validation::expected_version(before.version, expected_version)?;
+    let renamed = after_name.as_ref().is_some_and(|name| *name != before.name)
+        || after_email
+            .as_ref()
+            .is_some_and(|email| *email != before.email);
+    if renamed {
+        guard_login(change, &before)?;
+    }
     let after = person::Model {
         name: after_name.unwrap_or_else(|| before.name.clone()),
         email: after_email.unwrap_or_else(|| before.email.clone()),
@@ -143,6 +150,9 @@ pub async fn set_active(
         .find::<person::Entity>(change.db(), id)
         .await?;
     validation::expected_version(before.version, expected_version)?;
+    if before.active != active {
+        guard_login(change, &before)?;
+    }
     let after = person::Model {
         active,
         ..before.clone()
@@ -153,6 +163,19 @@ pub async fn set_active(
         "person.deactivate"
     };
     save(change, before, after, action).await
+}
+
+/// A person with a login may hold any role its tokens carry, ADMIN included, and only an ADMIN
+/// may grant roles: so only an ADMIN may deactivate, reactivate or re-identify (name, e-mail)
+/// them. Otherwise a MANAGER could lock an administrator out, or take over their e-mail.
+fn guard_login(change: &Change, person: &person::Model) -> AppResult<()> {
+    if person.login_subject.is_some() && !change.actor().may(crate::auth::Permission::ManageAccess)
+    {
+        return Err(AppError::Forbidden(
+            "this person has a login: only an ADMIN may change whether it is active, its name or its e-mail".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Writes `after` over `before` only if nobody changed the row meanwhile (its version), bumps the

@@ -143,3 +143,116 @@ async fn the_audit_trail_is_closed_to_viewers_and_process_owners() {
         .ok();
     }
 }
+
+#[tokio::test]
+async fn a_manager_cannot_lock_out_or_re_identify_a_person_with_a_login() {
+    let app = spawn_app().await;
+    let admin = app.admin();
+    let data = app
+        .graphql(
+            Some(&admin),
+            CREATE,
+            json!({ "input": { "name": "Ada Admin", "email": "ada@example.com", "loginSubject": "ada", "role": "ADMIN" } }),
+        )
+        .await
+        .ok();
+    let ada = data["createPerson"]["person"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let plain = app
+        .create_person(&admin, "Pat Plain", "pat@example.com")
+        .await;
+    let manager = app.token(Role::Manager, "manager");
+    let head_before = app.head(&admin).await;
+
+    for (mutation, variables) in [
+        (DEACTIVATE, json!({ "input": { "id": ada } })),
+        (
+            UPDATE,
+            json!({ "input": { "id": ada, "email": "mallory@example.com" } }),
+        ),
+        (UPDATE, json!({ "input": { "id": ada, "name": "Not Ada" } })),
+    ] {
+        app.graphql(Some(&manager), mutation, variables)
+            .await
+            .expect_code("FORBIDDEN");
+    }
+    assert_eq!(app.head(&admin).await, head_before, "nothing changed");
+    // Ada's login still works.
+    app.graphql(
+        Some(&app.token(Role::Admin, "ada")),
+        "{ viewer { subject } }",
+        json!({}),
+    )
+    .await
+    .ok();
+
+    // A person without a login stays the manager's to manage; an ADMIN manages both.
+    app.graphql(
+        Some(&manager),
+        DEACTIVATE,
+        json!({ "input": { "id": plain } }),
+    )
+    .await
+    .ok();
+    app.graphql(
+        Some(&manager),
+        UPDATE,
+        json!({ "input": { "id": plain, "email": "pat2@example.com" } }),
+    )
+    .await
+    .ok();
+    app.graphql(Some(&admin), DEACTIVATE, json!({ "input": { "id": ada } }))
+        .await
+        .ok();
+    app.graphql(Some(&admin), REACTIVATE, json!({ "input": { "id": ada } }))
+        .await
+        .ok();
+}
+
+#[tokio::test]
+async fn a_write_only_token_sees_the_changed_record_and_nothing_reached_through_it() {
+    let app = spawn_app().await;
+    let admin = app.admin();
+    let person = app
+        .create_person(&admin, "Cleo Moreau", "cleo@example.com")
+        .await;
+    let data = app
+        .graphql(
+            Some(&admin),
+            "mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { secret } }",
+            json!({ "input": { "name": "writer", "scopes": ["PEOPLE_WRITE"] } }),
+        )
+        .await
+        .ok();
+    let writer = data["createApiToken"]["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.graphql(Some(&writer), "{ people { totalCount } }", json!({}))
+        .await
+        .expect_code("FORBIDDEN");
+    let reply = app
+        .graphql(
+            Some(&writer),
+            "mutation($input: UpdatePersonInput!) { updatePerson(input: $input) { person { name ownedServices { name } ownedProcesses { name } raciAssignments { role } } } }",
+            json!({ "input": { "id": person, "name": "Cleo M." } }),
+        )
+        .await;
+    assert_eq!(
+        reply.data()["updatePerson"]["person"]["name"],
+        "Cleo M.",
+        "{}",
+        reply.body
+    );
+    let errors = reply.body["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 3, "{}", reply.body);
+    assert!(
+        errors
+            .iter()
+            .all(|e| e["extensions"]["code"] == "FORBIDDEN"),
+        "{}",
+        reply.body
+    );
+}
