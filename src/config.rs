@@ -151,9 +151,10 @@ pub struct LimitsConfig {
     #[arg(long, env = "ISO20000_MAX_NESTING", default_value_t = 32)]
     pub max_nesting: usize,
 
-    /// Largest query complexity: each field costs 1, a list costs its page size times its
-    /// selection.
-    #[arg(long, env = "ISO20000_MAX_COMPLEXITY", default_value_t = 5_000)]
+    /// Largest query complexity: each field costs 1, a connection its page size times its
+    /// selection, a list of related records 100 times its selection, a whole-organization
+    /// field (raciMatrix, processMap, verifyAuditTrail) 1,000.
+    #[arg(long, env = "ISO20000_MAX_COMPLEXITY", default_value_t = 50_000)]
     pub max_complexity: usize,
 
     /// Most aliased fields in one document.
@@ -175,6 +176,11 @@ pub struct LimitsConfig {
     /// Largest request body, in bytes; a larger one gets 413 without being read.
     #[arg(long, env = "ISO20000_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
+
+    /// Largest response, in bytes (a batch's responses together); past it an operation answers
+    /// an error instead of its data.
+    #[arg(long, env = "ISO20000_MAX_RESPONSE_BYTES", default_value_t = 8 * 1024 * 1024)]
+    pub max_response_bytes: usize,
 
     /// Longest time one HTTP request may run.
     #[arg(long, env = "ISO20000_REQUEST_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]

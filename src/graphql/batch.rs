@@ -99,6 +99,10 @@ impl<L: BatchLoad> Batcher<L> {
 
     /// The value of `key`, batched with the other keys asked for at the same level.
     pub async fn load_one(&self, key: Uuid) -> Result<Option<L::Value>, Arc<DbErr>> {
+        // Every relation field of a request comes through here, most of them answered from
+        // memory without a pause: spending the task's budget makes a request that resolves
+        // thousands of them yield now and then, so that others on the same worker are served.
+        tokio::task::consume_budget().await;
         let batch = {
             let mut state = self.inner.state();
             if let Some(value) = state.known.get(&key) {

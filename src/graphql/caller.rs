@@ -4,7 +4,9 @@
 use async_graphql::{Data, Request, parser::types::OperationType};
 use sea_orm::DatabaseConnection;
 
-use super::loaders::Loaders;
+use std::sync::Arc;
+
+use super::{loaders::Loaders, memo::Memo};
 use crate::{auth::Authentication, read_cache::CachedReads, state::AppState, tenancy::Scope};
 
 /// The caller of one or more operations: its credential's outcome and, while every operation
@@ -13,6 +15,9 @@ pub struct Caller {
     db: DatabaseConnection,
     authentication: Authentication,
     cached_reads: Option<CachedReads>,
+    /// Answers of whole-organization fields, shared by this caller's operations while they
+    /// only read.
+    memo: Arc<Memo>,
 }
 
 impl Caller {
@@ -27,6 +32,7 @@ impl Caller {
             db: state.db.clone(),
             authentication,
             cached_reads,
+            memo: Arc::default(),
         }
     }
 
@@ -37,6 +43,7 @@ impl Caller {
             db: state.db.clone(),
             authentication,
             cached_reads: None,
+            memo: Arc::default(),
         }
     }
 
@@ -52,6 +59,8 @@ impl Caller {
     pub fn prepare(&mut self, request: &mut Request) {
         if !reads_only(request) {
             self.cached_reads = None;
+            // What this document and later ones read must show its change.
+            self.memo = Arc::default();
         }
         request.data = self.request_data();
     }
@@ -72,6 +81,7 @@ impl Caller {
             }
         }
         data.insert(self.authentication.clone());
+        data.insert(self.memo.clone());
         data
     }
 }

@@ -19,6 +19,16 @@ pub trait ContextExt {
     fn loaders(&self) -> AppResult<&Loaders>;
     /// Where lists read: the database, and the read cache when this request may share answers.
     fn reads(&self) -> Reads<'_>;
+    /// Runs a whole-organization root field once per request: the answer of `key` (the field
+    /// and its arguments) if an operation of this caller already computed it.
+    fn once<T, F>(
+        &self,
+        key: String,
+        compute: F,
+    ) -> impl std::future::Future<Output = AppResult<T>> + Send
+    where
+        T: Clone + Send + Sync + 'static,
+        F: std::future::Future<Output = AppResult<T>> + Send;
     /// The caller's organization scope, or UNAUTHENTICATED.
     fn scope(&self) -> AppResult<Scope> {
         self.actor().map(Scope::from)
@@ -26,6 +36,17 @@ pub trait ContextExt {
 }
 
 impl ContextExt for Context<'_> {
+    async fn once<T, F>(&self, key: String, compute: F) -> AppResult<T>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: std::future::Future<Output = AppResult<T>> + Send,
+    {
+        match self.data_opt::<std::sync::Arc<super::memo::Memo>>() {
+            Some(memo) => memo.once(key, compute).await,
+            None => compute.await,
+        }
+    }
+
     fn state(&self) -> &AppState {
         // The schema is only ever built with the state attached (`graphql::build`); the SDL-only
         // schema has no resolvers that run.

@@ -10,7 +10,10 @@ use entity::{RaciRole, person, process, process_service, raci_assignment, servic
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::batch::{BatchLoad, Batcher};
+use super::{
+    batch::{BatchLoad, Batcher},
+    cost::MAX_RELATED,
+};
 use crate::{
     error::AppResult,
     read_cache::CachedReads,
@@ -80,13 +83,21 @@ where
     L: BatchLoad<Value = Rows<M>>,
     M: Send + Sync + 'static,
 {
-    /// The rows of `key` (none if it has none), as the GraphQL type `wrap` makes of each.
+    /// The rows of `key` (none if it has none), as the GraphQL type `wrap` makes of each; at
+    /// most `MAX_RELATED` of them, which is what the field's complexity counts on.
     pub async fn list<W>(&self, key: Uuid, wrap: impl Fn(Arc<M>) -> W) -> AppResult<Vec<W>> {
-        Ok(self
-            .load_one(key)
-            .await?
-            .map(|rows| rows.iter().cloned().map(wrap).collect())
-            .unwrap_or_default())
+        let Some(rows) = self.load_one(key).await? else {
+            return Ok(Vec::new());
+        };
+        if rows.len() > MAX_RELATED {
+            return Err(crate::error::AppError::bad_input(
+                "query",
+                format!(
+                    "this list holds more than {MAX_RELATED} records; read them through the connection of their kind, with a filter, a page at a time"
+                ),
+            ));
+        }
+        Ok(rows.iter().cloned().map(wrap).collect())
     }
 }
 

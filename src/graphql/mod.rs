@@ -5,9 +5,11 @@ pub mod batch;
 mod caller;
 pub mod connection;
 mod context;
+pub mod cost;
 pub mod ids;
 pub mod limits;
 pub mod loaders;
+pub mod memo;
 pub mod nesting;
 pub mod node;
 

@@ -250,9 +250,10 @@ fn annotate(error: &mut ServerError, request_id: &str) {
         .get_or_insert_with(ErrorExtensionValues::default);
     if extensions.get("code").is_none() {
         extensions.set("code", "BAD_USER_INPUT");
-        if let Some(field) = argument_named_in(&error.message) {
-            extensions.set("field", field);
-        }
+        // A coercion error names its argument; the rest (syntax, unknown fields, depth,
+        // complexity) are the document's.
+        let field = argument_named_in(&error.message).unwrap_or_else(|| "query".to_owned());
+        extensions.set("field", field);
     }
     extensions.set("requestId", request_id);
 }
@@ -286,6 +287,23 @@ pub(crate) fn response_json(mut response: GraphQLResponse, request_id: &str) -> 
         serde_json::to_string(&response)
     };
     (text.unwrap_or_else(|_| r#"{"errors":[{"message":"response encoding failed","extensions":{"code":"INTERNAL"}}]}"#.to_owned()), request_error)
+}
+
+/// The response text if it fits in what is left of the response budget, otherwise an error
+/// saying so.
+pub(crate) fn within_budget(body: String, budget: &mut usize, request_id: &str) -> String {
+    if body.len() <= *budget {
+        *budget -= body.len();
+        return body;
+    }
+    json!({
+        "data": null,
+        "errors": [{
+            "message": format!("the response is {} bytes, over the response limit; ask for fewer records or fields", body.len()),
+            "extensions": { "code": "BAD_USER_INPUT", "field": "query", "requestId": request_id },
+        }]
+    })
+    .to_string()
 }
 
 /// Executes requests with the caller's credential, within the time limit, and writes the
@@ -350,9 +368,11 @@ async fn execute(
     };
     let mut bodies = Vec::with_capacity(results.len());
     let mut all_request_errors = true;
+    let mut budget = http.state.config.limits.max_response_bytes;
     for result in results {
         let (body, request_error) = response_json(result, request_id);
         all_request_errors &= request_error;
+        let body = within_budget(body, &mut budget, request_id);
         bodies.push(body);
     }
     let (status, body) = if batched {

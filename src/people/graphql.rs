@@ -70,6 +70,7 @@ impl Person {
         self.0.updated_at
     }
     /// Processes this person owns.
+    #[graphql(complexity = "crate::graphql::cost::related_complexity(child_complexity)")]
     async fn owned_processes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Process>> {
         Ok(ctx
             .loaders()?
@@ -78,6 +79,7 @@ impl Person {
             .await?)
     }
     /// Services this person owns.
+    #[graphql(complexity = "crate::graphql::cost::related_complexity(child_complexity)")]
     async fn owned_services(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Service>> {
         Ok(ctx
             .loaders()?
@@ -86,6 +88,7 @@ impl Person {
             .await?)
     }
     /// This person's parts in processes.
+    #[graphql(complexity = "crate::graphql::cost::related_complexity(child_complexity)")]
     async fn raci_assignments(
         &self,
         ctx: &Context<'_>,

@@ -9,6 +9,7 @@ mod authentication;
 mod authorization;
 mod cli;
 mod concurrency;
+mod costs;
 mod dashboard;
 mod graphql_over_http;
 mod helpers;

@@ -313,7 +313,7 @@ async fn another_organizations_ids_answer_like_missing_ones() {
                 auditTrail(first: 100) { totalCount edges { node { id recordId } } }
                 apiTokens(first: 100) { totalCount edges { node { id } } }
                 services(first: 100) { totalCount edges { node { id owner { id } } } }
-                processes(first: 100) { edges { node { id owner { id } accountable { id } services { id } raciAssignments { id person { id } } } } }
+                processes(first: 50) { edges { node { id owner { id } accountable { id } services { id } raciAssignments { id person { id } } } } }
                 raciMatrix { people { id } rows { process { id } cells { personId } } }
                 ofB: auditTrail(filter: { recordId: $b }) { totalCount }
                 organization { id }

@@ -23,7 +23,7 @@ use crate::{
     events::ChangeEvent,
     http::{
         Http,
-        graphql::{graphql_request, response_json},
+        graphql::{graphql_request, response_json, within_budget},
     },
 };
 
@@ -398,6 +398,7 @@ impl Connection {
         // events as long as it likes.
         let timeout = self.http.state.config.limits.request_timeout;
         let deadline = one_answer.then(|| Instant::now() + timeout);
+        let max_response = self.http.state.config.limits.max_response_bytes;
         let handle = self.tasks.spawn(async move {
             // Dropped however the task ends, aborted included.
             let _running = running;
@@ -427,6 +428,8 @@ impl Connection {
                 };
                 let Some(response) = next else { break };
                 let (body, request_error) = response_json(response, &connection_id);
+                // Each message of a subscription has the whole budget of one response.
+                let body = within_budget(body, &mut max_response.clone(), &connection_id);
                 let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
                 let text = if first && request_error {
                     message::error(protocol, &operation_id, body["errors"].clone())

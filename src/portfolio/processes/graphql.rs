@@ -91,6 +91,7 @@ impl Process {
         Ok(ctx.loaders()?.people.one(owner, Person).await?)
     }
     /// The services the process applies to.
+    #[graphql(complexity = "crate::graphql::cost::related_complexity(child_complexity)")]
     async fn services(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Service>> {
         Ok(ctx
             .loaders()?
@@ -99,6 +100,7 @@ impl Process {
             .await?)
     }
     /// Everyone's part in this process.
+    #[graphql(complexity = "crate::graphql::cost::related_complexity(child_complexity)")]
     async fn raci_assignments(
         &self,
         ctx: &Context<'_>,

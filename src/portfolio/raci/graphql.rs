@@ -11,9 +11,10 @@ use super::store::{self, NewAssignment};
 use crate::{
     audit_trail::Change,
     auth::{Permission, Require},
-    error::AppError,
+    error::{AppError, AppResult},
     graphql::{
         ContextExt,
+        cost::{related_complexity, whole_organization_complexity},
         ids::{decode_id, global_id},
     },
     people::graphql::Person,
@@ -83,7 +84,7 @@ impl RaciAssignment {
 }
 
 /// One cell of the RACI matrix: a person's roles in a process.
-#[derive(SimpleObject)]
+#[derive(SimpleObject, Clone)]
 pub struct RaciCell {
     /// Global id of the person (one of `RaciMatrix.people`).
     pub person_id: ID,
@@ -92,20 +93,23 @@ pub struct RaciCell {
 }
 
 /// One row of the RACI matrix.
-#[derive(SimpleObject)]
+#[derive(SimpleObject, Clone)]
 pub struct RaciRow {
     /// The process.
     pub process: Process,
     /// The people with a role in it; people without one are absent.
+    #[graphql(complexity = "related_complexity(child_complexity)")]
     pub cells: Vec<RaciCell>,
 }
 
 /// The whole RACI matrix, processes by people, in one request.
-#[derive(SimpleObject)]
+#[derive(SimpleObject, Clone)]
 pub struct RaciMatrix {
     /// The columns: every person with at least one role, by name.
+    #[graphql(complexity = "related_complexity(child_complexity)")]
     pub people: Vec<Person>,
     /// The rows: every applicable process (all of them with `includeNotApplicable`).
+    #[graphql(complexity = "related_complexity(child_complexity)")]
     pub rows: Vec<RaciRow>,
 }
 
@@ -115,62 +119,76 @@ pub struct RaciQuery;
 
 #[Object]
 impl RaciQuery {
-    /// The RACI matrix, ready to draw: three queries whatever its size.
-    #[graphql(guard = "Require(Permission::Read)")]
+    /// The RACI matrix, ready to draw: three queries whatever its size, once per request.
+    #[graphql(
+        guard = "Require(Permission::Read)",
+        complexity = "whole_organization_complexity(child_complexity)"
+    )]
     async fn raci_matrix(
         &self,
         ctx: &Context<'_>,
         include_not_applicable: Option<bool>,
     ) -> async_graphql::Result<RaciMatrix> {
-        use sea_orm::{ColumnTrait, QueryFilter};
-        let scope = ctx.scope()?;
-        let db = &ctx.state().db;
-        let mut processes = scope
-            .select::<process::Entity>()
-            .order_by_asc(process::Column::Id);
-        if !include_not_applicable.unwrap_or(false) {
-            processes = processes.filter(process::Column::Applicable.eq(true));
-        }
-        let processes = processes.all(db).await?;
-        let assignments = store::all(db, scope).await?;
-        let person_ids: BTreeSet<Uuid> = assignments.iter().map(|a| a.person_id).collect();
-        let mut people = scope
-            .select_ids::<person::Entity>(person_ids)
-            .all(db)
-            .await?;
-        people.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-        let mut by_process: HashMap<Uuid, Vec<&raci_assignment::Model>> = HashMap::new();
-        for assignment in &assignments {
-            by_process
-                .entry(assignment.process_id)
-                .or_default()
-                .push(assignment);
-        }
-        let rows = processes
-            .into_iter()
-            .map(|process| {
-                let mut cells: Vec<RaciCell> = Vec::new();
-                for assignment in by_process.get(&process.id).into_iter().flatten() {
-                    let person_id = global_id("Person", assignment.person_id);
-                    match cells.iter_mut().find(|c| c.person_id == person_id) {
-                        Some(cell) => cell.roles.push(assignment.raci_role.into()),
-                        None => cells.push(RaciCell {
-                            person_id,
-                            roles: vec![assignment.raci_role.into()],
-                        }),
-                    }
-                }
-                RaciRow {
-                    process: Process::from(process),
-                    cells,
-                }
-            })
-            .collect();
-        Ok(RaciMatrix {
-            people: people.into_iter().map(Person::from).collect(),
-            rows,
-        })
+        let include_not_applicable = include_not_applicable.unwrap_or(false);
+        Ok(ctx
+            .once(
+                format!("raciMatrix({include_not_applicable})"),
+                matrix(ctx, include_not_applicable),
+            )
+            .await?)
     }
+}
+
+/// Reads the matrix: the processes, every assignment, and the people who hold them.
+async fn matrix(ctx: &Context<'_>, include_not_applicable: bool) -> AppResult<RaciMatrix> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let scope = ctx.scope()?;
+    let db = &ctx.state().db;
+    let mut processes = scope
+        .select::<process::Entity>()
+        .order_by_asc(process::Column::Id);
+    if !include_not_applicable {
+        processes = processes.filter(process::Column::Applicable.eq(true));
+    }
+    let processes = processes.all(db).await?;
+    let assignments = store::all(db, scope).await?;
+    let person_ids: BTreeSet<Uuid> = assignments.iter().map(|a| a.person_id).collect();
+    let mut people = scope
+        .select_ids::<person::Entity>(person_ids)
+        .all(db)
+        .await?;
+    people.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    let mut by_process: HashMap<Uuid, Vec<&raci_assignment::Model>> = HashMap::new();
+    for assignment in &assignments {
+        by_process
+            .entry(assignment.process_id)
+            .or_default()
+            .push(assignment);
+    }
+    let rows = processes
+        .into_iter()
+        .map(|process| {
+            let mut cells: Vec<RaciCell> = Vec::new();
+            for assignment in by_process.get(&process.id).into_iter().flatten() {
+                let person_id = global_id("Person", assignment.person_id);
+                match cells.iter_mut().find(|c| c.person_id == person_id) {
+                    Some(cell) => cell.roles.push(assignment.raci_role.into()),
+                    None => cells.push(RaciCell {
+                        person_id,
+                        roles: vec![assignment.raci_role.into()],
+                    }),
+                }
+            }
+            RaciRow {
+                process: Process::from(process),
+                cells,
+            }
+        })
+        .collect();
+    Ok(RaciMatrix {
+        people: people.into_iter().map(Person::from).collect(),
+        rows,
+    })
 }
 
 /// Input of `assignRaci`.

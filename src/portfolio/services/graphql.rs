@@ -94,6 +94,7 @@ impl Service {
         Ok(ctx.loaders()?.people.one(owner, Person).await?)
     }
     /// The processes that apply to this service.
+    #[graphql(complexity = "crate::graphql::cost::related_complexity(child_complexity)")]
     async fn processes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Process>> {
         Ok(ctx
             .loaders()?
@@ -102,6 +103,7 @@ impl Service {
             .await?)
     }
     /// Restore-time targets by incident priority.
+    #[graphql(complexity = "1 + 4 * child_complexity")]
     async fn restore_targets(&self) -> Vec<RestoreTarget> {
         store::targets_of(&self.0)
             .into_iter()

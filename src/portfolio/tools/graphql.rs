@@ -116,7 +116,7 @@ pub enum ProcessMapNodeKind {
 }
 
 /// A node of the process map.
-#[derive(SimpleObject)]
+#[derive(SimpleObject, Clone)]
 pub struct ProcessMapNode {
     /// Global id of the process or tool.
     pub id: ID,
@@ -129,7 +129,7 @@ pub struct ProcessMapNode {
 
 /// The process map, ready to draw as a graph: applicable processes and tools as nodes, uses and
 /// dependencies as edges.
-#[derive(SimpleObject)]
+#[derive(SimpleObject, Clone)]
 pub struct ProcessMap {
     pub nodes: Vec<ProcessMapNode>,
     pub edges: Vec<ProcessLink>,
@@ -176,46 +176,54 @@ impl ToolQuery {
         ))
     }
 
-    /// The process map, in one request (three queries).
-    #[graphql(guard = "Require(Permission::Read)")]
+    /// The process map, in one request (three queries), once per request.
+    #[graphql(
+        guard = "Require(Permission::Read)",
+        complexity = "crate::graphql::cost::whole_organization_complexity(child_complexity)"
+    )]
     async fn process_map(&self, ctx: &Context<'_>) -> async_graphql::Result<ProcessMap> {
-        let (processes, tools, links) = store::map(&ctx.state().db, ctx.scope()?).await?;
-        let mut nodes: Vec<ProcessMapNode> = processes
-            .into_iter()
-            .map(|p| ProcessMapNode {
-                id: global_id("Process", p.id),
-                kind: ProcessMapNodeKind::Process,
-                label: p.name,
-                detail: p.code,
-            })
-            .collect();
-        nodes.extend(tools.into_iter().map(|t| {
-            ProcessMapNode {
-                id: global_id("Tool", t.id),
-                kind: ProcessMapNodeKind::Tool,
-                detail: serde_json::to_value(t.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
-                label: t.name,
-            }
-        }));
-        // Edges into processes that are not applicable would dangle: drop them.
-        let ids: std::collections::HashSet<ID> = nodes.iter().map(|n| n.id.clone()).collect();
-        let edges = links
-            .into_iter()
-            .map(ProcessLink)
-            .filter(|l| {
-                let source = global_id("Process", l.0.process_id);
-                let target = match (l.0.tool_id, l.0.depends_on_process_id) {
-                    (Some(tool), _) => global_id("Tool", tool),
-                    (_, process) => global_id("Process", process.unwrap_or_default()),
-                };
-                ids.contains(&source) && ids.contains(&target)
-            })
-            .collect();
-        Ok(ProcessMap { nodes, edges })
+        Ok(ctx.once("processMap".into(), process_map(ctx)).await?)
     }
+}
+
+/// Reads the map: applicable processes and tools as nodes, their links as edges.
+async fn process_map(ctx: &Context<'_>) -> crate::error::AppResult<ProcessMap> {
+    let (processes, tools, links) = store::map(&ctx.state().db, ctx.scope()?).await?;
+    let mut nodes: Vec<ProcessMapNode> = processes
+        .into_iter()
+        .map(|p| ProcessMapNode {
+            id: global_id("Process", p.id),
+            kind: ProcessMapNodeKind::Process,
+            label: p.name,
+            detail: p.code,
+        })
+        .collect();
+    nodes.extend(tools.into_iter().map(|t| {
+        ProcessMapNode {
+            id: global_id("Tool", t.id),
+            kind: ProcessMapNodeKind::Tool,
+            detail: serde_json::to_value(t.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            label: t.name,
+        }
+    }));
+    // Edges into processes that are not applicable would dangle: drop them.
+    let ids: std::collections::HashSet<ID> = nodes.iter().map(|n| n.id.clone()).collect();
+    let edges = links
+        .into_iter()
+        .map(ProcessLink)
+        .filter(|l| {
+            let source = global_id("Process", l.0.process_id);
+            let target = match (l.0.tool_id, l.0.depends_on_process_id) {
+                (Some(tool), _) => global_id("Tool", tool),
+                (_, process) => global_id("Process", process.unwrap_or_default()),
+            };
+            ids.contains(&source) && ids.contains(&target)
+        })
+        .collect();
+    Ok(ProcessMap { nodes, edges })
 }
 
 /// Input of `createTool`.
