@@ -125,11 +125,11 @@ pub struct ServerConfig {
     #[arg(long, env = "ISO20000_SHUTDOWN_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
     pub shutdown_timeout: Duration,
 
-    /// Most records kept in memory, in answers to reads (pages, relations, counts), for reuse
-    /// by later requests until their organization's data changes; 0 reads everything from
-    /// the database every time.
-    #[arg(long, env = "ISO20000_READ_CACHE_RECORDS", default_value_t = 50_000)]
-    pub read_cache_records: usize,
+    /// Most bytes kept in memory, in answers to reads (pages, relations, counts), for reuse by
+    /// later requests until their organization's data changes; 0 reads everything from the
+    /// database every time.
+    #[arg(long, env = "ISO20000_READ_CACHE_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub read_cache_bytes: usize,
 
     /// Bearer token that GET /metrics requires; unset, /metrics is open to whoever reaches the
     /// listener (the default listener is loopback only). Set it when the server listens on a

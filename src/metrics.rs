@@ -62,6 +62,7 @@ struct Inner {
     pool: Family<PoolLabels, Gauge<i64, AtomicI64>>,
     statements: Counter,
     read_cache: Family<LookupLabels, Counter>,
+    read_cache_bytes: Gauge<i64, AtomicI64>,
     /// The operation names labelled so far, at most `OPERATION_LABELS_MAX`.
     labelled: std::sync::Mutex<std::collections::HashSet<String>>,
 }
@@ -123,6 +124,12 @@ impl Default for Metrics {
             "Read cache lookups, by outcome (hit, miss)",
             read_cache.clone(),
         );
+        let read_cache_bytes = Gauge::<i64, AtomicI64>::default();
+        registry.register(
+            "read_cache_bytes",
+            "Bytes the read cache holds (estimated), over all organizations",
+            read_cache_bytes.clone(),
+        );
         Self(Arc::new(Inner {
             registry,
             operations,
@@ -133,6 +140,7 @@ impl Default for Metrics {
             pool,
             statements,
             read_cache,
+            read_cache_bytes,
             labelled: Default::default(),
         }))
     }
@@ -237,6 +245,13 @@ impl Metrics {
 
     /// Counts every statement the pool sends, so that N+1 patterns show on a dashboard (and in
     /// the tests that guard against them).
+    /// Sets the read cache's size, read when /metrics is scraped.
+    pub fn set_read_cache_bytes(&self, bytes: usize) {
+        self.0
+            .read_cache_bytes
+            .set(i64::try_from(bytes).unwrap_or(i64::MAX));
+    }
+
     /// The counters of read cache hits and misses, for `ReadCache::new`.
     pub fn read_cache_lookups(&self) -> (Counter, Counter) {
         let counter = |outcome| {

@@ -69,8 +69,8 @@ struct Entries {
     /// organization goes first when the cache is full.
     used: u64,
     answers: HashMap<Key, Answer>,
-    /// Records the answers hold.
-    records: usize,
+    /// Bytes the answers hold (as `weigh` estimates them).
+    bytes: usize,
     /// Answers being read right now, by the request that claimed them.
     in_flight: HashMap<Key, InFlight>,
 }
@@ -78,7 +78,7 @@ struct Entries {
 #[derive(Default)]
 struct Organizations {
     by_id: HashMap<Uuid, Entries>,
-    /// Records held, over all organizations.
+    /// Bytes held, over all organizations.
     held: usize,
     clock: u64,
 }
@@ -97,24 +97,24 @@ impl Organizations {
             version,
             used,
             answers: HashMap::new(),
-            records: 0,
+            bytes: 0,
             in_flight: HashMap::new(),
         });
         if entries.version < version {
-            self.held -= entries.records;
+            self.held -= entries.bytes;
             entries.answers.clear();
             entries.in_flight.clear();
-            entries.records = 0;
+            entries.bytes = 0;
             entries.version = version;
         }
         entries.used = used;
         (entries.version == version).then_some(entries)
     }
 
-    /// Makes room for `records` more records of `keep` by dropping the least recently used
+    /// Makes room for `bytes` more bytes of `keep` by dropping the least recently used
     /// other organizations; false if `keep` alone leaves no room.
-    fn make_room(&mut self, budget: usize, keep: Uuid, records: usize) -> bool {
-        while self.held + records > budget {
+    fn make_room(&mut self, budget: usize, keep: Uuid, bytes: usize) -> bool {
+        while self.held + bytes > budget {
             let oldest = self
                 .by_id
                 .iter()
@@ -125,7 +125,7 @@ impl Organizations {
                 return false;
             };
             if let Some(dropped) = self.by_id.remove(&oldest) {
-                self.held -= dropped.records;
+                self.held -= dropped.bytes;
             }
         }
         true
@@ -134,7 +134,7 @@ impl Organizations {
 
 /// The process's cache of read answers, by organization and data version.
 pub struct ReadCache {
-    /// Most records held at once, over all organizations; 0 turns the cache off.
+    /// Most bytes held at once, over all organizations; 0 turns the cache off.
     budget: usize,
     organizations: Mutex<Organizations>,
     hits: Counter,
@@ -142,7 +142,7 @@ pub struct ReadCache {
 }
 
 impl ReadCache {
-    /// A cache holding at most `budget` records, counting its hits and misses.
+    /// A cache holding at most `budget` bytes, counting its hits and misses.
     pub fn new(budget: usize, hits: Counter, misses: Counter) -> Arc<Self> {
         Arc::new(Self {
             budget,
@@ -159,6 +159,11 @@ impl ReadCache {
             organization,
             version,
         })
+    }
+
+    /// Bytes held now, over all organizations (as `weigh` estimates them).
+    pub fn held(&self) -> usize {
+        self.organizations().held
     }
 
     fn organizations(&self) -> MutexGuard<'_, Organizations> {
@@ -194,11 +199,11 @@ impl CachedReads {
         found
     }
 
-    /// Keeps `answer`, which holds `records` records and was read after this request's
+    /// Keeps `answer`, which holds `bytes` bytes and was read after this request's
     /// version was seen, for the requests that see the same version.
-    fn keep(&self, key: Key, answer: Answer, records: usize) {
+    fn keep(&self, key: Key, answer: Answer, bytes: usize) {
         // Even an empty answer takes room.
-        let records = records.max(1);
+        let bytes = bytes.max(1);
         let budget = self.cache.budget;
         let mut organizations = self.cache.organizations();
         let Some(entries) = organizations.at(self.organization, self.version, true) else {
@@ -207,14 +212,14 @@ impl CachedReads {
         if entries.answers.contains_key(&key) {
             return;
         }
-        if !organizations.make_room(budget, self.organization, records) {
+        if !organizations.make_room(budget, self.organization, bytes) {
             return;
         }
         // `make_room` never drops the organization it makes room for.
         if let Some(entries) = organizations.by_id.get_mut(&self.organization) {
             entries.answers.insert(key, answer);
-            entries.records += records;
-            organizations.held += records;
+            entries.bytes += bytes;
+            organizations.held += bytes;
         }
     }
 
@@ -258,11 +263,11 @@ impl CachedReads {
     }
 
     /// The answer to `key`: kept, waited for while another request reads it, or read with
-    /// `load` and kept (holding `records(answer)` records).
+    /// `load` and kept (holding `bytes(answer)` bytes).
     pub async fn read<V, E, F>(
         &self,
         key: Key,
-        records: impl FnOnce(&V) -> usize,
+        bytes: impl FnOnce(&V) -> usize,
         load: impl FnOnce() -> F,
     ) -> Result<V, E>
     where
@@ -278,13 +283,32 @@ impl CachedReads {
             },
             Some(Claim::Yours(promise)) => {
                 let answer = load().await?;
-                let held = records(&answer);
+                let held = bytes(&answer);
                 promise.keep(answer.clone(), held);
                 Ok(answer)
             }
             None => load().await,
         }
     }
+}
+
+/// An estimate of the memory `value` holds: its size plus its JSON length, which tracks the
+/// heap its texts take (a 4,000-character description weighs 4,000, not 1). Computed once per
+/// answer, when it is kept, without building the JSON.
+pub fn weigh<T: serde::Serialize>(value: &T) -> usize {
+    struct Counter(usize);
+    impl std::io::Write for Counter {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut counter = Counter(0);
+    let _ = serde_json::to_writer(&mut counter, value);
+    std::mem::size_of::<T>() + counter.0
 }
 
 /// What the cache can do for one key.
@@ -331,11 +355,11 @@ impl Promise {
         }
     }
 
-    /// Keeps `answer`, which holds `records` records, and hands it to the waiting requests.
-    pub fn keep<V: Send + Sync + 'static>(mut self, answer: V, records: usize) {
+    /// Keeps `answer`, which holds `bytes` bytes, and hands it to the waiting requests.
+    pub fn keep<V: Send + Sync + 'static>(mut self, answer: V, bytes: usize) {
         let answer: Answer = Arc::new(answer);
         self.reads
-            .keep(self.key.clone(), Arc::clone(&answer), records);
+            .keep(self.key.clone(), Arc::clone(&answer), bytes);
         if let Some(sender) = self.sender.take() {
             let _ = sender.send(answer);
         }
@@ -379,10 +403,10 @@ mod tests {
         reads: &CachedReads,
         key: Key,
         answer: V,
-        records: usize,
+        bytes: usize,
     ) {
         if let Some(Claim::Yours(promise)) = reads.claim_all::<V>([key]).pop() {
-            promise.keep(answer, records);
+            promise.keep(answer, bytes);
         }
     }
 
@@ -524,6 +548,13 @@ mod tests {
         put(&b, key(2), vec![0_u8; 5], 5);
         assert_eq!(b.get::<Vec<u8>>(&key(2)), None, "no room left, even alone");
         assert_eq!(cache.organizations().held, 6);
+    }
+
+    #[test]
+    fn long_texts_weigh_what_they_hold() {
+        let short = weigh(&vec!["a".to_owned(); 10]);
+        let long = weigh(&vec!["a".repeat(4_000); 10]);
+        assert!(long > 40_000 && long > 100 * short, "{short} {long}");
     }
 
     #[test]

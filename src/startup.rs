@@ -61,7 +61,7 @@ impl Application {
             authenticator: Authenticator::new(verifier, db.clone()),
             db,
             bus: EventBus::default(),
-            read_cache: ReadCache::new(config.server.read_cache_records, hits, misses),
+            read_cache: ReadCache::new(config.server.read_cache_bytes, hits, misses),
             config: Arc::new(config),
         };
         let (shutdown, stopping) = watch::channel(false);

@@ -65,10 +65,9 @@ struct Args {
     /// Connection pool size of the in-process server (the server's own default).
     #[arg(long, default_value_t = 10)]
     db_max_connections: u32,
-    /// Read cache size (records) of the in-process server (the server's own default); 0 turns it off.
-    #[arg(long, default_value_t = 50_000)]
-    read_cache_records: usize,
-    metrics_token: None,
+    /// Read cache size (bytes) of the in-process server (the server's own default); 0 turns it off.
+    #[arg(long, default_value_t = 64 * 1024 * 1024)]
+    read_cache_bytes: usize,
     /// Database for the in-process server (default: a fresh SQLite file).
     #[arg(long)]
     database_url: Option<String>,
@@ -107,7 +106,8 @@ async fn in_process(args: &Args) -> anyhow::Result<Target> {
             port: 0,
             graphiql: false,
             shutdown_timeout: Duration::from_secs(1),
-            read_cache_records: args.read_cache_records,
+            read_cache_bytes: args.read_cache_bytes,
+            metrics_token: None,
         },
         database,
         jwt: JwtConfig::with_secret(secret),

@@ -1,10 +1,11 @@
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
 /// One link of an organization's hash-chained audit trail.
 ///
 /// `before` and `after` are kept as the exact JSON text that was hashed, so that no database
 /// re-encoding (PostgreSQL's jsonb reorders keys) can break the chain.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "audit_entry")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -33,10 +33,8 @@ pub trait BatchLoad: Send + Sync + 'static {
     /// What a key maps to; cheap to clone (an `Arc`).
     type Value: Clone + Send + Sync + 'static;
 
-    /// How many records `value` holds, which is what the read cache's budget counts.
-    fn records(_value: &Self::Value) -> usize {
-        1
-    }
+    /// The memory `value` holds, which is what the read cache's budget counts.
+    fn weight(value: &Self::Value) -> usize;
 
     /// The values of the keys that have one; keys without a value are left out.
     fn load(
@@ -260,8 +258,8 @@ impl<L: BatchLoad> Plan<L> {
                 if let Ok(found) = &loaded {
                     for (key, promise) in promises {
                         let value = found.get(&key).cloned();
-                        let records = value.as_ref().map_or(1, L::records);
-                        promise.keep(value, records);
+                        let weight = value.as_ref().map_or(1, L::weight);
+                        promise.keep(value, weight);
                     }
                 }
                 loaded
@@ -358,6 +356,10 @@ mod tests {
     impl BatchLoad for Arc<Counting> {
         type Value = Arc<u16>;
 
+        fn weight(_: &Self::Value) -> usize {
+            1
+        }
+
         async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, DbErr> {
             self.queries.fetch_add(1, Ordering::SeqCst);
             self.keys.lock().unwrap().push(keys.len());
@@ -428,6 +430,10 @@ mod tests {
 
     impl BatchLoad for Failing {
         type Value = Arc<()>;
+
+        fn weight(_: &Self::Value) -> usize {
+            1
+        }
 
         async fn load(&self, _: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, DbErr> {
             Err(DbErr::Custom("down".into()))

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use super::loaders::Rows;
 use crate::{
     error::{AppError, AppResult},
-    read_cache::{CachedReads, Key},
+    read_cache::{CachedReads, Key, weigh},
 };
 
 /// Page size when neither `first` nor `last` is given.
@@ -91,7 +91,7 @@ impl Reads<'_> {
     pub async fn rows<E>(self, select: Select<E>) -> AppResult<Vec<Arc<E::Model>>>
     where
         E: EntityTrait,
-        E::Model: FromQueryResult + Send + Sync + 'static,
+        E::Model: FromQueryResult + serde::Serialize + Send + Sync + 'static,
     {
         let read = |select: Select<E>| async move {
             let rows: Vec<Arc<E::Model>> = select
@@ -107,7 +107,11 @@ impl Reads<'_> {
         };
         let key = Key::statement("rows", select.build(self.db.get_database_backend()));
         let rows: Rows<E::Model> = cache
-            .read(key, |rows: &Rows<E::Model>| rows.len(), || read(select))
+            .read(
+                key,
+                |rows: &Rows<E::Model>| rows.iter().map(|row| weigh(row.as_ref())).sum(),
+                || read(select),
+            )
             .await?;
         Ok(rows.to_vec())
     }
@@ -121,14 +125,18 @@ async fn count<E>(
 ) -> AppResult<u64>
 where
     E: EntityTrait,
-    E::Model: FromQueryResult + Send + Sync + 'static,
+    E::Model: FromQueryResult + serde::Serialize + Send + Sync + 'static,
 {
     let Some(cache) = cache else {
         return Ok(select.count(db).await?);
     };
     let key = Key::statement("count", select.build(db.get_database_backend()));
     cache
-        .read(key, |_| 1, || async { Ok(select.count(db).await?) })
+        .read(
+            key,
+            |count: &u64| weigh(count),
+            || async { Ok(select.count(db).await?) },
+        )
         .await
 }
 
@@ -226,7 +234,7 @@ pub async fn paginate<E, K, N>(
 ) -> AppResult<Page<N>>
 where
     E: EntityTrait,
-    E::Model: FromQueryResult + Send + Sync + 'static,
+    E::Model: FromQueryResult + serde::Serialize + Send + Sync + 'static,
     K: CursorKey,
     N: OutputType,
 {

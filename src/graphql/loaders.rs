@@ -16,7 +16,7 @@ use super::{
 };
 use crate::{
     error::AppResult,
-    read_cache::CachedReads,
+    read_cache::{CachedReads, weigh},
     tenancy::{Scope, TenantEntity},
 };
 
@@ -30,9 +30,13 @@ pub struct ById<E> {
 impl<E> BatchLoad for ById<E>
 where
     E: TenantEntity + Send + Sync + 'static,
-    E::Model: sea_orm::FromQueryResult + HasId + Send + Sync + 'static,
+    E::Model: sea_orm::FromQueryResult + HasId + serde::Serialize + Send + Sync + 'static,
 {
     type Value = Arc<E::Model>;
+
+    fn weight(row: &Self::Value) -> usize {
+        weigh(row.as_ref())
+    }
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, DbErr> {
         let rows = self
@@ -112,13 +116,13 @@ pub struct GroupedBy<E: EntityTrait> {
 impl<E> BatchLoad for GroupedBy<E>
 where
     E: TenantEntity + Send + Sync + 'static,
-    E::Model: sea_orm::FromQueryResult + Send + Sync + 'static,
+    E::Model: sea_orm::FromQueryResult + serde::Serialize + Send + Sync + 'static,
     E::Column: Send + Sync,
 {
     type Value = Rows<E::Model>;
 
-    fn records(rows: &Self::Value) -> usize {
-        rows.len()
+    fn weight(rows: &Self::Value) -> usize {
+        rows.iter().map(|row| weigh(row.as_ref())).sum()
     }
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, DbErr> {
@@ -158,12 +162,12 @@ pub struct Linked<T: EntityTrait> {
 impl<T> BatchLoad for Linked<T>
 where
     T: TenantEntity + Send + Sync + 'static,
-    T::Model: sea_orm::FromQueryResult + HasId + Send + Sync + 'static,
+    T::Model: sea_orm::FromQueryResult + HasId + serde::Serialize + Send + Sync + 'static,
 {
     type Value = Rows<T::Model>;
 
-    fn records(rows: &Self::Value) -> usize {
-        rows.len()
+    fn weight(rows: &Self::Value) -> usize {
+        rows.iter().map(|row| weigh(row.as_ref())).sum()
     }
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, DbErr> {
@@ -212,6 +216,10 @@ pub struct AccountableOfProcess {
 
 impl BatchLoad for AccountableOfProcess {
     type Value = Arc<person::Model>;
+
+    fn weight(person: &Self::Value) -> usize {
+        weigh(person.as_ref())
+    }
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, DbErr> {
         Ok(self

@@ -94,7 +94,11 @@ async fn metrics(State(http): State<Http>, headers: axum::http::HeaderMap) -> Re
             header::CONTENT_TYPE,
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
-        http.metrics.render(&http.state.db),
+        {
+            http.metrics
+                .set_read_cache_bytes(http.state.read_cache.held());
+            http.metrics.render(&http.state.db)
+        },
     )
         .into_response()
 }

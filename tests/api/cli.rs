@@ -71,7 +71,7 @@ async fn org_create_and_token_mint_tokens_the_server_accepts() {
             port: 0,
             graphiql: false,
             shutdown_timeout: std::time::Duration::from_secs(1),
-            read_cache_records: 50_000,
+            read_cache_bytes: 64 * 1024 * 1024,
             metrics_token: None,
         },
         database: DatabaseConfig {

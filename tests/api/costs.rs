@@ -129,7 +129,7 @@ async fn statements(app: &TestApp, query: &str) -> f64 {
 
 #[tokio::test]
 async fn whole_organization_fields_run_once_per_request() {
-    let app = spawn_app_with(|c| c.server.read_cache_records = 0).await;
+    let app = spawn_app_with(|c| c.server.read_cache_bytes = 0).await;
     for field in [
         "raciMatrix { rows { process { code } } }",
         "processMap { nodes { id } }",

@@ -20,7 +20,7 @@ pub const DASHBOARD: &str = r#"query Dashboard($first: Int) {
 /// No read cache; and a complexity bound for 50 services with their processes' RACI, which the
 /// default bound refuses (each list of related records counts as 100).
 fn uncached(config: &mut iso20000::config::ServeConfig) {
-    config.server.read_cache_records = 0;
+    config.server.read_cache_bytes = 0;
     config.limits.max_complexity = 10_000_000;
 }
 

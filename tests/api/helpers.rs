@@ -193,7 +193,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut ServeConfig)) -> TestApp
             port: 0,
             graphiql: true,
             shutdown_timeout: Duration::from_secs(2),
-            read_cache_records: 50_000,
+            read_cache_bytes: 64 * 1024 * 1024,
             metrics_token: None,
         },
         database: DatabaseConfig {

@@ -101,7 +101,7 @@ async fn a_repeated_read_costs_only_the_credential_check() {
 
 #[tokio::test]
 async fn the_cache_can_be_turned_off() {
-    let app = spawn_app_with(|config| config.server.read_cache_records = 0).await;
+    let app = spawn_app_with(|config| config.server.read_cache_bytes = 0).await;
     portfolio(&app).await;
     let admin = app.admin();
     let (first, first_cost) = read(&app, &admin).await;
@@ -225,4 +225,45 @@ async fn api_token_callers_share_reads_too() {
     hand_over_to_bob(&app, &portfolio).await;
     let (data, _) = read(&app, &secret).await;
     assert_eq!(accountable(&data), "Bob");
+}
+
+#[tokio::test]
+async fn the_budget_counts_bytes_so_long_texts_cannot_outgrow_it() {
+    const BUDGET: usize = 256 * 1024;
+    let app = spawn_app_with(|config| config.server.read_cache_bytes = BUDGET).await;
+    let admin = app.admin();
+    let description = "d".repeat(4_000);
+    for i in 0..10 {
+        app.graphql(
+            Some(&admin),
+            "mutation($input: CreateProcessInput!) { createProcess(input: $input) { process { id } } }",
+            json!({ "input": { "code": format!("CUSTOM_{i}"), "name": format!("Custom {i}"), "description": description } }),
+        )
+        .await
+        .ok();
+    }
+    let held = || app.metric("iso20000_read_cache_bytes");
+    app.graphql(
+        Some(&admin),
+        "{ processes(first: 40) { edges { node { description } } } }",
+        json!({}),
+    )
+    .await
+    .ok();
+    assert!(
+        held().await >= 40_000.0,
+        "ten long texts weigh what they hold"
+    );
+    // Many distinct pages of the long texts: the cache keeps what fits and no more.
+    for first in 1..=60 {
+        app.graphql(
+            Some(&admin),
+            "query($first: Int) { processes(first: $first) { edges { node { description } } } }",
+            json!({ "first": first }),
+        )
+        .await
+        .ok();
+    }
+    let held = held().await;
+    assert!(held > 0.0 && held <= BUDGET as f64, "{held} bytes held");
 }
