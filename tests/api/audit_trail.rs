@@ -249,3 +249,75 @@ async fn the_trail_is_filtered() {
     assert_eq!(data["nobody"]["totalCount"], 0);
     assert_eq!(data["future"]["totalCount"], 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn verification_while_writers_append_reports_no_false_break() {
+    use std::sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    };
+
+    let (app, admin) = app_with_trail().await;
+    let app = Arc::new(app);
+    let mut people = Vec::new();
+    for i in 0..4 {
+        people.push(
+            app.create_person(&admin, &format!("Writer {i}"), &format!("w{i}@example.com"))
+                .await,
+        );
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..8)
+        .map(|writer| {
+            let (app, admin, stop) = (app.clone(), admin.clone(), stop.clone());
+            // Each renaming writer has its own person, so that no write is refused as a conflict.
+            let person = people[writer / 2].clone();
+            tokio::spawn(async move {
+                let mut round = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    round += 1;
+                    if writer % 2 == 0 {
+                        app.graphql(
+                            Some(&admin),
+                            "mutation($input: UpdatePersonInput!) { updatePerson(input: $input) { person { id } } }",
+                            json!({ "input": { "id": person, "name": format!("Writer {writer} r{round}") } }),
+                        )
+                        .await
+                        .ok();
+                    } else {
+                        app.graphql(
+                            Some(&admin),
+                            "mutation($input: CreateServiceInput!) { createService(input: $input) { service { id } } }",
+                            json!({ "input": { "name": format!("Service {writer}-{round}") } }),
+                        )
+                        .await
+                        .ok();
+                    }
+                }
+                round
+            })
+        })
+        .collect();
+
+    let mut checked = Vec::new();
+    for _ in 0..30 {
+        let result = verify(&app, &admin, None).await;
+        assert_eq!(
+            result["valid"], true,
+            "a valid chain was reported broken while writers appended: {result:#}"
+        );
+        checked.push(result["entriesChecked"].as_i64().unwrap());
+    }
+    stop.store(true, Ordering::Relaxed);
+    let mut writes = 0;
+    for writer in writers {
+        writes += writer.await.unwrap();
+    }
+    assert!(writes > 30, "the writers should have appended meanwhile");
+    assert!(
+        checked.first() < checked.last(),
+        "verifications should have seen the trail grow: {checked:?}"
+    );
+    let last = verify(&app, &admin, None).await;
+    assert_eq!(last["valid"], true, "{last:#}");
+}
