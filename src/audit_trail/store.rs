@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::chain::{self, BreakReason, ChainWalker, GENESIS_HASH};
+use super::chain::{self, BreakReason, ChainWalker, GENESIS_HASH, HashVersion};
 use crate::{
     auth::Actor,
     error::{AppError, AppResult},
@@ -69,8 +69,9 @@ pub async fn append(
         after: new.after,
         previous_hash: head.hash,
         hash: String::new(),
+        hash_version: HashVersion::CURRENT.column(),
     };
-    entry.hash = chain::entry_hash(&entry);
+    entry.hash = chain::hash_as(&entry, HashVersion::CURRENT);
     audit_entry::Entity::insert(audit_entry::ActiveModel::from(entry.clone()))
         .exec_without_returning(db)
         .await?;

@@ -321,3 +321,105 @@ async fn verification_while_writers_append_reports_no_false_break() {
     let last = verify(&app, &admin, None).await;
     assert_eq!(last["valid"], true, "{last:#}");
 }
+
+#[tokio::test]
+async fn a_changed_entry_id_or_sequence_is_reported() {
+    let (app, admin) = app_with_trail().await;
+    let original = entry(&app, 3).await;
+    let set_id = |from: uuid::Uuid, to: uuid::Uuid| {
+        audit_entry::Entity::update_many()
+            .col_expr(audit_entry::Column::Id, Expr::value(to))
+            .filter(audit_entry::Column::Id.eq(from))
+            .exec(&app.db)
+    };
+    let forged_id = uuid::Uuid::now_v7();
+    set_id(original.id, forged_id).await.unwrap();
+    let result = verify(&app, &admin, None).await;
+    assert_eq!(
+        result["valid"], false,
+        "a new id must break the entry: {result:#}"
+    );
+    assert_eq!(result["firstBrokenEntry"]["sequence"], 3);
+    assert_eq!(result["firstBrokenEntry"]["kind"], "CONTENT_MISMATCH");
+    set_id(forged_id, original.id).await.unwrap();
+    assert_eq!(verify(&app, &admin, None).await["valid"], true);
+
+    // Moving the newest entry to a later position, head included, is caught too.
+    let (head, _) = app.head(&admin).await;
+    audit_entry::Entity::update_many()
+        .col_expr(audit_entry::Column::Sequence, Expr::value(head + 1))
+        .filter(audit_entry::Column::OrganizationId.eq(app.org))
+        .filter(audit_entry::Column::Sequence.eq(head))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    audit_chain_head::Entity::update_many()
+        .col_expr(audit_chain_head::Column::Sequence, Expr::value(head + 1))
+        .filter(audit_chain_head::Column::OrganizationId.eq(app.org))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let result = verify(&app, &admin, None).await;
+    assert_eq!(result["valid"], false, "{result:#}");
+    assert_eq!(result["firstBrokenEntry"]["sequence"], head + 1);
+}
+
+#[tokio::test]
+async fn a_trail_hashed_before_version_2_still_verifies_and_goes_on_in_version_2() {
+    use iso20000::audit_trail::chain::{GENESIS_HASH, HashVersion, hash_as};
+    use sea_orm::ActiveValue::Set;
+
+    // Rewrite the trail as a server before hash version 2 wrote it.
+    let (app, admin) = app_with_trail().await;
+    let mut previous = GENESIS_HASH.to_owned();
+    let rows = entries(&app)
+        .order_by_asc(audit_entry::Column::Sequence)
+        .all(&app.db)
+        .await
+        .unwrap();
+    for mut row in rows {
+        row.hash_version = HashVersion::V1.column();
+        row.previous_hash.clone_from(&previous);
+        row.hash = hash_as(&row, HashVersion::V1);
+        previous.clone_from(&row.hash);
+        audit_entry::Entity::update(audit_entry::ActiveModel {
+            id: Set(row.id),
+            hash_version: Set(row.hash_version),
+            previous_hash: Set(row.previous_hash),
+            hash: Set(row.hash),
+            ..Default::default()
+        })
+        .exec(&app.db)
+        .await
+        .unwrap();
+    }
+    audit_chain_head::Entity::update_many()
+        .col_expr(audit_chain_head::Column::Hash, Expr::value(previous))
+        .filter(audit_chain_head::Column::OrganizationId.eq(app.org))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let result = verify(&app, &admin, None).await;
+    assert_eq!(result["valid"], true, "{result:#}");
+
+    app.create_person(&admin, "After the upgrade", "after@example.com")
+        .await;
+    let result = verify(&app, &admin, None).await;
+    assert_eq!(result["valid"], true, "{result:#}");
+    assert_eq!(result["entriesChecked"], trail_length() + 1);
+    let trail = app
+        .graphql(
+            Some(&admin),
+            "{ auditTrail(last: 2) { edges { node { hashVersion } } } }",
+            json!({}),
+        )
+        .await
+        .ok();
+    let versions: Vec<_> = trail["auditTrail"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["hashVersion"].clone())
+        .collect();
+    assert_eq!(versions, [json!(1), json!(2)]);
+}
