@@ -423,3 +423,160 @@ async fn a_trail_hashed_before_version_2_still_verifies_and_goes_on_in_version_2
         .collect();
     assert_eq!(versions, [json!(1), json!(2)]);
 }
+
+/// The database id inside a global id, as the trail's `before` shows it.
+fn database_id(global: &str) -> String {
+    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(global).unwrap()).unwrap();
+    text.split_once(':').unwrap().1.to_owned()
+}
+
+#[tokio::test]
+async fn deleting_a_process_or_a_tool_records_the_assignments_and_links_it_takes_along() {
+    let app = spawn_app().await;
+    let admin = app.admin();
+    let ana = app.create_person(&admin, "Ana", "ana@example.com").await;
+    let data = app
+        .graphql(
+            Some(&admin),
+            r#"mutation {
+                p: createProcess(input: { code: "ACCESS", name: "Access management" }) { process { id } }
+                t: createTool(input: { name: "Vault", kind: OTHER }) { tool { id } }
+            }"#,
+            json!({}),
+        )
+        .await
+        .ok();
+    let process = data["p"]["process"]["id"].as_str().unwrap().to_owned();
+    let tool = data["t"]["tool"]["id"].as_str().unwrap().to_owned();
+    let incident = app
+        .graphql(
+            Some(&admin),
+            r#"{ processes(filter: { search: "INCIDENT" }) { edges { node { id code } } } }"#,
+            json!({}),
+        )
+        .await
+        .ok()["processes"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["node"]["code"] == "INCIDENT")
+        .unwrap()["node"]["id"]
+        .clone();
+    let made = app
+        .graphql(
+            Some(&admin),
+            r#"mutation($p: ID!, $ana: ID!, $tool: ID!, $incident: ID!) {
+                a: assignRaci(input: { processId: $p, personId: $ana, role: ACCOUNTABLE }) { raciAssignment { id } }
+                r: assignRaci(input: { processId: $p, personId: $ana, role: RESPONSIBLE }) { raciAssignment { id } }
+                uses: linkProcessToTool(input: { processId: $p, toolId: $tool, description: "secrets" }) { processLink { id } }
+                dependsOn: addProcessDependency(input: { processId: $p, dependsOnProcessId: $incident }) { processLink { id } }
+                dependedOn: addProcessDependency(input: { processId: $incident, dependsOnProcessId: $p }) { processLink { id } }
+            }"#,
+            json!({ "p": process, "ana": ana, "tool": tool, "incident": incident }),
+        )
+        .await
+        .ok();
+    let id_of = |alias: &str, field: &str| made[alias][field]["id"].as_str().unwrap().to_owned();
+    let mut gone = vec![
+        id_of("a", "raciAssignment"),
+        id_of("r", "raciAssignment"),
+        id_of("uses", "processLink"),
+        id_of("dependsOn", "processLink"),
+        id_of("dependedOn", "processLink"),
+    ];
+    gone.sort();
+
+    app.graphql(
+        Some(&admin),
+        "mutation($id: ID!) { deleteProcess(input: { id: $id }) { process { id } } }",
+        json!({ "id": process }),
+    )
+    .await
+    .ok();
+
+    let trail = app
+        .graphql(
+            Some(&admin),
+            "{ auditTrail(last: 6) { edges { node { action recordType recordId actorSubject before after } } } }",
+            json!({}),
+        )
+        .await
+        .ok();
+    let nodes: Vec<Value> = trail["auditTrail"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect();
+    let (cascaded, deleted) = nodes.split_at(5);
+    assert_eq!(deleted[0]["action"], "process.delete", "{nodes:#?}");
+    let mut recorded: Vec<String> = cascaded
+        .iter()
+        .map(|n| n["recordId"].as_str().unwrap().to_owned())
+        .collect();
+    recorded.sort();
+    assert_eq!(
+        recorded, gone,
+        "every removed row has its entry: {nodes:#?}"
+    );
+    for node in cascaded {
+        let expected = match node["recordType"].as_str().unwrap() {
+            "RaciAssignment" => "raci.remove",
+            "ProcessLink" => "process_link.delete",
+            other => panic!("unexpected {other}"),
+        };
+        assert_eq!(node["action"], expected);
+        assert_eq!(node["actorSubject"], "admin");
+        assert_eq!(node["after"], Value::Null);
+        let before = &node["before"];
+        let process_uuid = database_id(&process);
+        assert!(
+            before["process_id"] == process_uuid.as_str()
+                || before["depends_on_process_id"] == process_uuid.as_str(),
+            "the entry keeps the removed row: {before:#}"
+        );
+    }
+
+    // A tool takes its links along in the same way.
+    let other = app
+        .graphql(
+            Some(&admin),
+            r#"mutation($tool: ID!, $incident: ID!) { linkProcessToTool(input: { processId: $incident, toolId: $tool, description: "keys" }) { processLink { id } } }"#,
+            json!({ "tool": tool, "incident": incident }),
+        )
+        .await
+        .ok()["linkProcessToTool"]["processLink"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.graphql(
+        Some(&admin),
+        "mutation($id: ID!) { deleteTool(input: { id: $id }) { tool { id } } }",
+        json!({ "id": tool }),
+    )
+    .await
+    .ok();
+    let link = app
+        .graphql(
+            Some(&admin),
+            "query($id: ID!) { auditTrail(filter: { recordId: $id }) { edges { node { action before } } } }",
+            json!({ "id": other }),
+        )
+        .await
+        .ok();
+    let actions: Vec<_> = link["auditTrail"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["action"].clone())
+        .collect();
+    assert_eq!(
+        actions,
+        [json!("process_link.create"), json!("process_link.delete")]
+    );
+    assert_eq!(
+        link["auditTrail"]["edges"][1]["node"]["before"]["description"],
+        "keys"
+    );
+    assert_eq!(verify(&app, &admin, None).await["valid"], true);
+}
