@@ -25,6 +25,8 @@ pub struct Model {
     pub after: Option<String>,
     pub previous_hash: String,
     pub hash: String,
+    /// The hash format `hash` was computed with (see the server's `audit_trail::chain`).
+    pub hash_version: i16,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

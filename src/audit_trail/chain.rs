@@ -10,10 +10,48 @@ use uuid::Uuid;
 /// The `previous_hash` of an organization's first entry.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// Everything an entry's hash covers, in a fixed order. Bump `format` if this ever changes.
+/// The formats of an entry's hash, stored with the entry (`hash_version`). An entry keeps the
+/// format it was written with, so the chains of every earlier version still verify.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HashVersion {
+    /// The first chains: the entry's content, its position (`sequence`) and its predecessor's
+    /// hash, but not its `id`.
+    V1,
+    /// Version 1 plus the entry's `id`, so that a row given another id (to stand in for, or be
+    /// confused with, another entry) no longer verifies.
+    V2,
+}
+
+impl HashVersion {
+    /// The format new entries are hashed with.
+    pub const CURRENT: Self = Self::V2;
+
+    /// The version stored in `hash_version`; `None` for a number no server wrote.
+    pub fn from_column(value: i16) -> Option<Self> {
+        match value {
+            1 => Some(Self::V1),
+            2 => Some(Self::V2),
+            _ => None,
+        }
+    }
+
+    /// The number stored in `hash_version`.
+    pub fn column(self) -> i16 {
+        match self {
+            Self::V1 => 1,
+            Self::V2 => 2,
+        }
+    }
+}
+
+/// Everything an entry's hash covers, in a fixed order, serialized as compact JSON. A new
+/// format gets a new version number and leaves the bytes of the earlier ones unchanged.
 #[derive(Serialize)]
 struct HashedContent<'a> {
-    format: u8,
+    format: i16,
+    /// From version 2; left out of version 1's bytes entirely.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<Uuid>,
     organization_id: Uuid,
     sequence: i64,
     occurred_at: String,
@@ -33,10 +71,11 @@ pub fn canonical_time(time: &DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-/// The SHA-256 (hex) of an entry's content and its predecessor's hash.
-pub fn entry_hash(entry: &audit_entry::Model) -> String {
+/// The SHA-256 (hex) of an entry's content and its predecessor's hash in `version`.
+pub fn hash_as(entry: &audit_entry::Model, version: HashVersion) -> String {
     let content = HashedContent {
-        format: 1,
+        format: version.column(),
+        id: (version != HashVersion::V1).then_some(entry.id),
         organization_id: entry.organization_id,
         sequence: entry.sequence,
         occurred_at: canonical_time(&entry.occurred_at),
@@ -53,6 +92,12 @@ pub fn entry_hash(entry: &audit_entry::Model) -> String {
     // Serializing a struct of strings and numbers cannot fail.
     let bytes = serde_json::to_vec(&content).unwrap_or_default();
     hex::encode(Sha256::digest(bytes))
+}
+
+/// The hash the entry should have, in the format it names; `None` when it names none this
+/// server knows, which no server wrote: the entry was edited.
+pub fn entry_hash(entry: &audit_entry::Model) -> Option<String> {
+    HashVersion::from_column(entry.hash_version).map(|version| hash_as(entry, version))
 }
 
 /// Why the chain breaks at an entry.
@@ -112,7 +157,7 @@ impl ChainWalker {
         if entry.previous_hash != self.previous_hash {
             return Err(BreakReason::PreviousHashMismatch);
         }
-        if entry_hash(entry) != entry.hash {
+        if entry_hash(entry).as_deref() != Some(entry.hash.as_str()) {
             return Err(BreakReason::ContentMismatch);
         }
         self.next_sequence += 1;
@@ -150,8 +195,9 @@ mod tests {
                     after: Some(format!("{{\"n\":{}}}", sequence + 1)),
                     previous_hash: previous.clone(),
                     hash: String::new(),
+                    hash_version: HashVersion::CURRENT.column(),
                 };
-                entry.hash = entry_hash(&entry);
+                entry.hash = entry_hash(&entry).unwrap();
                 previous.clone_from(&entry.hash);
                 entry
             })
@@ -210,10 +256,99 @@ mod tests {
     fn a_rehashed_edit_still_breaks_the_next_link() {
         let mut entries = chain(5);
         entries[2].actor_subject = "mallory".into();
-        entries[2].hash = entry_hash(&entries[2]);
+        entries[2].hash = entry_hash(&entries[2]).unwrap();
         assert_eq!(
             first_break(&entries),
             Some((4, BreakReason::PreviousHashMismatch))
+        );
+    }
+
+    /// One entry with fixed content, for hashes pinned against an independent computation
+    /// (compact JSON of the documented fields, SHA-256), so that a format can never drift.
+    fn fixed_entry(version: HashVersion) -> audit_entry::Model {
+        let uuid = |s: &str| Uuid::parse_str(s).unwrap();
+        audit_entry::Model {
+            id: uuid("0190f0a0-0000-7000-8000-000000000001"),
+            organization_id: uuid("0190f0a0-0000-7000-8000-0000000000aa"),
+            sequence: 7,
+            occurred_at: "2026-01-02T03:04:05.123456Z".parse().unwrap(),
+            actor_kind: "PERSON".into(),
+            actor_subject: "ada".into(),
+            actor_person_id: None,
+            action: "person.update".into(),
+            record_type: "Person".into(),
+            record_id: uuid("0190f0a0-0000-7000-8000-0000000000bb"),
+            before: Some(r#"{"n":1}"#.into()),
+            after: Some(r#"{"n":2}"#.into()),
+            previous_hash: GENESIS_HASH.into(),
+            hash: String::new(),
+            hash_version: version.column(),
+        }
+    }
+
+    #[test]
+    fn the_hash_formats_are_pinned() {
+        assert_eq!(
+            entry_hash(&fixed_entry(HashVersion::V1)).unwrap(),
+            "78e9098abdae83ab93b7bb497783981d62e1914932b0d5cda1cb639876fadb0f",
+            "version 1 must hash exactly as the first chains were hashed"
+        );
+        assert_eq!(
+            entry_hash(&fixed_entry(HashVersion::V2)).unwrap(),
+            "cb0a7027f29b613afb34f3504d90f341306d76c03dbc4744d55c32772dee4333"
+        );
+    }
+
+    #[test]
+    fn a_version_2_hash_covers_the_id_and_the_sequence() {
+        let entry = fixed_entry(HashVersion::V2);
+        let hash = entry_hash(&entry).unwrap();
+        let other_id = audit_entry::Model {
+            id: Uuid::now_v7(),
+            ..entry.clone()
+        };
+        assert_ne!(entry_hash(&other_id).unwrap(), hash);
+        let other_sequence = audit_entry::Model {
+            sequence: 8,
+            ..entry.clone()
+        };
+        assert_ne!(entry_hash(&other_sequence).unwrap(), hash);
+    }
+
+    #[test]
+    fn version_1_entries_still_verify_and_a_chain_may_change_version() {
+        let mut entries = chain(4);
+        // The first two as written before version 2 existed, then the chain goes on in v2.
+        let mut previous = GENESIS_HASH.to_owned();
+        for (i, entry) in entries.iter_mut().enumerate() {
+            entry.hash_version = if i < 2 { 1 } else { 2 };
+            entry.previous_hash.clone_from(&previous);
+            entry.hash = entry_hash(entry).unwrap();
+            previous.clone_from(&entry.hash);
+        }
+        assert_eq!(first_break(&entries), None);
+        // Version 1 never covered the id: changing it is not seen, which is why v2 exists.
+        entries[0].id = Uuid::now_v7();
+        assert_eq!(first_break(&entries), None);
+        entries[2].id = Uuid::now_v7();
+        assert_eq!(
+            first_break(&entries),
+            Some((3, BreakReason::ContentMismatch))
+        );
+    }
+
+    #[test]
+    fn a_changed_or_unknown_version_is_an_edit() {
+        let mut entries = chain(3);
+        entries[1].hash_version = HashVersion::V1.column();
+        assert_eq!(
+            first_break(&entries),
+            Some((2, BreakReason::ContentMismatch))
+        );
+        entries[1].hash_version = 99;
+        assert_eq!(
+            first_break(&entries),
+            Some((2, BreakReason::ContentMismatch))
         );
     }
 }

@@ -1,5 +1,5 @@
 use entity::audit_entry;
-use sea_orm::{DatabaseConnection, DatabaseTransaction};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait, Select};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -67,6 +67,33 @@ impl Change {
         )
         .await?;
         self.entries.push(entry);
+        Ok(())
+    }
+
+    /// Records the rows the database is about to delete along with a record (`ON DELETE
+    /// CASCADE`): call it with the dependent rows' query before deleting the record.
+    ///
+    /// Each row gets an entry of its own, with `action` (the one an explicit removal of such a
+    /// row records) and the row as `before`, rather than being folded into the record's delete
+    /// entry: an auditor asking when and by whom an assignment or a link ended filters the trail
+    /// by that record, or by its removal action, and must find every ending whatever caused it.
+    /// The cause is not lost: a change's entries are contiguous in the chain (each append holds
+    /// the chain head until the commit), so the record's own delete entry follows them directly.
+    pub async fn record_cascade<E>(
+        &mut self,
+        action: &str,
+        record_type: &str,
+        rows: Select<E>,
+        id: impl Fn(&E::Model) -> Uuid,
+    ) -> AppResult<()>
+    where
+        E: EntityTrait,
+        E::Model: Serialize,
+    {
+        for row in rows.all(&self.txn).await? {
+            self.record(action, record_type, id(&row), Some(&row), None)
+                .await?;
+        }
         Ok(())
     }
 

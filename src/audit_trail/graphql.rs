@@ -108,6 +108,11 @@ impl AuditEntry {
     async fn hash(&self) -> &str {
         &self.0.hash
     }
+    /// The format `hash` was computed in: 1 for entries written before the hash covered the
+    /// entry's own id, 2 since (the README's Audit trail section describes both).
+    async fn hash_version(&self) -> i32 {
+        self.0.hash_version.into()
+    }
 }
 
 /// A point of the chain to keep outside the system; verifying against it later proves that the

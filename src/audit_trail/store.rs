@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::chain::{self, BreakReason, ChainWalker, GENESIS_HASH};
+use super::chain::{self, BreakReason, ChainWalker, GENESIS_HASH, HashVersion};
 use crate::{
     auth::Actor,
     error::{AppError, AppResult},
@@ -69,8 +69,9 @@ pub async fn append(
         after: new.after,
         previous_hash: head.hash,
         hash: String::new(),
+        hash_version: HashVersion::CURRENT.column(),
     };
-    entry.hash = chain::entry_hash(&entry);
+    entry.hash = chain::hash_as(&entry, HashVersion::CURRENT);
     audit_entry::Entity::insert(audit_entry::ActiveModel::from(entry.clone()))
         .exec_without_returning(db)
         .await?;
@@ -160,16 +161,36 @@ pub struct Verification {
 
 /// Recomputes the organization's whole chain in sequence order, then compares its end with the
 /// recorded head and, when given, with an anchor (sequence, hash) read earlier and kept elsewhere.
+///
+/// Everything is read in one snapshot, the head first: writers keep appending meanwhile, and a
+/// head read after the walk would be ahead of the entries walked, which looks exactly like the
+/// newest entries having been removed. In the snapshot, the chain ends at the head it read, so
+/// only a real change of the trail can make them differ.
 pub async fn verify(
     db: &DatabaseConnection,
     scope: Scope,
     anchor: Option<(i64, String)>,
 ) -> AppResult<Verification> {
+    let txn = crate::db::begin_read(db).await?;
+    let verification = verify_snapshot(&txn, scope, anchor).await?;
+    // Nothing was written: committing only ends the snapshot.
+    txn.commit().await?;
+    Ok(verification)
+}
+
+async fn verify_snapshot(
+    db: &impl ConnectionTrait,
+    scope: Scope,
+    anchor: Option<(i64, String)>,
+) -> AppResult<Verification> {
+    let recorded = head(db, scope).await?;
     let mut walker = ChainWalker::default();
     let mut checked = 0i64;
     let mut anchor_seen = false;
     let mut after: Option<i64> = None;
     loop {
+        // Entries past the head are walked too: in one snapshot there are none unless they
+        // were written around the API, and then the comparison with the head reports them.
         let mut query = scope.select::<audit_entry::Entity>();
         if let Some(after) = after {
             query = query.filter(audit_entry::Column::Sequence.gt(after));
@@ -183,7 +204,7 @@ pub async fn verify(
             if let Err(reason) = walker.check(entry) {
                 return Ok(Verification {
                     entries_checked: checked,
-                    head: head(db, scope).await?,
+                    head: recorded,
                     first_break: Some(break_at(entry, reason)),
                 });
             }
@@ -193,7 +214,7 @@ pub async fn verify(
                     if entry.hash != *hash {
                         return Ok(Verification {
                             entries_checked: checked,
-                            head: head(db, scope).await?,
+                            head: recorded,
                             first_break: Some(ChainBreak {
                                 sequence: entry.sequence,
                                 entry_id: Some(entry.id),
@@ -212,18 +233,9 @@ pub async fn verify(
             _ => break,
         }
     }
-    let recorded = head(db, scope).await?;
     let (end_sequence, end_hash) = walker.head();
     let first_break = if (end_sequence, end_hash) != (recorded.0, recorded.1.as_str()) {
-        Some(ChainBreak {
-            sequence: end_sequence + 1,
-            entry_id: None,
-            kind: BreakKind::HeadMismatch,
-            message: format!(
-                "the trail ends at entry {end_sequence} but its head records entry {}: newer entries are missing",
-                recorded.0
-            ),
-        })
+        Some(head_mismatch(end_sequence, recorded.0))
     } else {
         match &anchor {
             Some((sequence, _)) if !anchor_seen => Some(ChainBreak {
@@ -242,6 +254,27 @@ pub async fn verify(
         head: recorded,
         first_break,
     })
+}
+
+/// The break when the walked chain does not end at the recorded head.
+fn head_mismatch(end_sequence: i64, head_sequence: i64) -> ChainBreak {
+    let message = if end_sequence < head_sequence {
+        format!(
+            "the trail ends at entry {end_sequence} but its head records entry {head_sequence}: newer entries are missing"
+        )
+    } else if end_sequence > head_sequence {
+        format!(
+            "the trail goes on to entry {end_sequence} but its head records entry {head_sequence}: entries were added around the API"
+        )
+    } else {
+        format!("entry {end_sequence} is not the one its head records: it was replaced")
+    };
+    ChainBreak {
+        sequence: end_sequence.min(head_sequence) + 1,
+        entry_id: None,
+        kind: BreakKind::HeadMismatch,
+        message,
+    }
 }
 
 fn break_at(entry: &audit_entry::Model, reason: BreakReason) -> ChainBreak {

@@ -4,14 +4,22 @@
 //! refetch (that is how a rotation at the provider is picked up), but never more than one per
 //! `min_refresh`, so a flood of made-up `kid`s cannot turn into a flood of fetches. The URL is
 //! the configured one only: `jku`, `jwk`, `x5u` and `x5c` headers are refused by the verifier.
+//!
+//! The provider is never waited for under the lock of the keys: a slow provider would stall
+//! every login, even those whose key is cached. One fetch is in flight at a time; a caller that
+//! needs it waits for it (without that lock) and uses its result rather than fetching again.
 
-use std::{collections::HashMap, time::Duration};
+use std::{
+    collections::HashMap,
+    sync::{Mutex, MutexGuard, PoisonError},
+    time::Duration,
+};
 
 use jsonwebtoken::{
     Algorithm, DecodingKey,
     jwk::{AlgorithmParameters, EllipticCurve, JwkSet, KeyAlgorithm},
 };
-use tokio::{sync::Mutex, time::Instant};
+use tokio::time::Instant;
 
 /// Longest wait for the provider.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(10);
@@ -20,6 +28,19 @@ struct Cache {
     keys: HashMap<String, DecodingKey>,
     fetched_at: Option<Instant>,
     attempted_at: Option<Instant>,
+    /// Fetches started so far: a caller that waited for the fetch in flight sees this change
+    /// and uses its result instead of fetching again.
+    attempts: u64,
+}
+
+/// What a caller does with the cache as it finds it.
+enum Next {
+    Answer(Result<DecodingKey, String>),
+    /// Fetch first; `known` when the `kid` is cached, only stale.
+    Fetch {
+        attempts: u64,
+        known: bool,
+    },
 }
 
 /// The keys of one JWKS URL for one algorithm.
@@ -29,8 +50,10 @@ pub struct JwksKeys {
     client: reqwest::Client,
     min_refresh: Duration,
     max_age: Duration,
-    /// One fetch at a time; callers waiting behind it see its result.
+    /// Held only to read or replace the keys, never across an await.
     cache: Mutex<Cache>,
+    /// Held while fetching: one fetch in flight; callers waiting behind it see its result.
+    fetching: tokio::sync::Mutex<()>,
 }
 
 impl JwksKeys {
@@ -55,37 +78,78 @@ impl JwksKeys {
                 keys: HashMap::new(),
                 fetched_at: None,
                 attempted_at: None,
+                attempts: 0,
             }),
+            fetching: tokio::sync::Mutex::new(()),
         })
     }
 
     /// The key with this `kid`, fetching the set when it is stale or lacks the `kid` (rate
     /// limited). The error is safe to show the client.
     pub async fn key(&self, kid: &str) -> Result<DecodingKey, String> {
-        let mut cache = self.cache.lock().await;
+        let (attempts, known) = match self.next(kid) {
+            Next::Answer(answer) => return answer,
+            Next::Fetch { attempts, known } => (attempts, known),
+        };
+        let _fetching = if known {
+            // A stale key still works: while someone else refreshes the set, use it.
+            match self.fetching.try_lock() {
+                Ok(guard) => guard,
+                Err(_) => return self.lookup(kid),
+            }
+        } else {
+            self.fetching.lock().await
+        };
+        {
+            let mut cache = self.cache();
+            if cache.attempts != attempts {
+                // A fetch ran while this caller waited; its result is the answer.
+                return lookup(&cache, kid);
+            }
+            cache.attempts += 1;
+            cache.attempted_at = Some(Instant::now());
+        }
+        match self.fetch().await {
+            Ok(keys) => {
+                tracing::info!(url = %self.url, keys = keys.len(), "JWKS fetched");
+                let mut cache = self.cache();
+                cache.keys = keys;
+                cache.fetched_at = Some(Instant::now());
+            }
+            // Keep serving the keys we have; the provider may be briefly down.
+            Err(err) => tracing::warn!(url = %self.url, error = %err, "JWKS fetch failed"),
+        }
+        self.lookup(kid)
+    }
+
+    /// Whether the cache answers for `kid` as it is, or a fetch is due first.
+    fn next(&self, kid: &str) -> Next {
+        let cache = self.cache();
+        let known = cache.keys.contains_key(kid);
         let stale = cache
             .fetched_at
             .is_none_or(|at| at.elapsed() > self.max_age);
         let may_fetch = cache
             .attempted_at
             .is_none_or(|at| at.elapsed() >= self.min_refresh);
-        if (stale || !cache.keys.contains_key(kid)) && may_fetch {
-            cache.attempted_at = Some(Instant::now());
-            match self.fetch().await {
-                Ok(keys) => {
-                    tracing::info!(url = %self.url, keys = keys.len(), "JWKS fetched");
-                    cache.keys = keys;
-                    cache.fetched_at = Some(Instant::now());
-                }
-                // Keep serving the keys we have; the provider may be briefly down.
-                Err(err) => tracing::warn!(url = %self.url, error = %err, "JWKS fetch failed"),
+        if (stale || !known) && may_fetch {
+            Next::Fetch {
+                attempts: cache.attempts,
+                known,
             }
+        } else {
+            Next::Answer(lookup(&cache, kid))
         }
-        cache
-            .keys
-            .get(kid)
-            .cloned()
-            .ok_or_else(|| "token signed with an unknown key (kid)".to_owned())
+    }
+
+    fn lookup(&self, kid: &str) -> Result<DecodingKey, String> {
+        lookup(&self.cache(), kid)
+    }
+
+    /// The keys; a panic elsewhere while they were held leaves them whole (they are replaced
+    /// in one assignment), so a poisoned lock is used as it is.
+    fn cache(&self) -> MutexGuard<'_, Cache> {
+        self.cache.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     async fn fetch(&self) -> anyhow::Result<HashMap<String, DecodingKey>> {
@@ -132,4 +196,12 @@ impl JwksKeys {
         };
         declared_ok && type_ok
     }
+}
+
+fn lookup(cache: &Cache, kid: &str) -> Result<DecodingKey, String> {
+    cache
+        .keys
+        .get(kid)
+        .cloned()
+        .ok_or_else(|| "token signed with an unknown key (kid)".to_owned())
 }

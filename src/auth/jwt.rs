@@ -14,7 +14,7 @@ use super::jwks::JwksKeys;
 use crate::config::{JwtAlgorithm, JwtConfig};
 
 /// Shortest HS256 secret accepted: a key as long as the hash output (RFC 7518 section 3.2).
-const MIN_SECRET_BYTES: usize = 32;
+pub(super) const MIN_SECRET_BYTES: usize = 32;
 
 /// What a valid token says about its bearer.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -249,3 +249,334 @@ async fn the_trail_is_filtered() {
     assert_eq!(data["nobody"]["totalCount"], 0);
     assert_eq!(data["future"]["totalCount"], 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn verification_while_writers_append_reports_no_false_break() {
+    use std::sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    };
+
+    let (app, admin) = app_with_trail().await;
+    let app = Arc::new(app);
+    let mut people = Vec::new();
+    for i in 0..4 {
+        people.push(
+            app.create_person(&admin, &format!("Writer {i}"), &format!("w{i}@example.com"))
+                .await,
+        );
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..8)
+        .map(|writer| {
+            let (app, admin, stop) = (app.clone(), admin.clone(), stop.clone());
+            // Each renaming writer has its own person, so that no write is refused as a conflict.
+            let person = people[writer / 2].clone();
+            tokio::spawn(async move {
+                let mut round = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    round += 1;
+                    if writer % 2 == 0 {
+                        app.graphql(
+                            Some(&admin),
+                            "mutation($input: UpdatePersonInput!) { updatePerson(input: $input) { person { id } } }",
+                            json!({ "input": { "id": person, "name": format!("Writer {writer} r{round}") } }),
+                        )
+                        .await
+                        .ok();
+                    } else {
+                        app.graphql(
+                            Some(&admin),
+                            "mutation($input: CreateServiceInput!) { createService(input: $input) { service { id } } }",
+                            json!({ "input": { "name": format!("Service {writer}-{round}") } }),
+                        )
+                        .await
+                        .ok();
+                    }
+                }
+                round
+            })
+        })
+        .collect();
+
+    let mut checked = Vec::new();
+    for _ in 0..30 {
+        let result = verify(&app, &admin, None).await;
+        assert_eq!(
+            result["valid"], true,
+            "a valid chain was reported broken while writers appended: {result:#}"
+        );
+        checked.push(result["entriesChecked"].as_i64().unwrap());
+    }
+    stop.store(true, Ordering::Relaxed);
+    let mut writes = 0;
+    for writer in writers {
+        writes += writer.await.unwrap();
+    }
+    assert!(writes > 30, "the writers should have appended meanwhile");
+    assert!(
+        checked.first() < checked.last(),
+        "verifications should have seen the trail grow: {checked:?}"
+    );
+    let last = verify(&app, &admin, None).await;
+    assert_eq!(last["valid"], true, "{last:#}");
+}
+
+#[tokio::test]
+async fn a_changed_entry_id_or_sequence_is_reported() {
+    let (app, admin) = app_with_trail().await;
+    let original = entry(&app, 3).await;
+    let set_id = |from: uuid::Uuid, to: uuid::Uuid| {
+        audit_entry::Entity::update_many()
+            .col_expr(audit_entry::Column::Id, Expr::value(to))
+            .filter(audit_entry::Column::Id.eq(from))
+            .exec(&app.db)
+    };
+    let forged_id = uuid::Uuid::now_v7();
+    set_id(original.id, forged_id).await.unwrap();
+    let result = verify(&app, &admin, None).await;
+    assert_eq!(
+        result["valid"], false,
+        "a new id must break the entry: {result:#}"
+    );
+    assert_eq!(result["firstBrokenEntry"]["sequence"], 3);
+    assert_eq!(result["firstBrokenEntry"]["kind"], "CONTENT_MISMATCH");
+    set_id(forged_id, original.id).await.unwrap();
+    assert_eq!(verify(&app, &admin, None).await["valid"], true);
+
+    // Moving the newest entry to a later position, head included, is caught too.
+    let (head, _) = app.head(&admin).await;
+    audit_entry::Entity::update_many()
+        .col_expr(audit_entry::Column::Sequence, Expr::value(head + 1))
+        .filter(audit_entry::Column::OrganizationId.eq(app.org))
+        .filter(audit_entry::Column::Sequence.eq(head))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    audit_chain_head::Entity::update_many()
+        .col_expr(audit_chain_head::Column::Sequence, Expr::value(head + 1))
+        .filter(audit_chain_head::Column::OrganizationId.eq(app.org))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let result = verify(&app, &admin, None).await;
+    assert_eq!(result["valid"], false, "{result:#}");
+    assert_eq!(result["firstBrokenEntry"]["sequence"], head + 1);
+}
+
+#[tokio::test]
+async fn a_trail_hashed_before_version_2_still_verifies_and_goes_on_in_version_2() {
+    use iso20000::audit_trail::chain::{GENESIS_HASH, HashVersion, hash_as};
+    use sea_orm::ActiveValue::Set;
+
+    // Rewrite the trail as a server before hash version 2 wrote it.
+    let (app, admin) = app_with_trail().await;
+    let mut previous = GENESIS_HASH.to_owned();
+    let rows = entries(&app)
+        .order_by_asc(audit_entry::Column::Sequence)
+        .all(&app.db)
+        .await
+        .unwrap();
+    for mut row in rows {
+        row.hash_version = HashVersion::V1.column();
+        row.previous_hash.clone_from(&previous);
+        row.hash = hash_as(&row, HashVersion::V1);
+        previous.clone_from(&row.hash);
+        audit_entry::Entity::update(audit_entry::ActiveModel {
+            id: Set(row.id),
+            hash_version: Set(row.hash_version),
+            previous_hash: Set(row.previous_hash),
+            hash: Set(row.hash),
+            ..Default::default()
+        })
+        .exec(&app.db)
+        .await
+        .unwrap();
+    }
+    audit_chain_head::Entity::update_many()
+        .col_expr(audit_chain_head::Column::Hash, Expr::value(previous))
+        .filter(audit_chain_head::Column::OrganizationId.eq(app.org))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let result = verify(&app, &admin, None).await;
+    assert_eq!(result["valid"], true, "{result:#}");
+
+    app.create_person(&admin, "After the upgrade", "after@example.com")
+        .await;
+    let result = verify(&app, &admin, None).await;
+    assert_eq!(result["valid"], true, "{result:#}");
+    assert_eq!(result["entriesChecked"], trail_length() + 1);
+    let trail = app
+        .graphql(
+            Some(&admin),
+            "{ auditTrail(last: 2) { edges { node { hashVersion } } } }",
+            json!({}),
+        )
+        .await
+        .ok();
+    let versions: Vec<_> = trail["auditTrail"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["hashVersion"].clone())
+        .collect();
+    assert_eq!(versions, [json!(1), json!(2)]);
+}
+
+/// The database id inside a global id, as the trail's `before` shows it.
+fn database_id(global: &str) -> String {
+    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(global).unwrap()).unwrap();
+    text.split_once(':').unwrap().1.to_owned()
+}
+
+#[tokio::test]
+async fn deleting_a_process_or_a_tool_records_the_assignments_and_links_it_takes_along() {
+    let app = spawn_app().await;
+    let admin = app.admin();
+    let ana = app.create_person(&admin, "Ana", "ana@example.com").await;
+    let data = app
+        .graphql(
+            Some(&admin),
+            r#"mutation {
+                p: createProcess(input: { code: "ACCESS", name: "Access management" }) { process { id } }
+                t: createTool(input: { name: "Vault", kind: OTHER }) { tool { id } }
+            }"#,
+            json!({}),
+        )
+        .await
+        .ok();
+    let process = data["p"]["process"]["id"].as_str().unwrap().to_owned();
+    let tool = data["t"]["tool"]["id"].as_str().unwrap().to_owned();
+    let incident = app
+        .graphql(
+            Some(&admin),
+            r#"{ processes(filter: { search: "INCIDENT" }) { edges { node { id code } } } }"#,
+            json!({}),
+        )
+        .await
+        .ok()["processes"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["node"]["code"] == "INCIDENT")
+        .unwrap()["node"]["id"]
+        .clone();
+    let made = app
+        .graphql(
+            Some(&admin),
+            r#"mutation($p: ID!, $ana: ID!, $tool: ID!, $incident: ID!) {
+                a: assignRaci(input: { processId: $p, personId: $ana, role: ACCOUNTABLE }) { raciAssignment { id } }
+                r: assignRaci(input: { processId: $p, personId: $ana, role: RESPONSIBLE }) { raciAssignment { id } }
+                uses: linkProcessToTool(input: { processId: $p, toolId: $tool, description: "secrets" }) { processLink { id } }
+                dependsOn: addProcessDependency(input: { processId: $p, dependsOnProcessId: $incident }) { processLink { id } }
+                dependedOn: addProcessDependency(input: { processId: $incident, dependsOnProcessId: $p }) { processLink { id } }
+            }"#,
+            json!({ "p": process, "ana": ana, "tool": tool, "incident": incident }),
+        )
+        .await
+        .ok();
+    let id_of = |alias: &str, field: &str| made[alias][field]["id"].as_str().unwrap().to_owned();
+    let mut gone = vec![
+        id_of("a", "raciAssignment"),
+        id_of("r", "raciAssignment"),
+        id_of("uses", "processLink"),
+        id_of("dependsOn", "processLink"),
+        id_of("dependedOn", "processLink"),
+    ];
+    gone.sort();
+
+    app.graphql(
+        Some(&admin),
+        "mutation($id: ID!) { deleteProcess(input: { id: $id }) { process { id } } }",
+        json!({ "id": process }),
+    )
+    .await
+    .ok();
+
+    let trail = app
+        .graphql(
+            Some(&admin),
+            "{ auditTrail(last: 6) { edges { node { action recordType recordId actorSubject before after } } } }",
+            json!({}),
+        )
+        .await
+        .ok();
+    let nodes: Vec<Value> = trail["auditTrail"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect();
+    let (cascaded, deleted) = nodes.split_at(5);
+    assert_eq!(deleted[0]["action"], "process.delete", "{nodes:#?}");
+    let mut recorded: Vec<String> = cascaded
+        .iter()
+        .map(|n| n["recordId"].as_str().unwrap().to_owned())
+        .collect();
+    recorded.sort();
+    assert_eq!(
+        recorded, gone,
+        "every removed row has its entry: {nodes:#?}"
+    );
+    for node in cascaded {
+        let expected = match node["recordType"].as_str().unwrap() {
+            "RaciAssignment" => "raci.remove",
+            "ProcessLink" => "process_link.delete",
+            other => panic!("unexpected {other}"),
+        };
+        assert_eq!(node["action"], expected);
+        assert_eq!(node["actorSubject"], "admin");
+        assert_eq!(node["after"], Value::Null);
+        let before = &node["before"];
+        let process_uuid = database_id(&process);
+        assert!(
+            before["process_id"] == process_uuid.as_str()
+                || before["depends_on_process_id"] == process_uuid.as_str(),
+            "the entry keeps the removed row: {before:#}"
+        );
+    }
+
+    // A tool takes its links along in the same way.
+    let other = app
+        .graphql(
+            Some(&admin),
+            r#"mutation($tool: ID!, $incident: ID!) { linkProcessToTool(input: { processId: $incident, toolId: $tool, description: "keys" }) { processLink { id } } }"#,
+            json!({ "tool": tool, "incident": incident }),
+        )
+        .await
+        .ok()["linkProcessToTool"]["processLink"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.graphql(
+        Some(&admin),
+        "mutation($id: ID!) { deleteTool(input: { id: $id }) { tool { id } } }",
+        json!({ "id": tool }),
+    )
+    .await
+    .ok();
+    let link = app
+        .graphql(
+            Some(&admin),
+            "query($id: ID!) { auditTrail(filter: { recordId: $id }) { edges { node { action before } } } }",
+            json!({ "id": other }),
+        )
+        .await
+        .ok();
+    let actions: Vec<_> = link["auditTrail"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["action"].clone())
+        .collect();
+    assert_eq!(
+        actions,
+        [json!("process_link.create"), json!("process_link.delete")]
+    );
+    assert_eq!(
+        link["auditTrail"]["edges"][1]["node"]["before"]["description"],
+        "keys"
+    );
+    assert_eq!(verify(&app, &admin, None).await["valid"], true);
+}

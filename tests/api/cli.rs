@@ -278,3 +278,57 @@ async fn serve_demo_prints_a_token_that_works() {
     assert_eq!(incident["cells"].as_array().unwrap().len(), 4);
     assert_eq!(data["processMap"]["edges"].as_array().unwrap().len(), 10);
 }
+
+/// A development secret file cut short is refused by every command that signs or checks
+/// tokens, with what to do about it, and is left as it was.
+#[test]
+fn a_too_short_secret_file_is_refused_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("jwt-secret");
+    std::fs::write(&secret, "0123456789abcdef\n").unwrap();
+    let org = uuid::Uuid::now_v7().to_string();
+    for args in [
+        vec!["token", "--org", &org, "--role", "ADMIN", "--sub", "ada"],
+        vec!["serve", "--port", "0"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_iso20000"))
+            .args(&args)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .env_remove("DATABASE_URL")
+            .env_remove("ISO20000_JWT_SECRET")
+            .env("RUST_LOG", "error")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // A server that accepted the secret would run on: stop it rather than hang the suite.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while child.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            !output.status.success(),
+            "{args:?} ran with a 16-byte secret"
+        );
+        assert!(output.stdout.is_empty(), "{args:?} printed something");
+        for expected in [
+            "jwt-secret",
+            "16 bytes",
+            "delete the file",
+            "ISO20000_JWT_SECRET",
+        ] {
+            assert!(
+                stderr.contains(expected),
+                "{args:?}: {expected:?} not in {stderr}"
+            );
+        }
+    }
+    assert_eq!(
+        std::fs::read_to_string(&secret).unwrap(),
+        "0123456789abcdef\n"
+    );
+}

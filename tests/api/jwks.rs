@@ -15,16 +15,20 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app_with};
 
-/// A stand-in identity provider serving a JWKS that tests can change, counting fetches.
+/// A stand-in identity provider serving a JWKS that tests can change, counting fetches (as
+/// they start), and answering after `delay`.
 #[derive(Clone)]
 struct Provider {
     jwks: Arc<Mutex<Value>>,
     fetches: Arc<AtomicUsize>,
+    delay: Arc<Mutex<Duration>>,
     url: String,
 }
 
 async fn serve_jwks(State(provider): State<Provider>) -> Json<Value> {
     provider.fetches.fetch_add(1, Ordering::SeqCst);
+    let delay = *provider.delay.lock().unwrap();
+    tokio::time::sleep(delay).await;
     Json(provider.jwks.lock().unwrap().clone())
 }
 
@@ -34,6 +38,7 @@ async fn provider(keys: Value) -> Provider {
     let provider = Provider {
         jwks: Arc::new(Mutex::new(json!({ "keys": keys }))),
         fetches: Arc::new(AtomicUsize::new(0)),
+        delay: Arc::new(Mutex::new(Duration::ZERO)),
         url,
     };
     let router = Router::new()
@@ -163,5 +168,53 @@ async fn key_pointing_headers_are_refused_and_never_followed() {
         elsewhere.fetches.load(Ordering::SeqCst),
         0,
         "the token's URL was never fetched"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_slow_provider_stalls_no_login_whose_key_is_cached() {
+    const SLOW: Duration = Duration::from_secs(4);
+    let provider = provider(json!([key_1()])).await;
+    let app = app_for(&provider, Duration::from_millis(100)).await;
+    let known = sign(&app, KEY_1, with_kid("key-1"));
+    assert_eq!(
+        code(&app, &known).await,
+        None,
+        "key-1 is fetched and cached"
+    );
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    *provider.delay.lock().unwrap() = SLOW;
+    let fetches = provider.fetches.load(Ordering::SeqCst);
+
+    // Tokens naming a key the server has not seen make it ask the provider, which is slow.
+    let app = &app;
+    let unknown = futures_util::future::join_all((0..5).map(|i| {
+        let token = sign(app, KEY_1, with_kid(&format!("not-yet-{i}")));
+        async move { code(app, &token).await }
+    }));
+    let cached_login = async {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+        while provider.fetches.load(Ordering::SeqCst) == fetches {
+            assert!(tokio::time::Instant::now() < deadline, "no fetch started");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let started = std::time::Instant::now();
+        let answer = code(app, &known).await;
+        (answer, started.elapsed())
+    };
+    let (unknown, (answer, took)) = tokio::join!(unknown, cached_login);
+
+    assert_eq!(answer, None);
+    assert!(
+        took < Duration::from_millis(1500),
+        "a login with a cached key waited {took:?} for the provider"
+    );
+    for answer in unknown {
+        assert_eq!(answer.as_deref(), Some("UNAUTHENTICATED"));
+    }
+    assert_eq!(
+        provider.fetches.load(Ordering::SeqCst),
+        fetches + 1,
+        "the callers that waited used the fetch in flight instead of each fetching"
     );
 }

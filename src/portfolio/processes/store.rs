@@ -1,9 +1,12 @@
 //! Database access and rules for processes.
 
 use chrono::{SubsecRound, Utc};
-use entity::{Maturity, RaciRole, person, process, process_service, raci_assignment, service};
+use entity::{
+    Maturity, RaciRole, person, process, process_link, process_service, raci_assignment, service,
+};
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Select,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Select,
     sea_query::{Expr, ExprTrait, Query},
 };
 use uuid::Uuid;
@@ -266,7 +269,8 @@ pub async fn set_applicability(
     save(change, before, after, action).await
 }
 
-/// Deletes one of the organization's own processes; built-in ones are refused.
+/// Deletes one of the organization's own processes, with its assignments and links (each
+/// recorded in the trail); built-in ones are refused.
 pub async fn delete(change: &mut Change, id: Uuid) -> AppResult<process::Model> {
     let scope = Scope::from(change.actor());
     let before = scope.find::<process::Entity>(change.db(), id).await?;
@@ -276,6 +280,32 @@ pub async fn delete(change: &mut Change, id: Uuid) -> AppResult<process::Model> 
             "built-in processes cannot be deleted; mark them not applicable with a justification",
         ));
     }
+    change
+        .record_cascade(
+            "raci.remove",
+            "RaciAssignment",
+            scope
+                .select::<raci_assignment::Entity>()
+                .filter(raci_assignment::Column::ProcessId.eq(id))
+                .order_by_asc(raci_assignment::Column::Id),
+            |assignment| assignment.id,
+        )
+        .await?;
+    change
+        .record_cascade(
+            "process_link.delete",
+            "ProcessLink",
+            scope
+                .select::<process_link::Entity>()
+                .filter(
+                    Condition::any()
+                        .add(process_link::Column::ProcessId.eq(id))
+                        .add(process_link::Column::DependsOnProcessId.eq(id)),
+                )
+                .order_by_asc(process_link::Column::Id),
+            |link| link.id,
+        )
+        .await?;
     process::Entity::delete_many()
         .filter(process::Column::Id.eq(id))
         .filter(process::Column::OrganizationId.eq(scope.organization_id))

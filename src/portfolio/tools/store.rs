@@ -143,10 +143,21 @@ pub async fn update(
     Ok(after)
 }
 
-/// Removes a tool and its links.
+/// Removes a tool and its links (each recorded in the trail).
 pub async fn delete(change: &mut Change, id: Uuid) -> AppResult<tool::Model> {
     let scope = Scope::from(change.actor());
     let before = scope.find::<tool::Entity>(change.db(), id).await?;
+    change
+        .record_cascade(
+            "process_link.delete",
+            "ProcessLink",
+            scope
+                .select::<process_link::Entity>()
+                .filter(process_link::Column::ToolId.eq(id))
+                .order_by_asc(process_link::Column::Id),
+            |link| link.id,
+        )
+        .await?;
     tool::Entity::delete_many()
         .filter(tool::Column::Id.eq(id))
         .filter(tool::Column::OrganizationId.eq(scope.organization_id))
