@@ -133,6 +133,7 @@ async fn whole_organization_fields_run_once_per_request() {
     for field in [
         "raciMatrix { rows { process { code } } }",
         "processMap { nodes { id } }",
+        "verifyAuditTrail { valid entriesChecked }",
     ] {
         let once = statements(&app, &format!("{{ a: {field} }}")).await;
         let aliased: String = (0..20).map(|i| format!("a{i}: {field} ")).collect();
