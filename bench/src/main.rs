@@ -62,6 +62,10 @@ struct Args {
     /// organization's read cache: how reads fare while others change the data. 0: none.
     #[arg(long, default_value_t = 0.0)]
     writes: f64,
+    /// Clients sending the most expensive query the limits allow (`attack`, closed loop)
+    /// beside each measured operation: how the others fare under that load. 0: none.
+    #[arg(long, default_value_t = 0)]
+    attack: usize,
     /// Connection pool size of the in-process server (the server's own default).
     #[arg(long, default_value_t = 10)]
     db_max_connections: u32,
@@ -323,6 +327,14 @@ async fn main() -> anyhow::Result<()> {
         )
         .await;
         let started = Instant::now();
+        let attacker = (args.attack > 0)
+            .then(|| Prepared::new(&target, operations::Request::GraphQL(operations::ATTACK)))
+            .transpose()?
+            .map(|attack| {
+                let client = client.clone();
+                let (clients, until) = (args.attack, started + args.duration);
+                tokio::spawn(async move { drive(&client, &attack, clients, None, until).await })
+            });
         let writer = if args.writes > 0.0 {
             let write = Prepared::new(&target, operations::Request::GraphQL(operations::WRITE))?;
             Some(tokio::spawn(write_steadily(
@@ -347,6 +359,14 @@ async fn main() -> anyhow::Result<()> {
             Some(writer) => writer.await.unwrap_or(0),
             None => 0,
         };
+        let (attacks, attack_errors, attack_p50) = match attacker {
+            Some(attacker) => {
+                let (mut latencies, errors) = attacker.await.unwrap_or_default();
+                latencies.sort_unstable();
+                (latencies.len(), errors, percentile(&latencies, 0.50))
+            }
+            None => (0, 0, 0.0),
+        };
         latencies.sort_unstable();
         let rps = (latencies.len() as f64 / elapsed).round();
         throughput.insert(name.clone(), rps);
@@ -362,6 +382,10 @@ async fn main() -> anyhow::Result<()> {
             "p99_ms": percentile(&latencies, 0.99),
             "errors": errors,
             "writes": writes,
+            "attack_clients": args.attack,
+            "attack_requests": attacks,
+            "attack_errors": attack_errors,
+            "attack_p50_ms": attack_p50,
             "server_peak_memory_mib": peak_memory_mib(target.server_pid),
         });
         println!("{line}");

@@ -9,7 +9,13 @@ pub enum Request {
 }
 
 /// Every operation name, for help and errors.
-pub const NAMES: [&str; 4] = ["viewer", "people_page", "dashboard", "dashboard_baseline"];
+pub const NAMES: [&str; 5] = [
+    "viewer",
+    "people_page",
+    "dashboard",
+    "dashboard_baseline",
+    "attack",
+];
 
 /// The portfolio dashboard: 20 services with owner, their processes with owner and accountable
 /// person, and counts. `baseline.rs` answers the same with hand-written SQL.
@@ -18,6 +24,13 @@ pub const DASHBOARD: &str = "query Dashboard { services(first: 20) { totalCount 
 /// The write `--writes` sends beside the measured reads: renaming the organization changes its
 /// data version like any other change, so each one empties the organization's read cache.
 pub const WRITE: &str = r#"mutation { updateOrganization(input: { name: "Bench organization" }) { organization { id } } }"#;
+
+/// The most expensive query the default limits allow, for `--attack`: four copies (aliases)
+/// of every process with every service it applies to, their descriptions and owners. On the
+/// generated organization the five key processes apply to all 100 services, the most a list
+/// of related records may hold; each copy costs about 11,000 of the 50,000 complexity bound,
+/// so a fifth copy is refused. A VIEWER may send it.
+pub const ATTACK: &str = "query Attack { a: processes(first: 22) { edges { node { name description services { name description owner { name email } } } } } b: processes(first: 22) { edges { node { name description services { name description owner { name email } } } } } c: processes(first: 22) { edges { node { name description services { name description owner { name email } } } } } d: processes(first: 22) { edges { node { name description services { name description owner { name email } } } } } }";
 
 /// The request of a named operation.
 pub fn request(name: &str) -> Option<Request> {
@@ -29,6 +42,7 @@ pub fn request(name: &str) -> Option<Request> {
             "{ people(first: 50) { totalCount edges { cursor node { id name email role active } } pageInfo { hasNextPage endCursor } } }",
         ),
         "dashboard" => Request::GraphQL(DASHBOARD),
+        "attack" => Request::GraphQL(ATTACK),
         "dashboard_baseline" => Request::Baseline("/dashboard"),
         _ => return None,
     })
