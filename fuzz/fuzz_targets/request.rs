@@ -13,6 +13,11 @@
 //! | `2..4` | credential: 0 none, 1 VIEWER token, 2 ADMIN token, 3 a bearer that is no JWT  |
 //! | `4`    | `Accept`: 0 `application/graphql-response+json`, 1 `application/json`        |
 //!
+//! Two operators in the rest put deep nesting a mutation or two away: `0x01 n k` and the `k`
+//! bytes after them stand for those bytes repeated `16·n` times; `0x02 n k` does the same and
+//! also closes what they open (`[`, `{`, `(`), in reverse order, at the next `0x03` or at the
+//! end: `{ a(x: 0x02 0x60 0x01 [ 1 0x03) }` nests 1,536 lists. Every other byte is itself.
+//!
 //! A panic anywhere (libfuzzer-sys turns it into an abort), a stack overflow, or a 5xx other
 //! than the request timeout's 504 is a crash. `ISO20000_FUZZ_PRINT=1` prints each response.
 
@@ -179,10 +184,70 @@ fn json_string(bytes: &[u8]) -> String {
     out
 }
 
+/// Largest expansion of an input: a little over the default body limit, so that it is reached.
+const MAX_EXPANDED: usize = 1_100_000;
+
+/// Appends `chunk` `times` times, within [`MAX_EXPANDED`]; how many it appended.
+fn repeat(out: &mut Vec<u8>, chunk: &[u8], times: usize) -> usize {
+    let mut done = 0;
+    while done < times && !chunk.is_empty() && out.len() + chunk.len() <= MAX_EXPANDED {
+        out.extend_from_slice(chunk);
+        done += 1;
+    }
+    done
+}
+
+/// Expands the nesting operators of `data` (see the module documentation).
+fn expand(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len());
+    // What each open `0x02` still has to close, and how many times.
+    let mut closers: Vec<(Vec<u8>, usize)> = Vec::new();
+    let mut i = 0;
+    while i < data.len() {
+        match data[i..] {
+            [op @ (1 | 2), n, k, ..] => {
+                let start = i + 3;
+                let end = (start + usize::from(k)).min(data.len());
+                let chunk = &data[start..end];
+                let times = repeat(&mut out, chunk, usize::from(n) * 16);
+                if op == 2 {
+                    let closer = chunk
+                        .iter()
+                        .rev()
+                        .filter_map(|b| match b {
+                            b'[' => Some(b']'),
+                            b'{' => Some(b'}'),
+                            b'(' => Some(b')'),
+                            _ => None,
+                        })
+                        .collect();
+                    closers.push((closer, times));
+                }
+                i = end;
+            }
+            [3, ..] if !closers.is_empty() => {
+                if let Some((closer, times)) = closers.pop() {
+                    repeat(&mut out, &closer, times);
+                }
+                i += 1;
+            }
+            _ => {
+                out.push(data[i]);
+                i += 1;
+            }
+        }
+    }
+    while let Some((closer, times)) = closers.pop() {
+        repeat(&mut out, &closer, times);
+    }
+    out
+}
+
 /// The request `data` stands for (see the module documentation); `None` when it cannot be
 /// one (a URI longer than the `http` crate's 64 KiB, which no client can send either).
 fn request(harness: &Harness, data: &[u8]) -> Option<Request<Body>> {
     let (&selector, rest) = data.split_first().unwrap_or((&0, &[]));
+    let rest = &expand(rest)[..];
     let (document, variables) = match rest.iter().position(|&b| b == 0) {
         Some(nul) => (&rest[..nul], Some(&rest[nul + 1..])),
         None => (rest, None),
