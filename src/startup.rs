@@ -87,6 +87,12 @@ impl Application {
         self.listener.local_addr()
     }
 
+    /// The router this server serves, to drive it without its listener (the fuzz target), so
+    /// that what is driven is wired exactly as what is served.
+    pub fn router(&self) -> axum::Router {
+        self.router.clone()
+    }
+
     /// The shared state (database, bus), e.g. for the demo loader.
     pub fn state(&self) -> &AppState {
         &self.state

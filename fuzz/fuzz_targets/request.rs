@@ -25,7 +25,7 @@
 
 use std::{
     future::Future,
-    sync::{Arc, OnceLock},
+    sync::OnceLock,
     time::Duration,
 };
 
@@ -36,18 +36,13 @@ use axum::{
 };
 use entity::Role;
 use iso20000::{
-    auth::{Authenticator, jwt::JwtIssuer, jwt::JwtVerifier},
+    auth::jwt::JwtIssuer,
     config::{DatabaseConfig, JwtConfig, LimitsConfig, ServeConfig, ServerConfig},
-    db,
-    events::EventBus,
-    graphql, http,
-    metrics::Metrics,
     organization::store as organization_store,
-    read_cache::ReadCache,
-    state::AppState,
+    startup::Application,
 };
 use libfuzzer_sys::fuzz_target;
-use tokio::{runtime::Runtime, sync::watch};
+use tokio::runtime::Runtime;
 use tower::ServiceExt;
 
 /// The HS256 secret of the fuzzed server.
@@ -61,8 +56,8 @@ struct Harness {
     admin: String,
     /// Keeps the database folder until the process ends.
     _dir: tempfile::TempDir,
-    /// Keeps WebSockets from seeing a shutdown.
-    _shutdown: watch::Sender<bool>,
+    /// Keeps the server's state alive.
+    _app: Application,
     /// Print each response (`ISO20000_FUZZ_PRINT`), to see what an input reaches.
     print: bool,
 }
@@ -80,29 +75,30 @@ fn harness() -> &'static Harness {
             .build()
             .expect("tokio runtime");
         let dir = tempfile::tempdir().expect("temporary folder");
-        let (router, viewer, admin, shutdown) = runtime.block_on(build(dir.path()));
+        let (router, viewer, admin, app) = runtime.block_on(build(dir.path()));
         Harness {
             runtime,
             router,
             viewer,
             admin,
             _dir: dir,
-            _shutdown: shutdown,
+            _app: app,
             print: std::env::var_os("ISO20000_FUZZ_PRINT").is_some(),
         }
     })
 }
 
-/// Wires the server as `startup::Application::build` does, without a listener.
-async fn build(dir: &std::path::Path) -> (Router, String, String, watch::Sender<bool>) {
-    iso20000::startup::install_crypto_provider();
+/// The server as `serve` builds it (its listener on a free port, never used): the router, the
+/// tokens of its one organization, and the application, kept so that nothing shuts down.
+async fn build(dir: &std::path::Path) -> (Router, String, String, Application) {
     let config = ServeConfig {
         server: ServerConfig {
             host: [127, 0, 0, 1].into(),
             port: 0,
             graphiql: true,
             shutdown_timeout: Duration::from_secs(1),
-            read_cache_records: 50_000,
+            read_cache_bytes: 64 * 1024 * 1024,
+            metrics_token: None,
         },
         // The limits the server ships with: they are what is being fuzzed.
         limits: LimitsConfig::default(),
@@ -116,20 +112,9 @@ async fn build(dir: &std::path::Path) -> (Router, String, String, watch::Sender<
         },
         jwt: JwtConfig::with_secret(SECRET),
     };
-    let mut connection = db::connect(&config.database).await.expect("database");
-    db::migrate(&connection).await.expect("migrations");
-    let metrics = Metrics::default();
-    metrics.count_statements(&mut connection);
-    let verifier = JwtVerifier::from_config(&config.jwt, dir).expect("JWT verifier");
-    let (hits, misses) = metrics.read_cache_lookups();
-    let state = AppState {
-        authenticator: Authenticator::new(verifier, connection.clone()),
-        db: connection.clone(),
-        bus: EventBus::default(),
-        read_cache: ReadCache::new(config.server.read_cache_records, hits, misses),
-        config: Arc::new(config.clone()),
-    };
-    let org = organization_store::create(&connection, &state.bus, "Fuzz Org", "fuzz")
+    let app = Application::build(config.clone()).await.expect("server");
+    let state = app.state();
+    let org = organization_store::create(&state.db, &state.bus, "Fuzz Org", "fuzz")
         .await
         .map_err(iso20000::error::AppError::into_anyhow)
         .expect("organization")
@@ -143,15 +128,7 @@ async fn build(dir: &std::path::Path) -> (Router, String, String, watch::Sender<
     let admin = issuer
         .mint(org, Role::Admin, "fuzz-admin", ttl)
         .expect("admin token");
-    let (shutdown, stopping) = watch::channel(false);
-    let router = http::router(http::Http {
-        schema: graphql::build(state.clone()),
-        state,
-        metrics,
-        connections: http::ws::ConnectionRegistry::default(),
-        shutdown: stopping,
-    });
-    (router, viewer, admin, shutdown)
+    (app.router(), viewer, admin, app)
 }
 
 /// Percent-encodes every byte but the unreserved ones, for a query-string value.
