@@ -18,6 +18,7 @@ use crate::config::LimitsConfig;
 pub struct DocumentLimits {
     pub max_query_bytes: usize,
     pub max_nesting: usize,
+    pub max_depth: usize,
     pub max_aliases: usize,
     pub max_directives: usize,
     /// The most fields the document may expand to, fragments spread in place: the complexity
@@ -30,6 +31,7 @@ impl From<&LimitsConfig> for DocumentLimits {
         Self {
             max_query_bytes: limits.max_query_bytes,
             max_nesting: limits.max_nesting,
+            max_depth: limits.max_depth,
             max_aliases: limits.max_aliases,
             max_directives: limits.max_directives,
             max_expanded_fields: limits.max_complexity,
@@ -104,6 +106,19 @@ impl DocumentLimits {
             return Err(refusal(format!(
                 "the query expands to more than {} fields once its fragments are spread; the limit is {}",
                 self.max_expanded_fields, self.max_expanded_fields
+            )));
+        }
+        let depths = depths(document)?;
+        if depths.data > self.max_depth {
+            return Err(refusal(format!(
+                "the query nests its fields {} deep; the limit is {}",
+                depths.data, self.max_depth
+            )));
+        }
+        if depths.introspection > MAX_INTROSPECTION_DEPTH {
+            return Err(refusal(format!(
+                "the introspection query nests its fields {} deep; the limit is {MAX_INTROSPECTION_DEPTH}",
+                depths.introspection
             )));
         }
         let counts = count(document);
@@ -197,6 +212,121 @@ fn expanded_fields(document: &ExecutableDocument, limit: usize) -> Result<usize,
     Ok(total)
 }
 
+/// How deep introspection may nest, apart from the data's `max_depth`: graphql-js 16's
+/// `getIntrospectionQuery`, which GraphiQL, graphql-codegen and Python's gql send, needs 15
+/// (`__schema`, `types`, `fields`, `type` and nine levels of `ofType`); every level past the
+/// few the schema's types wrap answers null, so this bound only keeps the walk short.
+pub const MAX_INTROSPECTION_DEPTH: usize = 20;
+
+/// How deep an operation's fields nest (a leaf at the root is 1), for data and for
+/// introspection (`__schema`, `__type` and what they hold) apart.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Depths {
+    data: usize,
+    introspection: usize,
+}
+
+/// The depths of every operation of the document, fragments spread in place; each fragment's
+/// depth is computed once.
+fn depths(document: &ExecutableDocument) -> Result<Depths, ServerError> {
+    struct Walk<'a> {
+        document: &'a ExecutableDocument,
+        fragments: HashMap<&'a str, usize>,
+    }
+    impl<'a> Walk<'a> {
+        /// The depth below `set`, 0 for an empty one.
+        fn depth(&mut self, set: &'a SelectionSet, spreads: usize) -> Result<usize, ServerError> {
+            let mut deepest = 0;
+            for selection in &set.items {
+                let depth = match &selection.node {
+                    Selection::Field(field) => {
+                        1 + self.depth(&field.node.selection_set.node, spreads)?
+                    }
+                    Selection::InlineFragment(inline) => {
+                        self.depth(&inline.node.selection_set.node, spreads)?
+                    }
+                    Selection::FragmentSpread(spread) => self.fragment(
+                        spread.node.fragment_name.node.as_str(),
+                        spreads,
+                        |walk, set, spreads| walk.depth(set, spreads),
+                    )?,
+                };
+                deepest = deepest.max(depth);
+            }
+            Ok(deepest)
+        }
+
+        fn fragment(
+            &mut self,
+            name: &'a str,
+            spreads: usize,
+            walk: impl FnOnce(&mut Self, &'a SelectionSet, usize) -> Result<usize, ServerError>,
+        ) -> Result<usize, ServerError> {
+            if let Some(depth) = self.fragments.get(name) {
+                return Ok(*depth);
+            }
+            if spreads >= MAX_SPREAD_NESTING {
+                return Err(refusal(format!(
+                    "fragments spread inside each other more than {MAX_SPREAD_NESTING} levels deep"
+                )));
+            }
+            let Some(fragment) = self.document.fragments.get(name) else {
+                return Ok(0);
+            };
+            let depth = walk(self, &fragment.node.selection_set.node, spreads + 1)?;
+            self.fragments.insert(name, depth);
+            Ok(depth)
+        }
+
+        /// The root level: each root field counts toward data or introspection.
+        fn root(
+            &mut self,
+            set: &'a SelectionSet,
+            spreads: usize,
+            depths: &mut Depths,
+        ) -> Result<(), ServerError> {
+            for selection in &set.items {
+                match &selection.node {
+                    Selection::Field(field) => {
+                        let depth = 1 + self.depth(&field.node.selection_set.node, spreads)?;
+                        let name = field.node.name.node.as_str();
+                        let bound = if matches!(name, "__schema" | "__type") {
+                            &mut depths.introspection
+                        } else {
+                            &mut depths.data
+                        };
+                        *bound = (*bound).max(depth);
+                    }
+                    Selection::InlineFragment(inline) => {
+                        self.root(&inline.node.selection_set.node, spreads, depths)?;
+                    }
+                    Selection::FragmentSpread(spread) => {
+                        if spreads >= MAX_SPREAD_NESTING {
+                            return Err(refusal(format!(
+                                "fragments spread inside each other more than {MAX_SPREAD_NESTING} levels deep"
+                            )));
+                        }
+                        let name = spread.node.fragment_name.node.as_str();
+                        if let Some(fragment) = self.document.fragments.get(name) {
+                            self.root(&fragment.node.selection_set.node, spreads + 1, depths)?;
+                        }
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+    let mut walk = Walk {
+        document,
+        fragments: HashMap::new(),
+    };
+    let mut depths = Depths::default();
+    for (_, operation) in document.operations.iter() {
+        walk.root(&operation.node.selection_set.node, 0, &mut depths)?;
+    }
+    Ok(depths)
+}
+
 /// Fragments spread within fragments at most this deep: async-graphql's own recursion bound,
 /// which it checks later, by walking every spread again.
 const MAX_SPREAD_NESTING: usize = 32;
@@ -271,6 +401,24 @@ mod tests {
         let expanded = expanded_fields(&document, 5_000).unwrap_or_default();
         assert!(expanded > 5_000);
         assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    }
+
+    #[test]
+    fn introspection_depth_is_measured_apart_from_the_data() {
+        let document = parse(
+            "{ viewer { subject } __schema { types { ...T } } } fragment T on __Type { ofType { ofType { name } } }",
+        );
+        assert_eq!(
+            depths(&document).ok(),
+            Some(Depths {
+                data: 2,
+                introspection: 5
+            })
+        );
+        let query = include_str!("../../tests/api/fixtures/introspection-all.graphql");
+        let depths = depths(&parse(query)).unwrap_or_default();
+        assert_eq!(depths.data, 0);
+        assert!(depths.introspection > 12 && depths.introspection <= MAX_INTROSPECTION_DEPTH);
     }
 
     #[test]

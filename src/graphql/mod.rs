@@ -122,8 +122,9 @@ pub async fn execute(
 /// runs it. It has no extensions, on purpose: see `limits::DocumentLimits::check`.
 pub fn build(state: AppState) -> AppSchema {
     let limits = state.config.limits.clone();
+    // Depth is `limits::DocumentLimits`' to check: it bounds introspection apart, which
+    // async-graphql's own depth limit would count against the data's.
     let mut schema = builder()
-        .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .data(state);
     if !limits.introspection {

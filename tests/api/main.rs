@@ -13,6 +13,7 @@ mod costs;
 mod dashboard;
 mod graphql_over_http;
 mod helpers;
+mod introspection;
 mod jwks;
 mod limits;
 mod nesting;
