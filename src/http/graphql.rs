@@ -86,20 +86,41 @@ fn quality(accept: &str, media: &str) -> f32 {
     best.map_or(0.0, |(_, q)| q)
 }
 
-/// Picks the response media type; `None` if the client accepts neither. Without an `Accept`
-/// header the spec's post-2025 default applies: `application/graphql-response+json`.
+/// Where `media` is named (exactly) in the `Accept` header, if it is.
+fn named_at(accept: &str, media: &str) -> Option<usize> {
+    accept.split(',').position(|range| {
+        range
+            .split(';')
+            .next()
+            .is_some_and(|name| name.trim().eq_ignore_ascii_case(media))
+    })
+}
+
+/// Picks the response media type; `None` if the client accepts neither.
+///
+/// `application/graphql-response+json` when the client names it, unless it prefers
+/// `application/json` (a higher quality, or the same named first); `application/json` for
+/// everything else it accepts: no `Accept` header, `*/*`, `application/*`. Clients that send
+/// `*/*` (Apollo Client 3) read a 400 as a network error and lose the GraphQL errors in it,
+/// which `application/json`'s 200 keeps; the spec recommends this for such clients.
 fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
     let accept = match headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) {
-        None => return Some(MediaType::GraphQLResponseJson),
-        Some(accept) if accept.trim().is_empty() => return Some(MediaType::GraphQLResponseJson),
+        None => return Some(MediaType::Json),
+        Some(accept) if accept.trim().is_empty() => return Some(MediaType::Json),
         Some(accept) => accept,
     };
     let modern = quality(accept, GRAPHQL_RESPONSE_JSON);
     let legacy = quality(accept, "application/json");
-    match (modern, legacy) {
-        (m, l) if m <= 0.0 && l <= 0.0 => None,
-        (m, l) if m >= l => Some(MediaType::GraphQLResponseJson),
-        _ => Some(MediaType::Json),
+    let modern_named = named_at(accept, GRAPHQL_RESPONSE_JSON).filter(|_| modern > 0.0);
+    let legacy_named = named_at(accept, "application/json").filter(|_| legacy > 0.0);
+    match (modern_named, legacy_named) {
+        (Some(m), Some(l)) if legacy > modern || (legacy == modern && l < m) => {
+            Some(MediaType::Json)
+        }
+        (Some(_), _) => Some(MediaType::GraphQLResponseJson),
+        _ if legacy > 0.0 => Some(MediaType::Json),
+        _ if modern > 0.0 => Some(MediaType::GraphQLResponseJson),
+        _ => None,
     }
 }
 
@@ -687,12 +708,27 @@ mod tests {
 
     #[test]
     fn content_negotiation_follows_the_accept_header() {
+        assert_eq!(negotiate(&HeaderMap::new()), Some(MediaType::Json));
+        assert_eq!(negotiate(&accept("*/*")), Some(MediaType::Json));
+        assert_eq!(negotiate(&accept("application/*")), Some(MediaType::Json));
         assert_eq!(
-            negotiate(&HeaderMap::new()),
+            negotiate(&accept(
+                "application/graphql-response+json, application/json"
+            )),
             Some(MediaType::GraphQLResponseJson)
         );
         assert_eq!(
-            negotiate(&accept("*/*")),
+            negotiate(&accept(
+                "application/json, application/graphql-response+json"
+            )),
+            Some(MediaType::Json)
+        );
+        assert_eq!(
+            negotiate(&accept("application/graphql-response+json, */*")),
+            Some(MediaType::GraphQLResponseJson)
+        );
+        assert_eq!(
+            negotiate(&accept("application/json;q=0, */*")),
             Some(MediaType::GraphQLResponseJson)
         );
         assert_eq!(

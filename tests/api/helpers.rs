@@ -365,7 +365,12 @@ impl TestApp {
     /// POSTs a query with an optional bearer token.
     pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Gql {
         let body = json!({ "query": query, "variables": variables });
-        let mut request = self.client.post(self.url("/graphql")).json(&body);
+        // A modern client: request errors answer 400, which the tests assert.
+        let mut request = self
+            .client
+            .post(self.url("/graphql"))
+            .header("accept", "application/graphql-response+json")
+            .json(&body);
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -386,6 +391,7 @@ impl TestApp {
             .client
             .post(self.url("/graphql"))
             .header("content-type", content_type)
+            .header("accept", "application/graphql-response+json")
             .body(body);
         if let Some(token) = token {
             request = request.bearer_auth(token);

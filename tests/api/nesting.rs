@@ -97,7 +97,11 @@ async fn deep_variables_are_refused_before_they_are_parsed() {
 async fn deep_documents_and_variables_are_refused_by_get() {
     let app = spawn_app().await;
     let get = |params: Vec<(&'static str, String)>| {
-        let request = app.client.get(app.url("/graphql")).query(&params);
+        let request = app
+            .client
+            .get(app.url("/graphql"))
+            .header("accept", "application/graphql-response+json")
+            .query(&params);
         async move {
             let response = request.send().await.unwrap();
             Gql {
