@@ -12,6 +12,7 @@ pub mod loaders;
 pub mod memo;
 pub mod nesting;
 pub mod node;
+pub mod shape;
 
 use async_graphql::{
     MergedObject, MergedSubscription, Schema, SchemaBuilder, registry::SDLExportOptions,
@@ -103,7 +104,13 @@ pub async fn execute(
     let (name, response) = match limits.check(&mut request) {
         Ok(name) => {
             caller.prepare(&mut request);
-            (name, schema.execute(request).await)
+            let document = request.parsed_query().ok().cloned();
+            let operation = request.operation_name.clone();
+            let mut response = schema.execute(request).await;
+            if let Some(document) = &document {
+                shape::shape(document, operation.as_deref(), &mut response);
+            }
+            (name, response)
         }
         Err(error) => (None, async_graphql::Response::from_errors(vec![error])),
     };

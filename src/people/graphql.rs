@@ -152,15 +152,15 @@ impl PeopleQuery {
         .await?)
     }
 
-    /// One person by id.
+    /// One person by id; null with a NOT_FOUND error when the organization has none with it.
     #[graphql(guard = "Require(Permission::Read)")]
-    async fn person(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Person> {
+    async fn person(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Person>> {
         let id = decode_id(&id, "Person", "id")?;
-        Ok(Person::from(
+        Ok(Some(Person::from(
             ctx.scope()?
                 .find::<person::Entity>(&ctx.state().db, id)
                 .await?,
-        ))
+        )))
     }
 }
 

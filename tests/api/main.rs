@@ -17,6 +17,7 @@ mod introspection;
 mod jwks;
 mod limits;
 mod nesting;
+mod nullability;
 mod operations;
 mod people;
 mod process_map;

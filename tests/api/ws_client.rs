@@ -94,6 +94,19 @@ pub async fn receive(socket: &mut Socket, wait: Duration) -> Received {
     }
 }
 
+/// The text of the next text message, skipping keep-alives.
+pub async fn next_text(socket: &mut Socket) -> String {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), socket.next()).await {
+            Ok(Some(Ok(Message::Text(text)))) if !text.contains(r#""type":"ka""#) => {
+                return text.to_string();
+            }
+            Ok(Some(Ok(_))) => continue,
+            other => panic!("expected a text message, got {other:?}"),
+        }
+    }
+}
+
 pub async fn next(socket: &mut Socket) -> Received {
     receive(socket, Duration::from_secs(5)).await
 }

@@ -372,10 +372,13 @@ impl Connection {
             crate::graphql::Caller::uncached(&self.http.state, authentication).request_data();
         let mut request = request;
         let mut one_answer = true;
+        let mut document = None;
+        let operation = request.operation_name.clone();
         let mut responses =
             match DocumentLimits::from(&self.http.state.config.limits).check(&mut request) {
                 Ok(_) => {
                     one_answer = !is_subscription(&mut request);
+                    document = request.parsed_query().ok().cloned();
                     self.http
                         .schema
                         .execute_stream_with_session_data(request, std::sync::Arc::new(data))
@@ -426,15 +429,18 @@ impl Connection {
                     let _ = out.send(Message::text(timed_out())).await;
                     return (operation_id, serial);
                 };
-                let Some(response) = next else { break };
+                let Some(mut response) = next else { break };
+                if let Some(document) = &document {
+                    crate::graphql::shape::shape(document, operation.as_deref(), &mut response);
+                }
                 let (body, request_error) = response_json(response, &connection_id);
                 // Each message of a subscription has the whole budget of one response.
                 let body = within_budget(body, &mut max_response.clone(), &connection_id);
-                let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
                 let text = if first && request_error {
+                    let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
                     message::error(protocol, &operation_id, body["errors"].clone())
                 } else {
-                    message::next(protocol, &operation_id, body)
+                    message::next(protocol, &operation_id, &body)
                 };
                 first = false;
                 if out.send(Message::text(text)).await.is_err() {

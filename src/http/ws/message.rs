@@ -134,12 +134,15 @@ pub fn connection_error(message: &str) -> String {
     json!({ "type": "connection_error", "payload": { "message": message } }).to_string()
 }
 
-pub fn next(protocol: Protocol, id: &str, payload: Value) -> String {
+/// A result; `payload` is the response's JSON text, spliced in as it is, so that its keys keep
+/// the order of the selection (a JSON value would sort them).
+pub fn next(protocol: Protocol, id: &str, payload: &str) -> String {
     let kind = match protocol {
         Protocol::TransportWs => "next",
         Protocol::LegacyWs => "data",
     };
-    json!({ "type": kind, "id": id, "payload": payload }).to_string()
+    let id = Value::from(id);
+    format!(r#"{{"type":"{kind}","id":{id},"payload":{payload}}}"#)
 }
 
 /// Errors of an operation that could not run: an array in graphql-transport-ws, one object
@@ -159,6 +162,16 @@ pub fn complete(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn results_keep_the_order_of_their_keys() {
+        let text = next(Protocol::TransportWs, "a\"1", r#"{"data":{"z":1,"a":2}}"#);
+        assert_eq!(
+            text,
+            r#"{"type":"next","id":"a\"1","payload":{"data":{"z":1,"a":2}}}"#
+        );
+        assert!(serde_json::from_str::<Value>(&text).is_ok());
+    }
 
     #[test]
     fn both_protocols_parse_to_the_same_messages() {

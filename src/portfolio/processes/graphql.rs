@@ -200,15 +200,15 @@ impl ProcessQuery {
         .await?)
     }
 
-    /// One process by id.
+    /// One process by id; null with a NOT_FOUND error when the organization has none with it.
     #[graphql(guard = "Require(Permission::Read)")]
-    async fn process(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Process> {
+    async fn process(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Process>> {
         let id = decode_id(&id, "Process", "id")?;
-        Ok(Process::from(
+        Ok(Some(Process::from(
             ctx.scope()?
                 .find::<process::Entity>(&ctx.state().db, id)
                 .await?,
-        ))
+        )))
     }
 }
 

@@ -207,15 +207,15 @@ impl ServiceQuery {
         })
     }
 
-    /// One service by id.
+    /// One service by id; null with a NOT_FOUND error when the organization has none with it.
     #[graphql(guard = "Require(Permission::Read)")]
-    async fn service(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Service> {
+    async fn service(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Service>> {
         let id = decode_id(&id, "Service", "id")?;
-        Ok(Service::from(
+        Ok(Some(Service::from(
             ctx.scope()?
                 .find::<service::Entity>(&ctx.state().db, id)
                 .await?,
-        ))
+        )))
     }
 }
 

@@ -165,15 +165,15 @@ impl ToolQuery {
         .await?)
     }
 
-    /// One tool by id.
+    /// One tool by id; null with a NOT_FOUND error when the organization has none with it.
     #[graphql(guard = "Require(Permission::Read)")]
-    async fn tool(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Tool> {
+    async fn tool(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Tool>> {
         let id = decode_id(&id, "Tool", "id")?;
-        Ok(Tool(
+        Ok(Some(Tool(
             ctx.scope()?
                 .find::<tool::Entity>(&ctx.state().db, id)
                 .await?,
-        ))
+        )))
     }
 
     /// The process map, in one request (three queries), once per request.
