@@ -70,6 +70,7 @@ impl Application {
             state: state.clone(),
             metrics: metrics.clone(),
             connections: http::ws::Registries::default(),
+            persisted: http::persisted::PersistedQueries::default(),
             shutdown: stopping,
         });
         Ok(Self {

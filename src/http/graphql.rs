@@ -20,7 +20,10 @@ use axum::{
 use serde_json::{Map, Value, json};
 use tower_http::request_id::RequestId;
 
-use super::Http;
+use super::{
+    Http,
+    persisted::{PersistedQueries, Refusal},
+};
 use crate::graphql::limits::DocumentLimits;
 
 /// The header that makes a request a browser cannot send cross-site without a CORS preflight.
@@ -177,12 +180,40 @@ fn not_acceptable(request_id: &str) -> Response {
     )
 }
 
-/// Why request parameters are not a GraphQL request, and the parameter at fault if one is.
-pub(crate) struct ParamError(pub(crate) String, pub(crate) Option<&'static str>);
+/// Why request parameters are not a GraphQL request, the parameter at fault if one is, and
+/// the error code (BAD_USER_INPUT unless said otherwise).
+pub(crate) struct ParamError(
+    pub(crate) String,
+    pub(crate) Option<&'static str>,
+    pub(crate) &'static str,
+);
 
 impl ParamError {
     fn new(message: impl Into<String>) -> Self {
-        Self(message.into(), None)
+        Self(message.into(), None, "BAD_USER_INPUT")
+    }
+
+    fn on(field: &'static str, message: impl Into<String>) -> Self {
+        Self(message.into(), Some(field), "BAD_USER_INPUT")
+    }
+
+    /// Apollo's persisted query link reads the message and the code of these.
+    fn persisted(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::NotFound => Self(
+                "PersistedQueryNotFound".into(),
+                None,
+                "PERSISTED_QUERY_NOT_FOUND",
+            ),
+            Refusal::HashMismatch => Self::on(
+                "extensions.persistedQuery.sha256Hash",
+                "provided sha256Hash does not match the query",
+            ),
+            Refusal::Malformed => Self::on(
+                "extensions.persistedQuery",
+                "persistedQuery must be { version: 1, sha256Hash: <64 hexadecimal digits> }",
+            ),
+        }
     }
 }
 
@@ -196,19 +227,10 @@ pub(crate) const REQUEST_JSON_LEVELS: usize = 3;
 pub(crate) fn graphql_request(
     params: &Map<String, Value>,
     from_url: bool,
-    max_nesting: usize,
+    limits: &DocumentLimits,
+    persisted: &PersistedQueries,
 ) -> Result<GraphQLRequest, ParamError> {
-    let query = match params.get("query") {
-        Some(Value::String(query)) => query.clone(),
-        Some(_) => return Err(ParamError::new("`query` must be a string")),
-        None => return Err(ParamError::new("the request has no `query`")),
-    };
-    let mut request = GraphQLRequest::new(query);
-    match params.get("operationName") {
-        None | Some(Value::Null) => {}
-        Some(Value::String(name)) => request = request.operation_name(name.clone()),
-        Some(_) => return Err(ParamError::new("`operationName` must be a string")),
-    }
+    let max_nesting = limits.max_nesting;
     let object = |name: &'static str| -> Result<Option<Map<String, Value>>, ParamError> {
         let value = match params.get(name) {
             None | Some(Value::Null) => return Ok(None),
@@ -216,31 +238,50 @@ pub(crate) fn graphql_request(
                 // Bounded before the JSON parser, which recurses once per level.
                 crate::graphql::nesting::check_json(text.as_bytes(), max_nesting + 1).map_err(
                     |_| {
-                        ParamError(
+                        ParamError::on(
+                            name,
                             format!("`{name}` nests deeper than {max_nesting} levels"),
-                            Some(name),
                         )
                     },
                 )?;
-                serde_json::from_str::<Value>(text).map_err(|_| {
-                    ParamError(format!("`{name}` must be a JSON object"), Some(name))
-                })?
+                serde_json::from_str::<Value>(text)
+                    .map_err(|_| ParamError::on(name, format!("`{name}` must be a JSON object")))?
             }
             Some(value) => value.clone(),
         };
         match value {
             Value::Object(map) => Ok(Some(map)),
             Value::Null => Ok(None),
-            _ => Err(ParamError(
-                format!("`{name}` must be an object"),
-                Some(name),
-            )),
+            _ => Err(ParamError::on(name, format!("`{name}` must be an object"))),
         }
     };
+    let extensions = object("extensions")?;
+    let persisted_query = extensions
+        .as_ref()
+        .and_then(|extensions| extensions.get("persistedQuery"));
+    let query = match (params.get("query"), persisted_query) {
+        (Some(Value::String(query)), None) => query.clone(),
+        (Some(Value::String(query)), Some(extension)) => persisted
+            .resolve(Some(query), extension, limits.max_query_bytes)
+            .map_err(ParamError::persisted)?
+            .to_string(),
+        (None | Some(Value::Null), Some(extension)) => persisted
+            .resolve(None, extension, limits.max_query_bytes)
+            .map_err(ParamError::persisted)?
+            .to_string(),
+        (Some(_), _) => return Err(ParamError::on("query", "`query` must be a string")),
+        (None, None) => return Err(ParamError::on("query", "the request has no `query`")),
+    };
+    let mut request = GraphQLRequest::new(query);
+    match params.get("operationName") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(name)) => request = request.operation_name(name.clone()),
+        Some(_) => return Err(ParamError::new("`operationName` must be a string")),
+    }
     if let Some(variables) = object("variables")? {
         request = request.variables(Variables::from_json(Value::Object(variables)));
     }
-    if let Some(extensions) = object("extensions")? {
+    if let Some(extensions) = extensions {
         for (key, value) in extensions {
             if let Ok(value) = async_graphql::Value::from_json(value) {
                 request.extensions.insert(key, value);
@@ -255,7 +296,7 @@ fn param_error(media: MediaType, error: ParamError, request_id: &str) -> Respons
     error_response_on(
         media.request_error_status(),
         media,
-        "BAD_USER_INPUT",
+        error.2,
         error.1,
         error.0,
         request_id,
@@ -567,8 +608,9 @@ pub async fn post(
         }
     };
     let max_batch = http.state.config.limits.max_batch;
+    let limits = DocumentLimits::from(&http.state.config.limits);
     match value {
-        Value::Object(params) => match graphql_request(&params, false, max_nesting) {
+        Value::Object(params) => match graphql_request(&params, false, &limits, &http.persisted) {
             Ok(request) => execute(&http, &headers, media, vec![request], false, &request_id).await,
             Err(error) => param_error(media, error, &request_id),
         },
@@ -592,7 +634,7 @@ pub async fn post(
                         &request_id,
                     );
                 };
-                match graphql_request(&params, false, max_nesting) {
+                match graphql_request(&params, false, &limits, &http.persisted) {
                     Ok(request) => requests.push(request),
                     Err(error) => return param_error(media, error, &request_id),
                 }
@@ -658,13 +700,13 @@ pub async fn get(
         .into_iter()
         .map(|(k, v)| (k, Value::String(v)))
         .collect();
-    let request = match graphql_request(&params, true, http.state.config.limits.max_nesting) {
+    let limits = DocumentLimits::from(&http.state.config.limits);
+    let request = match graphql_request(&params, true, &limits, &http.persisted) {
         Ok(request) => request,
         Err(error) => return param_error(media, error, &request_id),
     };
     // Parsed here only within the document limits (the parser recurses); a document over
     // them is refused by `execute`, whatever its operation type.
-    let limits = DocumentLimits::from(&http.state.config.limits);
     let parsable = request.query.len() <= limits.max_query_bytes
         && crate::graphql::nesting::check_graphql(&request.query, limits.max_nesting).is_ok();
     if let Some(ty @ (OperationType::Mutation | OperationType::Subscription)) = parsable

@@ -2,6 +2,7 @@
 //! `/healthz`, `/readyz` and `/metrics`, with a request id on every request and log line.
 
 pub mod graphql;
+pub mod persisted;
 pub mod ws;
 
 use axum::{
@@ -28,6 +29,8 @@ pub struct Http {
     pub metrics: Metrics,
     /// Open WebSocket connections per organization, per credential, and not yet authenticated.
     pub connections: ws::Registries,
+    /// Queries sent with their hash, for automatic persisted queries.
+    pub persisted: persisted::PersistedQueries,
     /// Becomes true when the server starts shutting down; WebSockets close on it.
     pub shutdown: watch::Receiver<bool>,
 }

@@ -366,3 +366,59 @@ async fn an_oversized_body_gets_413_without_being_read() {
     .await;
     assert_eq!(still.status, 200);
 }
+
+#[tokio::test]
+async fn automatic_persisted_queries_work_as_apollos_link_expects() {
+    use sha2::{Digest, Sha256};
+    let app = spawn_app().await;
+    let query = "{ viewer { subject } }";
+    let hash = hex::encode(Sha256::digest(query.as_bytes()));
+    let extension = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } });
+    let hash_only = json!({ "extensions": extension }).to_string();
+    let unknown = post(
+        &app,
+        Some("*/*"),
+        Some("application/json"),
+        hash_only.clone(),
+        &[],
+    )
+    .await;
+    assert_eq!(unknown.status, 200, "{}", unknown.body);
+    assert_eq!(
+        unknown.body["errors"][0]["message"],
+        "PersistedQueryNotFound"
+    );
+    assert_eq!(
+        unknown.body["errors"][0]["extensions"]["code"],
+        "PERSISTED_QUERY_NOT_FOUND"
+    );
+    let with_query = json!({ "query": query, "extensions": extension }).to_string();
+    let sent = post(&app, None, Some("application/json"), with_query, &[]).await;
+    assert_eq!(
+        sent.body["data"]["viewer"]["subject"], "admin",
+        "{}",
+        sent.body
+    );
+    let by_hash = post(&app, None, Some("application/json"), hash_only, &[]).await;
+    assert_eq!(
+        by_hash.body["data"]["viewer"]["subject"], "admin",
+        "{}",
+        by_hash.body
+    );
+    let by_get = get(&app, None, &[("extensions", &extension.to_string())]).await;
+    assert_eq!(
+        by_get.body["data"]["viewer"]["subject"], "admin",
+        "{}",
+        by_get.body
+    );
+    let mismatch = json!({ "query": "{ viewer { role } }", "extensions": extension }).to_string();
+    let refused = post(&app, None, Some("application/json"), mismatch, &[]).await;
+    assert_eq!(
+        refused.body["errors"][0]["extensions"]["code"],
+        "BAD_USER_INPUT"
+    );
+    assert_eq!(
+        refused.body["errors"][0]["extensions"]["field"],
+        "extensions.persistedQuery.sha256Hash"
+    );
+}

@@ -343,8 +343,8 @@ impl Connection {
                 ));
             }
         };
-        let max_nesting = self.http.state.config.limits.max_nesting;
-        let request = match graphql_request(&params, false, max_nesting) {
+        let limits = DocumentLimits::from(&self.http.state.config.limits);
+        let request = match graphql_request(&params, false, &limits, &self.http.persisted) {
             Ok(request) => request,
             Err(error) => return Some((close::BAD_REQUEST, error.0)),
         };
