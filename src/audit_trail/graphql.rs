@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, ID, InputObject, Json, Object, SimpleObject, Subscription};
-use chrono::{DateTime, Utc};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject, Subscription};
+use chrono::Utc;
 use entity::audit_entry;
 use futures_util::{Stream, StreamExt};
 use sea_orm::DatabaseConnection;
@@ -13,6 +13,7 @@ use super::store::{self, BreakKind, EntryFilter};
 use crate::{
     auth::{Permission, Require},
     error::{AppError, AppResult},
+    graphql::scalars::{DateTime, Json},
     graphql::{
         ContextExt,
         connection::{Page, PageArgs, page_complexity, paginate},
@@ -42,6 +43,14 @@ pub enum AuditActorKind {
     ApiToken,
 }
 
+impl AuditEntry {
+    /// A stored record (the exact JSON that was hashed) as the API shows it.
+    fn record(&self, text: Option<&str>) -> Option<Json> {
+        let record = serde_json::from_str(text?).ok()?;
+        Some(Json(super::view::api_view(&self.0.record_type, record)))
+    }
+}
+
 #[Object]
 impl AuditEntry {
     /// Global id of the entry.
@@ -54,7 +63,7 @@ impl AuditEntry {
     }
     /// When the change was committed (UTC, microseconds).
     async fn occurred_at(&self) -> DateTime<Utc> {
-        self.0.occurred_at
+        self.0.occurred_at.into()
     }
     /// Kind of actor.
     async fn actor_kind(&self) -> AuditActorKind {
@@ -84,21 +93,15 @@ impl AuditEntry {
     async fn record_id(&self) -> ID {
         global_id(&self.0.record_type, self.0.record_id)
     }
-    /// The record before the change; null for a creation.
-    async fn before(&self) -> Option<Json<serde_json::Value>> {
-        self.0
-            .before
-            .as_deref()
-            .and_then(|text| serde_json::from_str(text).ok())
-            .map(Json)
+    /// The record before the change, with its fields as the API names them (global ids);
+    /// null for a creation.
+    async fn before(&self) -> Option<Json> {
+        self.record(self.0.before.as_deref())
     }
-    /// The record after the change; null for a deletion.
-    async fn after(&self) -> Option<Json<serde_json::Value>> {
-        self.0
-            .after
-            .as_deref()
-            .and_then(|text| serde_json::from_str(text).ok())
-            .map(Json)
+    /// The record after the change, with its fields as the API names them (global ids); null
+    /// for a deletion.
+    async fn after(&self) -> Option<Json> {
+        self.record(self.0.after.as_deref())
     }
     /// SHA-256 (hex) of the entry before this one.
     async fn previous_hash(&self) -> &str {
@@ -215,8 +218,8 @@ impl AuditTrailFilter {
             record_type: self.record_type,
             action: self.action,
             actor_subject: self.actor_subject,
-            occurred_from: self.occurred_from,
-            occurred_to: self.occurred_to,
+            occurred_from: self.occurred_from.map(|at| at.0),
+            occurred_to: self.occurred_to.map(|at| at.0),
         })
     }
 }

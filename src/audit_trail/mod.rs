@@ -10,5 +10,6 @@ pub mod chain;
 mod change;
 pub mod graphql;
 pub mod store;
+mod view;
 
 pub use change::Change;

@@ -12,6 +12,7 @@ pub mod loaders;
 pub mod memo;
 pub mod nesting;
 pub mod node;
+pub mod scalars;
 pub mod shape;
 
 use async_graphql::{

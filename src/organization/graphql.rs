@@ -1,13 +1,14 @@
 //! GraphQL types and resolvers of the organization and the viewer.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use entity::organization;
 
 use super::store;
 use crate::{
     audit_trail::Change,
     auth::{ApiScope, Grant, Permission, Require, RoleValue},
+    graphql::scalars::DateTime,
     graphql::{ContextExt, ids::global_id},
     people::graphql::Person,
     tenancy::Scope,
@@ -33,11 +34,11 @@ impl Organization {
     }
     /// When it was created.
     async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+        self.0.created_at.into()
     }
     /// When it last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+        self.0.updated_at.into()
     }
 }
 

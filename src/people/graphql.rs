@@ -1,7 +1,7 @@
 //! GraphQL types and resolvers of people.
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use entity::person;
 
 use super::store::{self, NewPerson, PersonChanges, PersonFilter};
@@ -9,6 +9,7 @@ use crate::{
     audit_trail::Change,
     auth::{Permission, Require, RoleValue},
     error::AppError,
+    graphql::scalars::DateTime,
     graphql::{
         ContextExt,
         connection::{Page, PageArgs, page_complexity, paginate},
@@ -63,11 +64,11 @@ impl Person {
     }
     /// When the person was added.
     async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+        self.0.created_at.into()
     }
     /// When the person last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+        self.0.updated_at.into()
     }
     /// Processes this person owns.
     #[graphql(complexity = "crate::graphql::cost::related_complexity(child_complexity)")]

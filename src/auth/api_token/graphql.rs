@@ -1,13 +1,14 @@
 //! GraphQL types and resolvers of API tokens (ADMIN only).
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use entity::api_token;
 
 use super::store::{self, NewApiToken};
 use crate::{
     audit_trail::Change,
     auth::{ApiScope, Permission, Require},
+    graphql::scalars::DateTime,
     graphql::{
         ContextExt,
         connection::{Page, PageArgs, page_complexity, paginate},
@@ -39,15 +40,15 @@ impl ApiToken {
     }
     /// When it stops working, if ever.
     async fn expires_at(&self) -> Option<DateTime<Utc>> {
-        self.0.expires_at
+        self.0.expires_at.map(DateTime)
     }
     /// When it was last used (to the minute).
     async fn last_used_at(&self) -> Option<DateTime<Utc>> {
-        self.0.last_used_at
+        self.0.last_used_at.map(DateTime)
     }
     /// When it was revoked, if it was.
     async fn revoked_at(&self) -> Option<DateTime<Utc>> {
-        self.0.revoked_at
+        self.0.revoked_at.map(DateTime)
     }
     /// Login subject of the ADMIN who created it.
     async fn created_by(&self) -> &str {
@@ -55,7 +56,7 @@ impl ApiToken {
     }
     /// When it was created.
     async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+        self.0.created_at.into()
     }
 }
 
@@ -144,7 +145,7 @@ impl ApiTokenMutation {
             NewApiToken {
                 name: input.name,
                 scopes: input.scopes,
-                expires_at: input.expires_at,
+                expires_at: input.expires_at.map(|at| at.0),
             },
         )
         .await?;

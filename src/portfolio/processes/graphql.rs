@@ -1,7 +1,7 @@
 //! GraphQL types and resolvers of processes.
 
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use entity::process;
 use uuid::Uuid;
 
@@ -10,6 +10,7 @@ use crate::{
     audit_trail::Change,
     auth::{Permission, Require},
     error::AppResult,
+    graphql::scalars::DateTime,
     graphql::{
         ContextExt,
         connection::{Page, PageArgs, page_complexity, paginate},
@@ -125,11 +126,11 @@ impl Process {
     }
     /// When it was added.
     async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+        self.0.created_at.into()
     }
     /// When it last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+        self.0.updated_at.into()
     }
 }
 

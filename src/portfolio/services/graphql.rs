@@ -1,13 +1,14 @@
 //! GraphQL types and resolvers of services.
 
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use entity::{LifecycleStatus, service};
 
 use super::store::{self, ServiceFields, ServiceFilter};
 use crate::{
     audit_trail::Change,
     auth::{Permission, Require},
+    graphql::scalars::DateTime,
     graphql::{
         ContextExt,
         connection::{Page, PageArgs, page_complexity, paginate},
@@ -120,11 +121,11 @@ impl Service {
     }
     /// When it was added.
     async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+        self.0.created_at.into()
     }
     /// When it last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+        self.0.updated_at.into()
     }
 }
 

@@ -1,13 +1,14 @@
 //! GraphQL types and resolvers of tools and the process map.
 
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use entity::{process_link, tool};
 
 use super::store::{self, LinkTarget, ToolFields};
 use crate::{
     audit_trail::Change,
     auth::{Permission, Require},
+    graphql::scalars::DateTime,
     graphql::{
         ContextExt,
         connection::{Page, PageArgs, page_complexity, paginate},
@@ -60,7 +61,7 @@ impl Tool {
     }
     /// When it was added.
     async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+        self.0.created_at.into()
     }
 }
 
