@@ -103,3 +103,24 @@ async fn introspection_has_a_depth_bound_of_its_own_and_data_keeps_its_own() {
         reply.body
     );
 }
+
+#[tokio::test]
+async fn scalars_are_described_and_name_their_specification() {
+    let app = spawn_app().await;
+    let data = app
+        .graphql(
+            None,
+            r#"{ dateTime: __type(name: "DateTime") { description specifiedByURL } json: __type(name: "JSON") { description specifiedByURL } }"#,
+            json!({}),
+        )
+        .await
+        .ok();
+    assert!(
+        data["dateTime"]["specifiedByURL"]
+            .as_str()
+            .unwrap()
+            .contains("rfc3339")
+    );
+    assert!(data["dateTime"]["description"].as_str().unwrap().contains("UTC"));
+    assert!(data["json"]["specifiedByURL"].as_str().unwrap().contains("rfc8259"));
+}
