@@ -7,7 +7,6 @@ use std::time::Duration;
 use async_graphql::{
     ErrorExtensionValues, Request as GraphQLRequest, Response as GraphQLResponse, ServerError,
     Variables,
-    http::GraphiQLSource,
     parser::types::{DocumentOperations, OperationType},
 };
 use axum::{
@@ -15,7 +14,7 @@ use axum::{
     body::Body,
     extract::{Query, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
-    response::{Html, IntoResponse, Response},
+    response::{IntoResponse, Response},
 };
 use serde_json::{Map, Value, json};
 use tower_http::request_id::RequestId;
@@ -679,13 +678,7 @@ pub async fn get(
         .is_some_and(|accept| accept.contains("text/html"));
     if wants_html && params.is_empty() {
         if http.state.config.server.graphiql {
-            return Html(
-                GraphiQLSource::build()
-                    .endpoint("/graphql")
-                    .subscription_endpoint("/graphql/ws")
-                    .finish(),
-            )
-            .into_response();
+            return super::graphiql::page();
         }
         return (
             StatusCode::NOT_FOUND,

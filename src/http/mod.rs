@@ -1,6 +1,7 @@
 //! The HTTP surface: `/graphql` (GraphQL over HTTP), `/graphql/ws` (subscriptions),
 //! `/healthz`, `/readyz` and `/metrics`, with a request id on every request and log line.
 
+pub mod graphiql;
 pub mod graphql;
 pub mod persisted;
 pub mod ws;
@@ -40,6 +41,7 @@ pub fn router(http: Http) -> Router {
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphql/ws", get(ws::upgrade))
+        .route("/graphql/assets/{name}", get(graphiql::asset))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))

@@ -121,6 +121,16 @@ async fn scalars_are_described_and_name_their_specification() {
             .unwrap()
             .contains("rfc3339")
     );
-    assert!(data["dateTime"]["description"].as_str().unwrap().contains("UTC"));
-    assert!(data["json"]["specifiedByURL"].as_str().unwrap().contains("rfc8259"));
+    assert!(
+        data["dateTime"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("UTC")
+    );
+    assert!(
+        data["json"]["specifiedByURL"]
+            .as_str()
+            .unwrap()
+            .contains("rfc8259")
+    );
 }

@@ -210,3 +210,74 @@ async fn metrics_can_require_a_token() {
             .contains("iso20000_db_statements_total")
     );
 }
+
+#[tokio::test]
+async fn graphiql_is_served_from_the_binary_with_nothing_from_elsewhere() {
+    use sha2::{Digest, Sha256};
+    let app = spawn_app().await;
+    let page = app
+        .client
+        .get(app.url("/graphql"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    let policy = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(policy.contains("default-src 'self'") && policy.contains("script-src 'self'"));
+    let html = page.text().await.unwrap();
+    assert!(
+        !html.contains("https://") && !html.contains("http://"),
+        "{html}"
+    );
+    let sources: Vec<&str> = html
+        .split(['"', '\''])
+        .filter(|part| part.starts_with("/graphql/assets/"))
+        .collect();
+    assert_eq!(sources.len(), 6, "{sources:?}");
+    for source in sources {
+        let asset = app
+            .client
+            .get(app.url(source))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(asset.status(), 200, "{source}");
+        let media = asset.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(
+            media.starts_with("text/javascript") || media.starts_with("text/css"),
+            "{media}"
+        );
+        let gzip = asset.headers().get("content-encoding").is_some();
+        let name = source.trim_start_matches("/graphql/assets/");
+        let stored = std::fs::read(format!(
+            "{}/src/http/graphiql/assets/{name}{}",
+            env!("CARGO_MANIFEST_DIR"),
+            if gzip { ".gz" } else { "" }
+        ))
+        .unwrap();
+        let served = asset.bytes().await.unwrap();
+        assert_eq!(Sha256::digest(&served), Sha256::digest(&stored), "{source}");
+    }
+    // The fetcher sends the headers pane's Authorization in connection_init.
+    let glue = app
+        .client
+        .get(app.url("/graphql/assets/iso20000-graphiql.js"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(glue.contains("connectionParams: { Authorization: authorization(headers) }"));
+    let missing = app
+        .client
+        .get(app.url("/graphql/assets/x.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+}
