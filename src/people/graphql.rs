@@ -22,7 +22,7 @@ use crate::{
 
 /// Someone named in the SMS: sponsor, process owner, auditor, attendee. May log in when linked
 /// to a login subject.
-#[derive(Clone)]
+#[derive(Clone, async_graphql::Description)]
 pub struct Person(pub std::sync::Arc<person::Model>);
 
 impl From<person::Model> for Person {
@@ -31,7 +31,7 @@ impl From<person::Model> for Person {
     }
 }
 
-#[Object]
+#[Object(use_type_description)]
 impl Person {
     /// Global id.
     pub async fn id(&self) -> ID {
@@ -126,6 +126,9 @@ impl PeopleQuery {
     async fn people(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which people to list: the conditions set are combined with AND; everyone if omitted."
+        )]
         filter: Option<PersonFilterInput>,
         #[graphql(
             desc = "Up to this many records from the start (or after `after`); 0 to 100, default 20 unless `last` is given. Outside 0 to 100: BAD_USER_INPUT."
@@ -166,7 +169,14 @@ impl PeopleQuery {
 
     /// One person by id; null with a NOT_FOUND error when the organization has none with it.
     #[graphql(guard = "Require(Permission::Read)")]
-    async fn person(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Person>> {
+    async fn person(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Global id of the person, as its `id` field returns it; null with NOT_FOUND when the organization has no person with it, BAD_USER_INPUT when it is not an id."
+        )]
+        id: ID,
+    ) -> async_graphql::Result<Option<Person>> {
         let id = decode_id(&id, "Person", "id")?;
         Ok(Some(Person::from(
             ctx.scope()?
@@ -242,6 +252,9 @@ impl PeopleMutation {
     async fn create_person(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The new person: name, e-mail address and, for an ADMIN, login subject and role."
+        )]
         input: CreatePersonInput,
     ) -> async_graphql::Result<PersonPayload> {
         if input.login_subject.is_some() || input.role.is_some() {
@@ -270,7 +283,7 @@ impl PeopleMutation {
     async fn update_person(
         &self,
         ctx: &Context<'_>,
-        input: UpdatePersonInput,
+        #[graphql(desc = "The person and the fields to change.")] input: UpdatePersonInput,
     ) -> async_graphql::Result<PersonPayload> {
         let id = decode_id(&input.id, "Person", "input.id")?;
         let changes = PersonChanges {
@@ -296,7 +309,7 @@ impl PeopleMutation {
     async fn deactivate_person(
         &self,
         ctx: &Context<'_>,
-        input: SetPersonActiveInput,
+        #[graphql(desc = "The person to deactivate.")] input: SetPersonActiveInput,
     ) -> async_graphql::Result<PersonPayload> {
         set_active(ctx, input, false).await
     }
@@ -306,7 +319,7 @@ impl PeopleMutation {
     async fn reactivate_person(
         &self,
         ctx: &Context<'_>,
-        input: SetPersonActiveInput,
+        #[graphql(desc = "The person to reactivate.")] input: SetPersonActiveInput,
     ) -> async_graphql::Result<PersonPayload> {
         set_active(ctx, input, true).await
     }

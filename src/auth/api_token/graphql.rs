@@ -16,10 +16,10 @@ use crate::{
 };
 
 /// A credential for an integration script. Its secret is shown once, at creation.
-#[derive(Clone)]
+#[derive(Clone, async_graphql::Description)]
 pub struct ApiToken(pub api_token::Model);
 
-#[Object]
+#[Object(use_type_description)]
 impl ApiToken {
     /// Global id.
     pub async fn id(&self) -> ID {
@@ -147,7 +147,7 @@ impl ApiTokenMutation {
     async fn create_api_token(
         &self,
         ctx: &Context<'_>,
-        input: CreateApiTokenInput,
+        #[graphql(desc = "The token's name, scopes and expiry.")] input: CreateApiTokenInput,
     ) -> async_graphql::Result<CreateApiTokenPayload> {
         let state = ctx.state();
         let mut change = Change::begin(&state.db, ctx.actor()?).await?;
@@ -172,7 +172,7 @@ impl ApiTokenMutation {
     async fn revoke_api_token(
         &self,
         ctx: &Context<'_>,
-        input: RevokeApiTokenInput,
+        #[graphql(desc = "The token to revoke.")] input: RevokeApiTokenInput,
     ) -> async_graphql::Result<RevokeApiTokenPayload> {
         let id = decode_id(&input.id, "ApiToken", "input.id")?;
         let state = ctx.state();
