@@ -23,15 +23,15 @@ pub use caller::Caller;
 pub use context::ContextExt;
 
 use crate::{
-    audit_trail::graphql::{AuditTrailQuery, AuditTrailSubscription},
-    auth::api_token::graphql::{ApiTokenMutation, ApiTokenQuery},
+    audit_trail::graphql::{AuditEntry, AuditTrailQuery, AuditTrailSubscription},
+    auth::api_token::graphql::{ApiToken, ApiTokenMutation, ApiTokenQuery},
     organization::graphql::{OrganizationMutation, OrganizationQuery},
-    people::graphql::{PeopleMutation, PeopleQuery},
+    people::graphql::{PeopleMutation, PeopleQuery, Person},
     portfolio::{
-        processes::graphql::{ProcessMutation, ProcessQuery},
+        processes::graphql::{Process, ProcessMutation, ProcessQuery},
         raci::graphql::{RaciMutation, RaciQuery},
-        services::graphql::{ServiceMutation, ServiceQuery},
-        tools::graphql::{ToolMutation, ToolQuery},
+        services::graphql::{Service, ServiceMutation, ServiceQuery},
+        tools::graphql::{Tool, ToolMutation, ToolQuery},
     },
     state::AppState,
 };
@@ -76,6 +76,30 @@ fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
         Subscription::default(),
     )
     .register_output_type::<node::Node>()
+    .override_output_type_description::<connection::Page<ApiToken>>(
+        "A page of API tokens, oldest first: `edges` (or `nodes`), `pageInfo` to fetch the next or \
+         previous page, `totalCount` of the whole list.",
+    )
+    .override_output_type_description::<connection::Page<AuditEntry>>(
+        "A page of audit trail entries, in chain order: `edges` (or `nodes`), `pageInfo` to fetch \
+         the next or previous page, `totalCount` of the entries that match the filter.",
+    )
+    .override_output_type_description::<connection::Page<Person>>(
+        "A page of people, in the order they were added: `edges` (or `nodes`), `pageInfo` to fetch \
+         the next or previous page, `totalCount` of the people that match the filter.",
+    )
+    .override_output_type_description::<connection::Page<Process>>(
+        "A page of processes: `edges` (or `nodes`), `pageInfo` to fetch the next or previous page, \
+         `totalCount` of the processes that match the filter.",
+    )
+    .override_output_type_description::<connection::Page<Service>>(
+        "A page of the service portfolio, in the order asked for: `edges` (or `nodes`), `pageInfo` \
+         to fetch the next or previous page, `totalCount` of the services that match the filter.",
+    )
+    .override_output_type_description::<connection::Page<Tool>>(
+        "A page of tools, oldest first: `edges` (or `nodes`), `pageInfo` to fetch the next or \
+         previous page, `totalCount` of the whole list.",
+    )
 }
 
 /// An update field that may be omitted (leave it), `null` (clear it) or a value (set it):

@@ -51,7 +51,11 @@ pub struct NodeQuery;
 impl NodeQuery {
     /// The record with this global id, or null if the caller's organization has none.
     #[graphql(guard = "Require(Permission::Read)")]
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global id of any record, as its `id` field returns it.")] id: ID,
+    ) -> async_graphql::Result<Option<Node>> {
         Ok(load(ctx, std::slice::from_ref(&id)).await?.pop().flatten())
     }
 
@@ -63,6 +67,9 @@ impl NodeQuery {
     async fn nodes(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Global ids of any records, as their `id` fields return them: at most 100, more is BAD_USER_INPUT."
+        )]
         ids: Vec<ID>,
     ) -> async_graphql::Result<Vec<Option<Node>>> {
         if ids.len() > MAX_NODE_IDS {

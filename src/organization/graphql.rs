@@ -15,10 +15,10 @@ use crate::{
 };
 
 /// The organization: the tenant whose SMS this is.
-#[derive(Clone)]
+#[derive(Clone, async_graphql::Description)]
 pub struct Organization(pub organization::Model);
 
-#[Object]
+#[Object(use_type_description)]
 impl Organization {
     /// Global id.
     pub async fn id(&self) -> ID {
@@ -43,9 +43,10 @@ impl Organization {
 }
 
 /// The caller: who they are, in which organization, with which role.
+#[derive(async_graphql::Description)]
 pub struct Viewer;
 
-#[Object]
+#[Object(use_type_description)]
 impl Viewer {
     /// Login subject from the token.
     async fn subject(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
@@ -129,7 +130,7 @@ impl OrganizationMutation {
     async fn update_organization(
         &self,
         ctx: &Context<'_>,
-        input: UpdateOrganizationInput,
+        #[graphql(desc = "The new name, and the version read.")] input: UpdateOrganizationInput,
     ) -> async_graphql::Result<UpdateOrganizationPayload> {
         let state = ctx.state();
         let mut change = Change::begin(&state.db, ctx.actor()?).await?;

@@ -23,7 +23,7 @@ use crate::{
 
 /// Someone named in the SMS: sponsor, process owner, auditor, attendee. May log in when linked
 /// to a login subject.
-#[derive(Clone)]
+#[derive(Clone, async_graphql::Description)]
 pub struct Person(pub std::sync::Arc<person::Model>);
 
 impl From<person::Model> for Person {
@@ -32,7 +32,7 @@ impl From<person::Model> for Person {
     }
 }
 
-#[Object]
+#[Object(use_type_description)]
 impl Person {
     /// Global id.
     pub async fn id(&self) -> ID {
@@ -127,10 +127,25 @@ impl PeopleQuery {
     async fn people(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which people to list: the conditions set are combined with AND; everyone if omitted."
+        )]
         filter: Option<PersonFilterInput>,
+        #[graphql(
+            desc = "Up to this many records from the start (or after `after`); 0 to 100, default 20 unless `last` is given. Outside 0 to 100: BAD_USER_INPUT."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Only records after this cursor: an edge's `cursor` or `pageInfo.endCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Up to this many records from the end (or before `before`); 0 to 100. With `first`, the last of those. Outside 0 to 100: BAD_USER_INPUT."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Only records before this cursor: an edge's `cursor` or `pageInfo.startCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Page<Person>> {
         let filter = filter.unwrap_or_default();
@@ -155,7 +170,14 @@ impl PeopleQuery {
 
     /// One person by id; null with a NOT_FOUND error when the organization has none with it.
     #[graphql(guard = "Require(Permission::Read)")]
-    async fn person(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Person>> {
+    async fn person(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Global id of the person, as its `id` field returns it; null with NOT_FOUND when the organization has no person with it, BAD_USER_INPUT when it is not an id."
+        )]
+        id: ID,
+    ) -> async_graphql::Result<Option<Person>> {
         let id = decode_id(&id, "Person", "id")?;
         Ok(Some(Person::from(
             ctx.scope()?
@@ -231,6 +253,9 @@ impl PeopleMutation {
     async fn create_person(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The new person: name, e-mail address and, for an ADMIN, login subject and role."
+        )]
         input: CreatePersonInput,
     ) -> async_graphql::Result<PersonPayload> {
         if input.login_subject.is_some() || input.role.is_some() {
@@ -259,7 +284,7 @@ impl PeopleMutation {
     async fn update_person(
         &self,
         ctx: &Context<'_>,
-        input: UpdatePersonInput,
+        #[graphql(desc = "The person and the fields to change.")] input: UpdatePersonInput,
     ) -> async_graphql::Result<PersonPayload> {
         let id = decode_id(&input.id, "Person", "input.id")?;
         let changes = PersonChanges {
@@ -285,7 +310,7 @@ impl PeopleMutation {
     async fn deactivate_person(
         &self,
         ctx: &Context<'_>,
-        input: SetPersonActiveInput,
+        #[graphql(desc = "The person to deactivate.")] input: SetPersonActiveInput,
     ) -> async_graphql::Result<PersonPayload> {
         set_active(ctx, input, false).await
     }
@@ -295,7 +320,7 @@ impl PeopleMutation {
     async fn reactivate_person(
         &self,
         ctx: &Context<'_>,
-        input: SetPersonActiveInput,
+        #[graphql(desc = "The person to reactivate.")] input: SetPersonActiveInput,
     ) -> async_graphql::Result<PersonPayload> {
         set_active(ctx, input, true).await
     }

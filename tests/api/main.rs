@@ -11,6 +11,7 @@ mod cli;
 mod concurrency;
 mod costs;
 mod dashboard;
+mod descriptions;
 mod graphql_over_http;
 mod helpers;
 mod introspection;

@@ -17,10 +17,10 @@ use crate::{
 };
 
 /// A credential for an integration script. Its secret is shown once, at creation.
-#[derive(Clone)]
+#[derive(Clone, async_graphql::Description)]
 pub struct ApiToken(pub api_token::Model);
 
-#[Object]
+#[Object(use_type_description)]
 impl ApiToken {
     /// Global id.
     pub async fn id(&self) -> ID {
@@ -74,9 +74,21 @@ impl ApiTokenQuery {
     async fn api_tokens(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Up to this many records from the start (or after `after`); 0 to 100, default 20 unless `last` is given. Outside 0 to 100: BAD_USER_INPUT."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Only records after this cursor: an edge's `cursor` or `pageInfo.endCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Up to this many records from the end (or before `before`); 0 to 100. With `first`, the last of those. Outside 0 to 100: BAD_USER_INPUT."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Only records before this cursor: an edge's `cursor` or `pageInfo.startCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Page<ApiToken>> {
         Ok(paginate(
@@ -136,7 +148,7 @@ impl ApiTokenMutation {
     async fn create_api_token(
         &self,
         ctx: &Context<'_>,
-        input: CreateApiTokenInput,
+        #[graphql(desc = "The token's name, scopes and expiry.")] input: CreateApiTokenInput,
     ) -> async_graphql::Result<CreateApiTokenPayload> {
         let state = ctx.state();
         let mut change = Change::begin(&state.db, ctx.actor()?).await?;
@@ -161,7 +173,7 @@ impl ApiTokenMutation {
     async fn revoke_api_token(
         &self,
         ctx: &Context<'_>,
-        input: RevokeApiTokenInput,
+        #[graphql(desc = "The token to revoke.")] input: RevokeApiTokenInput,
     ) -> async_graphql::Result<RevokeApiTokenPayload> {
         let id = decode_id(&input.id, "ApiToken", "input.id")?;
         let state = ctx.state();

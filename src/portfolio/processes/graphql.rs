@@ -25,15 +25,20 @@ use crate::{
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::Maturity")]
 pub enum Maturity {
+    /// Nothing in place yet; the default.
     NotStarted,
+    /// Documented: purpose, procedure, owner and roles.
     Defined,
+    /// Operated as documented, leaving records.
     Implemented,
+    /// Monitored with KPIs against targets.
     Measured,
+    /// Improved continually from its measurements.
     Optimizing,
 }
 
 /// A service management process: one of the built-in clause-8 catalogue or the organization's own.
-#[derive(Clone)]
+#[derive(Clone, async_graphql::Description)]
 pub struct Process(pub std::sync::Arc<process::Model>);
 
 impl From<process::Model> for Process {
@@ -42,7 +47,7 @@ impl From<process::Model> for Process {
     }
 }
 
-#[Object]
+#[Object(use_type_description)]
 impl Process {
     /// Global id.
     pub async fn id(&self) -> ID {
@@ -167,10 +172,25 @@ impl ProcessQuery {
     async fn processes(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which processes to list: the conditions set are combined with AND; all of them if omitted."
+        )]
         filter: Option<ProcessFilterInput>,
+        #[graphql(
+            desc = "Up to this many records from the start (or after `after`); 0 to 100, default 20 unless `last` is given. Outside 0 to 100: BAD_USER_INPUT."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Only records after this cursor: an edge's `cursor` or `pageInfo.endCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Up to this many records from the end (or before `before`); 0 to 100. With `first`, the last of those. Outside 0 to 100: BAD_USER_INPUT."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Only records before this cursor: an edge's `cursor` or `pageInfo.startCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Page<Process>> {
         let filter = filter.unwrap_or_default();
@@ -203,7 +223,14 @@ impl ProcessQuery {
 
     /// One process by id; null with a NOT_FOUND error when the organization has none with it.
     #[graphql(guard = "Require(Permission::Read)")]
-    async fn process(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Process>> {
+    async fn process(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Global id of the process, as its `id` field returns it; null with NOT_FOUND when the organization has no process with it, BAD_USER_INPUT when it is not an id."
+        )]
+        id: ID,
+    ) -> async_graphql::Result<Option<Process>> {
         let id = decode_id(&id, "Process", "id")?;
         Ok(Some(Process::from(
             ctx.scope()?
@@ -220,10 +247,13 @@ pub struct CreateProcessInput {
     pub code: String,
     /// Name (1 to 200 characters).
     pub name: String,
+    /// What the process does (up to 4,000 characters).
     pub description: Option<String>,
+    /// What it aims at (up to 4,000 characters).
     pub goals: Option<String>,
     /// Default NOT_STARTED.
     pub maturity: Option<Maturity>,
+    /// The process owner (a Person's global id).
     pub owner_id: Option<ID>,
     /// Services the process applies to.
     pub service_ids: Option<Vec<ID>>,
@@ -239,10 +269,15 @@ pub struct UpdateProcessInput {
     pub expected_version: Option<i32>,
     /// New name (own processes only).
     pub name: Option<String>,
+    /// New description (up to 4,000 characters).
     pub description: Option<String>,
+    /// New goals (up to 4,000 characters).
     pub goals: Option<String>,
+    /// New maturity.
     pub maturity: Option<Maturity>,
+    /// New process owner (a Person's global id), or null to clear.
     pub owner_id: MaybeUndefined<ID>,
+    /// The services the process applies to (global ids): replaces the whole list.
     pub service_ids: Option<Vec<ID>>,
 }
 
@@ -293,7 +328,7 @@ impl ProcessMutation {
     async fn create_process(
         &self,
         ctx: &Context<'_>,
-        input: CreateProcessInput,
+        #[graphql(desc = "The new process.")] input: CreateProcessInput,
     ) -> async_graphql::Result<ProcessPayload> {
         let fields = ProcessFields {
             code: Some(input.code),
@@ -324,6 +359,7 @@ impl ProcessMutation {
     async fn update_process(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The process, the version read and the fields to change.")]
         input: UpdateProcessInput,
     ) -> async_graphql::Result<ProcessPayload> {
         let id = decode_id(&input.id, "Process", "input.id")?;
@@ -353,6 +389,7 @@ impl ProcessMutation {
     async fn set_process_applicability(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The process, whether it applies and, if not, why.")]
         input: SetProcessApplicabilityInput,
     ) -> async_graphql::Result<ProcessPayload> {
         let id = decode_id(&input.id, "Process", "input.id")?;
@@ -377,7 +414,7 @@ impl ProcessMutation {
     async fn delete_process(
         &self,
         ctx: &Context<'_>,
-        input: DeleteProcessInput,
+        #[graphql(desc = "The process to delete.")] input: DeleteProcessInput,
     ) -> async_graphql::Result<ProcessPayload> {
         let id = decode_id(&input.id, "Process", "input.id")?;
         let state = ctx.state();

@@ -36,7 +36,7 @@ pub enum RaciRole {
 }
 
 /// One person's role in one process.
-#[derive(Clone)]
+#[derive(Clone, async_graphql::Description)]
 pub struct RaciAssignment(pub std::sync::Arc<raci_assignment::Model>);
 
 impl From<raci_assignment::Model> for RaciAssignment {
@@ -45,7 +45,7 @@ impl From<raci_assignment::Model> for RaciAssignment {
     }
 }
 
-#[Object]
+#[Object(use_type_description)]
 impl RaciAssignment {
     /// Global id.
     pub async fn id(&self) -> ID {
@@ -127,6 +127,7 @@ impl RaciQuery {
     async fn raci_matrix(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Also list the processes marked not applicable as rows; default false.")]
         include_not_applicable: Option<bool>,
     ) -> async_graphql::Result<RaciMatrix> {
         let include_not_applicable = include_not_applicable.unwrap_or(false);
@@ -194,8 +195,12 @@ async fn matrix(ctx: &Context<'_>, include_not_applicable: bool) -> AppResult<Ra
 /// Input of `assignRaci`.
 #[derive(InputObject)]
 pub struct AssignRaciInput {
+    /// The process (global id).
     pub process_id: ID,
+    /// The person (global id).
     pub person_id: ID,
+    /// R, A, C or I. A second ACCOUNTABLE for the process is refused with CONFLICT:
+    /// use `replaceAccountable`.
     pub role: RaciRole,
     /// What the person does in the process (up to 4,000 characters).
     pub responsibilities: Option<String>,
@@ -204,16 +209,20 @@ pub struct AssignRaciInput {
 /// Input of `replaceAccountable`.
 #[derive(InputObject)]
 pub struct ReplaceAccountableInput {
+    /// The process (global id).
     pub process_id: ID,
     /// The new ACCOUNTABLE person.
     pub person_id: ID,
+    /// What the new ACCOUNTABLE person does in the process (up to 4,000 characters).
     pub responsibilities: Option<String>,
 }
 
 /// Input of `updateRaciAssignment`.
 #[derive(InputObject)]
 pub struct UpdateRaciAssignmentInput {
+    /// The assignment (global id).
     pub id: ID,
+    /// What the person does in the process (up to 4,000 characters); replaces the text.
     pub responsibilities: String,
     /// The version the client read.
     pub expected_version: Option<i32>,
@@ -222,6 +231,7 @@ pub struct UpdateRaciAssignmentInput {
 /// Input of `removeRaciAssignment`.
 #[derive(InputObject)]
 pub struct RemoveRaciAssignmentInput {
+    /// The assignment (global id).
     pub id: ID,
 }
 
@@ -244,7 +254,7 @@ impl RaciMutation {
     async fn assign_raci(
         &self,
         ctx: &Context<'_>,
-        input: AssignRaciInput,
+        #[graphql(desc = "The process, the person and the role.")] input: AssignRaciInput,
     ) -> async_graphql::Result<RaciAssignmentPayload> {
         let new = NewAssignment {
             process_id: decode_id(&input.process_id, "Process", "input.processId")?,
@@ -266,6 +276,7 @@ impl RaciMutation {
     async fn replace_accountable(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The process and its new ACCOUNTABLE person.")]
         input: ReplaceAccountableInput,
     ) -> async_graphql::Result<RaciAssignmentPayload> {
         let process_id = decode_id(&input.process_id, "Process", "input.processId")?;
@@ -290,6 +301,7 @@ impl RaciMutation {
     async fn update_raci_assignment(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The assignment, its new responsibilities and the version read.")]
         input: UpdateRaciAssignmentInput,
     ) -> async_graphql::Result<RaciAssignmentPayload> {
         let id = decode_id(&input.id, "RaciAssignment", "input.id")?;
@@ -313,7 +325,7 @@ impl RaciMutation {
     async fn remove_raci_assignment(
         &self,
         ctx: &Context<'_>,
-        input: RemoveRaciAssignmentInput,
+        #[graphql(desc = "The assignment to remove.")] input: RemoveRaciAssignmentInput,
     ) -> async_graphql::Result<RaciAssignmentPayload> {
         let id = decode_id(&input.id, "RaciAssignment", "input.id")?;
         let state = ctx.state();

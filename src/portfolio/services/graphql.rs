@@ -23,9 +23,13 @@ use crate::{
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::Criticality")]
 pub enum Criticality {
+    /// Little impact on the business when it fails.
     Low,
+    /// Noticeable impact on the business; the default.
     Medium,
+    /// Major impact on the business.
     High,
+    /// The business stops without it.
     Critical,
 }
 
@@ -52,7 +56,7 @@ pub struct RestoreTarget {
 }
 
 /// An entry of the service portfolio.
-#[derive(Clone)]
+#[derive(Clone, async_graphql::Description)]
 pub struct Service(pub std::sync::Arc<service::Model>);
 
 impl From<service::Model> for Service {
@@ -61,7 +65,7 @@ impl From<service::Model> for Service {
     }
 }
 
-#[Object]
+#[Object(use_type_description)]
 impl Service {
     /// Global id.
     pub async fn id(&self) -> ID {
@@ -167,11 +171,29 @@ impl ServiceQuery {
     async fn services(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which services to list: the conditions set are combined with AND; the whole portfolio if omitted."
+        )]
         filter: Option<ServiceFilterInput>,
+        #[graphql(
+            desc = "Order of the list, default CREATED_AT. A cursor is valid only in the order it was read in."
+        )]
         order_by: Option<ServiceOrder>,
+        #[graphql(
+            desc = "Up to this many records from the start (or after `after`); 0 to 100, default 20 unless `last` is given. Outside 0 to 100: BAD_USER_INPUT."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Only records after this cursor: an edge's `cursor` or `pageInfo.endCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Up to this many records from the end (or before `before`); 0 to 100. With `first`, the last of those. Outside 0 to 100: BAD_USER_INPUT."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Only records before this cursor: an edge's `cursor` or `pageInfo.startCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Page<Service>> {
         let filter = filter.unwrap_or_default();
@@ -210,7 +232,14 @@ impl ServiceQuery {
 
     /// One service by id; null with a NOT_FOUND error when the organization has none with it.
     #[graphql(guard = "Require(Permission::Read)")]
-    async fn service(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Service>> {
+    async fn service(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Global id of the service, as its `id` field returns it; null with NOT_FOUND when the organization has no service with it, BAD_USER_INPUT when it is not an id."
+        )]
+        id: ID,
+    ) -> async_graphql::Result<Option<Service>> {
         let id = decode_id(&id, "Service", "id")?;
         Ok(Some(Service::from(
             ctx.scope()?
@@ -248,13 +277,21 @@ pub struct UpdateServiceInput {
     pub id: ID,
     /// The version the client read; CONFLICT if the service changed since.
     pub expected_version: Option<i32>,
+    /// New name (1 to 200 characters), unique in the organization.
     pub name: Option<String>,
+    /// New description (up to 4,000 characters).
     pub description: Option<String>,
+    /// New customer (up to 200 characters).
     pub customer: Option<String>,
+    /// New criticality.
     pub criticality: Option<Criticality>,
+    /// New lifecycle status.
     pub status: Option<ServiceStatus>,
+    /// New service owner (a Person's global id), or null to clear.
     pub owner_id: MaybeUndefined<ID>,
+    /// New restore-time targets, one per priority: replaces the whole list.
     pub restore_targets: Option<Vec<RestoreTarget>>,
+    /// New availability target, percent (above 0, at most 100), or null to clear.
     pub availability_target: MaybeUndefined<f64>,
 }
 
@@ -289,7 +326,7 @@ impl ServiceMutation {
     async fn create_service(
         &self,
         ctx: &Context<'_>,
-        input: CreateServiceInput,
+        #[graphql(desc = "The new service.")] input: CreateServiceInput,
     ) -> async_graphql::Result<ServicePayload> {
         let owner = input
             .owner_id
@@ -323,6 +360,7 @@ impl ServiceMutation {
     async fn update_service(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The service, the version read and the fields to change.")]
         input: UpdateServiceInput,
     ) -> async_graphql::Result<ServicePayload> {
         let id = decode_id(&input.id, "Service", "input.id")?;
@@ -361,7 +399,7 @@ impl ServiceMutation {
     async fn retire_service(
         &self,
         ctx: &Context<'_>,
-        input: RetireServiceInput,
+        #[graphql(desc = "The service to retire, and the version read.")] input: RetireServiceInput,
     ) -> async_graphql::Result<ServicePayload> {
         let id = decode_id(&input.id, "Service", "input.id")?;
         let fields = ServiceFields {

@@ -21,19 +21,25 @@ use crate::{
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::tool::ToolKind")]
 pub enum ToolKind {
+    /// IT service management tool (incidents, changes, requests): the source of operational records.
     Itsm,
+    /// Configuration management database.
     Cmdb,
+    /// Monitoring and alerting.
     Monitoring,
+    /// Change or release management tool.
     Change,
+    /// Documentation or knowledge base.
     Documentation,
+    /// Any other system.
     Other,
 }
 
 /// An external system the SMS depends on.
-#[derive(Clone)]
+#[derive(Clone, async_graphql::Description)]
 pub struct Tool(pub tool::Model);
 
-#[Object]
+#[Object(use_type_description)]
 impl Tool {
     /// Global id.
     pub async fn id(&self) -> ID {
@@ -66,7 +72,7 @@ impl Tool {
 }
 
 /// An edge of the process map.
-#[derive(Clone)]
+#[derive(Clone, async_graphql::Description)]
 pub struct ProcessLink(pub process_link::Model);
 
 /// What an edge of the process map says.
@@ -78,7 +84,7 @@ pub enum ProcessLinkKind {
     DependsOn,
 }
 
-#[Object]
+#[Object(use_type_description)]
 impl ProcessLink {
     /// Global id.
     pub async fn id(&self) -> ID {
@@ -112,7 +118,9 @@ impl ProcessLink {
 /// What a node of the process map is.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum ProcessMapNodeKind {
+    /// A process; `detail` is its code.
     Process,
+    /// A tool; `detail` is its kind.
     Tool,
 }
 
@@ -121,6 +129,7 @@ pub enum ProcessMapNodeKind {
 pub struct ProcessMapNode {
     /// Global id of the process or tool.
     pub id: ID,
+    /// Process or tool.
     pub kind: ProcessMapNodeKind,
     /// What to write on the node.
     pub label: String,
@@ -132,7 +141,9 @@ pub struct ProcessMapNode {
 /// dependencies as edges.
 #[derive(SimpleObject, Clone)]
 pub struct ProcessMap {
+    /// The applicable processes and every tool.
     pub nodes: Vec<ProcessMapNode>,
+    /// Uses and dependencies between the nodes.
     pub edges: Vec<ProcessLink>,
 }
 
@@ -150,9 +161,21 @@ impl ToolQuery {
     async fn tools(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Up to this many records from the start (or after `after`); 0 to 100, default 20 unless `last` is given. Outside 0 to 100: BAD_USER_INPUT."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Only records after this cursor: an edge's `cursor` or `pageInfo.endCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Up to this many records from the end (or before `before`); 0 to 100. With `first`, the last of those. Outside 0 to 100: BAD_USER_INPUT."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Only records before this cursor: an edge's `cursor` or `pageInfo.startCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Page<Tool>> {
         Ok(paginate(
@@ -168,7 +191,14 @@ impl ToolQuery {
 
     /// One tool by id; null with a NOT_FOUND error when the organization has none with it.
     #[graphql(guard = "Require(Permission::Read)")]
-    async fn tool(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Tool>> {
+    async fn tool(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Global id of the tool, as its `id` field returns it; null with NOT_FOUND when the organization has no tool with it, BAD_USER_INPUT when it is not an id."
+        )]
+        id: ID,
+    ) -> async_graphql::Result<Option<Tool>> {
         let id = decode_id(&id, "Tool", "id")?;
         Ok(Some(Tool(
             ctx.scope()?
@@ -232,7 +262,9 @@ async fn process_map(ctx: &Context<'_>) -> crate::error::AppResult<ProcessMap> {
 pub struct CreateToolInput {
     /// Name (1 to 200 characters), unique in the organization.
     pub name: String,
+    /// Kind of system.
     pub kind: ToolKind,
+    /// Who makes it (up to 200 characters).
     pub vendor: Option<String>,
     /// http(s) address.
     pub url: Option<String>,
@@ -241,24 +273,33 @@ pub struct CreateToolInput {
 /// Input of `updateTool`: omitted fields stay; `null` clears `url`.
 #[derive(InputObject)]
 pub struct UpdateToolInput {
+    /// The tool (global id).
     pub id: ID,
+    /// The version the client read; CONFLICT if the tool changed since.
     pub expected_version: Option<i32>,
+    /// New name (1 to 200 characters), unique in the organization.
     pub name: Option<String>,
+    /// New kind of system.
     pub kind: Option<ToolKind>,
+    /// New vendor (up to 200 characters).
     pub vendor: Option<String>,
+    /// New http(s) address (up to 2,048 characters), or null to clear.
     pub url: MaybeUndefined<String>,
 }
 
 /// Input of `deleteTool`.
 #[derive(InputObject)]
 pub struct DeleteToolInput {
+    /// The tool (global id).
     pub id: ID,
 }
 
 /// Input of `linkProcessToTool`.
 #[derive(InputObject)]
 pub struct LinkProcessToToolInput {
+    /// The process that uses the tool (global id).
     pub process_id: ID,
+    /// The tool it uses (global id).
     pub tool_id: ID,
     /// What flows: "incident records", "CI data".
     pub description: Option<String>,
@@ -271,24 +312,28 @@ pub struct AddProcessDependencyInput {
     pub process_id: ID,
     /// The process it depends on.
     pub depends_on_process_id: ID,
+    /// Why it depends on it, e.g. "change approvals" (up to 500 characters).
     pub description: Option<String>,
 }
 
 /// Input of `removeProcessLink`.
 #[derive(InputObject)]
 pub struct RemoveProcessLinkInput {
+    /// The edge of the process map (a ProcessLink's global id).
     pub id: ID,
 }
 
 /// Result of a tool mutation.
 #[derive(SimpleObject)]
 pub struct ToolPayload {
+    /// The tool after the change (before it, for a deletion).
     pub tool: Tool,
 }
 
 /// Result of a process-map mutation.
 #[derive(SimpleObject)]
 pub struct ProcessLinkPayload {
+    /// The edge after the change (before it, for a removal).
     pub process_link: ProcessLink,
 }
 
@@ -303,7 +348,7 @@ impl ToolMutation {
     async fn create_tool(
         &self,
         ctx: &Context<'_>,
-        input: CreateToolInput,
+        #[graphql(desc = "The new tool.")] input: CreateToolInput,
     ) -> async_graphql::Result<ToolPayload> {
         let state = ctx.state();
         let mut change = Change::begin(&state.db, ctx.actor()?).await?;
@@ -323,6 +368,7 @@ impl ToolMutation {
     async fn update_tool(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The tool, the version read and the fields to change.")]
         input: UpdateToolInput,
     ) -> async_graphql::Result<ToolPayload> {
         let id = decode_id(&input.id, "Tool", "input.id")?;
@@ -344,7 +390,7 @@ impl ToolMutation {
     async fn delete_tool(
         &self,
         ctx: &Context<'_>,
-        input: DeleteToolInput,
+        #[graphql(desc = "The tool to remove.")] input: DeleteToolInput,
     ) -> async_graphql::Result<ToolPayload> {
         let id = decode_id(&input.id, "Tool", "input.id")?;
         let state = ctx.state();
@@ -359,6 +405,7 @@ impl ToolMutation {
     async fn link_process_to_tool(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The process, the tool and what flows between them.")]
         input: LinkProcessToToolInput,
     ) -> async_graphql::Result<ProcessLinkPayload> {
         let process_id = decode_id(&input.process_id, "Process", "input.processId")?;
@@ -383,6 +430,7 @@ impl ToolMutation {
     async fn add_process_dependency(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The dependent process and the process it depends on.")]
         input: AddProcessDependencyInput,
     ) -> async_graphql::Result<ProcessLinkPayload> {
         let process_id = decode_id(&input.process_id, "Process", "input.processId")?;
@@ -411,7 +459,7 @@ impl ToolMutation {
     async fn remove_process_link(
         &self,
         ctx: &Context<'_>,
-        input: RemoveProcessLinkInput,
+        #[graphql(desc = "The edge to remove.")] input: RemoveProcessLinkInput,
     ) -> async_graphql::Result<ProcessLinkPayload> {
         let id = decode_id(&input.id, "ProcessLink", "input.id")?;
         let state = ctx.state();
