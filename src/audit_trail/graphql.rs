@@ -23,7 +23,7 @@ use crate::{
 
 /// One recorded change: who did what to which record, with the record before and after, linked
 /// to the entry before it by its hash.
-#[derive(Clone)]
+#[derive(Clone, async_graphql::Description)]
 pub struct AuditEntry(pub Arc<audit_entry::Model>);
 
 impl From<audit_entry::Model> for AuditEntry {
@@ -51,7 +51,7 @@ impl AuditEntry {
     }
 }
 
-#[Object]
+#[Object(use_type_description)]
 impl AuditEntry {
     /// Global id of the entry.
     pub async fn id(&self) -> ID {
@@ -238,10 +238,25 @@ impl AuditTrailQuery {
     async fn audit_trail(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which entries to list: the conditions set are combined with AND; every entry if omitted."
+        )]
         filter: Option<AuditTrailFilter>,
+        #[graphql(
+            desc = "Up to this many entries from the oldest (or after `after`); 0 to 100, default 20 unless `last` is given. Outside 0 to 100: BAD_USER_INPUT."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Only entries after this cursor: an edge's `cursor` or `pageInfo.endCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Up to this many entries from the newest (or before `before`); 0 to 100. With `first`, the last of those. Outside 0 to 100: BAD_USER_INPUT."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Only entries before this cursor: an edge's `cursor` or `pageInfo.startCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Page<AuditEntry>> {
         let scope = ctx.scope()?;
@@ -276,6 +291,9 @@ impl AuditTrailQuery {
     async fn verify_audit_trail(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A head read earlier with `auditTrailHead` and kept elsewhere: the trail must still hold it unchanged, so a trail cut short or rewritten since is detected. Without it, the chain is checked against itself."
+        )]
         anchor: Option<AuditAnchorInput>,
     ) -> async_graphql::Result<AuditVerification> {
         if let Some(anchor) = &anchor {
