@@ -129,12 +129,13 @@ pub async fn execute(
     let (name, response) = match limits.check(&mut request) {
         Ok(name) => {
             caller.prepare(&mut request);
-            let document = request.parsed_query().ok().cloned();
             let operation = request.operation_name.clone();
+            let root_keys = request
+                .parsed_query()
+                .map(|document| shape::root_keys(document, operation.as_deref()))
+                .unwrap_or_default();
             let mut response = schema.execute(request).await;
-            if let Some(document) = &document {
-                shape::shape(document, operation.as_deref(), &mut response);
-            }
+            shape::shape(&root_keys, &mut response);
             (name, response)
         }
         Err(error) => (None, async_graphql::Response::from_errors(vec![error])),

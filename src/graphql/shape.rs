@@ -4,8 +4,9 @@
 //! async-graphql resolves the parts of a merged root object one after the other, so
 //! `{ z: viewer { .. } a: organization { .. } m: viewer { .. } }` came back as z, m, a; and it
 //! leaves a nullable field that failed out of `data` instead of writing null. Both are fixed
-//! here, after execution, from the document: every client that reads responses by position
-//! (or checks that a field it asked for is there) sees what it asked for.
+//! here, after execution, from the root keys read off the document before: every client that
+//! reads responses by position (or checks that a field it asked for is there) sees what it
+//! asked for. It costs a pass over the root's keys, not over the response.
 
 use async_graphql::{
     Name, PathSegment, Response, Value,
@@ -13,22 +14,48 @@ use async_graphql::{
     parser::types::{ExecutableDocument, Selection, SelectionSet},
 };
 
-/// Puts the data of `response` in the shape of `operation`'s selection (the operation the
-/// request ran, by name or the only one).
-pub fn shape(document: &ExecutableDocument, operation: Option<&str>, response: &mut Response) {
+/// The response keys of the root selection of `operation` (the operation the request runs,
+/// by name or the only one), in the order the document names them: read before execution,
+/// which takes the document.
+pub fn root_keys(document: &ExecutableDocument, operation: Option<&str>) -> Vec<Name> {
     let Some(root) = document
         .operations
         .iter()
         .find(|(name, _)| operation.is_none() || name.map(Name::as_str) == operation)
         .map(|(_, operation)| &operation.node.selection_set.node)
     else {
-        return;
+        return Vec::new();
     };
+    let mut keys = IndexMap::new();
+    collect(document, root, &mut keys, 0);
+    keys.into_keys().collect()
+}
+
+/// Puts `response` in shape: a failed field present as null, and the root's keys in
+/// `root_keys` order. Only the root needs reordering: below it, objects are not merged and
+/// async-graphql keeps the selection's order.
+pub fn shape(root_keys: &[Name], response: &mut Response) {
     for error in &response.errors {
         null_at(&mut response.data, &error.path);
     }
-    let data = std::mem::take(&mut response.data);
-    response.data = ordered(document, &[root], data, 0);
+    let Value::Object(map) = &mut response.data else {
+        return;
+    };
+    let in_order = map
+        .keys()
+        .zip(root_keys.iter().filter(|key| map.contains_key(*key)))
+        .all(|(a, b)| a == b);
+    if in_order {
+        return;
+    }
+    let mut shaped = IndexMap::with_capacity(map.len());
+    for key in root_keys {
+        if let Some((name, value)) = map.shift_remove_entry(key) {
+            shaped.insert(name, value);
+        }
+    }
+    shaped.extend(std::mem::take(map));
+    *map = shaped;
 }
 
 /// Writes null where a failed field should be, if its parent object is there and it is not.
@@ -55,68 +82,25 @@ fn null_at(data: &mut Value, path: &[PathSegment]) {
     }
 }
 
-/// How deep the reordering follows the selection: past the depth limits, nothing can be.
-const MAX_DEPTH: usize = 64;
+/// How deep fragments may spread inside each other here: the document limits refuse deeper.
+const MAX_SPREADS: usize = 64;
 
-/// `value` with its keys in the order `sets` (every selection set that applies to it, in
-/// document order) name them; keys no selection names keep their place after the others.
-fn ordered(
+/// The response keys a selection set names, in order; fragments are spread in place (each
+/// type condition counts, since a key the object does not have is simply absent).
+fn collect(
     document: &ExecutableDocument,
-    sets: &[&SelectionSet],
-    value: Value,
-    depth: usize,
-) -> Value {
-    if depth > MAX_DEPTH {
-        return value;
-    }
-    match value {
-        Value::List(items) => Value::List(
-            items
-                .into_iter()
-                .map(|item| ordered(document, sets, item, depth + 1))
-                .collect(),
-        ),
-        Value::Object(mut map) => {
-            let mut keys: IndexMap<&str, Vec<&SelectionSet>> = IndexMap::new();
-            for set in sets {
-                collect(document, set, &mut keys, 0);
-            }
-            let mut shaped = IndexMap::with_capacity(map.len());
-            for (key, children) in keys {
-                if let Some((name, value)) = map.shift_remove_entry(key) {
-                    shaped.insert(name, ordered(document, &children, value, depth + 1));
-                }
-            }
-            shaped.extend(map);
-            Value::Object(shaped)
-        }
-        other => other,
-    }
-}
-
-/// The response keys a selection set names, in order, each with the selection sets of the
-/// fields that answer under it; fragments are spread in place (each type condition counts,
-/// since a key the object does not have is simply absent).
-fn collect<'a>(
-    document: &'a ExecutableDocument,
-    set: &'a SelectionSet,
-    keys: &mut IndexMap<&'a str, Vec<&'a SelectionSet>>,
+    set: &SelectionSet,
+    keys: &mut IndexMap<Name, ()>,
     spreads: usize,
 ) {
-    if spreads > MAX_DEPTH {
+    if spreads > MAX_SPREADS {
         return;
     }
     for selection in &set.items {
         match &selection.node {
             Selection::Field(field) => {
-                let key = field
-                    .node
-                    .alias
-                    .as_ref()
-                    .map_or(field.node.name.node.as_str(), |alias| alias.node.as_str());
-                keys.entry(key)
-                    .or_default()
-                    .push(&field.node.selection_set.node);
+                let key = field.node.alias.as_ref().unwrap_or(&field.node.name);
+                keys.entry(key.node.clone()).or_insert(());
             }
             Selection::InlineFragment(inline) => {
                 collect(document, &inline.node.selection_set.node, keys, spreads + 1);
@@ -149,30 +133,27 @@ mod tests {
         Response::new(Value::from_json(data).unwrap_or_default())
     }
 
+    fn keys(query: &str) -> Vec<Name> {
+        let document = async_graphql::parser::parse_query(query).unwrap_or_else(|e| panic!("{e}"));
+        root_keys(&document, None)
+    }
+
     #[test]
-    fn keys_follow_the_selection_through_fragments_and_lists() {
-        let document = async_graphql::parser::parse_query(
-            "{ z: viewer { role subject } a: things { ...F } m: viewer { role } } fragment F on T { y ... on T { b } x }",
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        let mut answer = response(json!({
-            "z": { "subject": "s", "role": "r" },
-            "m": { "role": "r" },
-            "a": [{ "x": 1, "b": 2, "y": 3 }],
-        }));
-        shape(&document, None, &mut answer);
-        let text = serde_json::to_string(&answer.data).unwrap_or_default();
-        assert_eq!(
-            text,
-            r#"{"z":{"role":"r","subject":"s"},"a":[{"y":3,"b":2,"x":1}],"m":{"role":"r"}}"#
+    fn root_keys_follow_the_selection_through_fragments() {
+        let keys = keys(
+            "{ z: viewer { role } ...F m: viewer { role } } fragment F on Query { a ... on Query { b } z }",
         );
+        let text: Vec<&str> = keys.iter().map(Name::as_str).collect();
+        assert_eq!(text, ["z", "a", "b", "m"]);
+        let mut answer = response(json!({ "z": 1, "m": 2, "a": 3, "b": 4 }));
+        shape(&keys, &mut answer);
+        let text = serde_json::to_string(&answer.data).unwrap_or_default();
+        assert_eq!(text, r#"{"z":1,"a":3,"b":4,"m":2}"#);
     }
 
     #[test]
     fn a_failed_field_is_null_and_present() {
-        let document =
-            async_graphql::parser::parse_query("{ a { id } person { id } list { item { x } } }")
-                .unwrap_or_else(|e| panic!("{e}"));
+        let keys = keys("{ a { id } person { id } list { item { x } } }");
         let mut answer = response(json!({ "a": { "id": 1 }, "list": [{ }] }));
         let failed = |path: Vec<PathSegment>| {
             let mut error = ServerError::new("gone", None);
@@ -191,7 +172,7 @@ mod tests {
                 PathSegment::Field("x".into()),
             ]),
         ];
-        shape(&document, None, &mut answer);
+        shape(&keys, &mut answer);
         let text = serde_json::to_string(&answer.data).unwrap_or_default();
         assert_eq!(
             text,

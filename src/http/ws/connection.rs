@@ -372,23 +372,26 @@ impl Connection {
             crate::graphql::Caller::uncached(&self.http.state, authentication).request_data();
         let mut request = request;
         let mut one_answer = true;
-        let mut document = None;
+        let mut root_keys = Vec::new();
         let operation = request.operation_name.clone();
-        let mut responses =
-            match DocumentLimits::from(&self.http.state.config.limits).check(&mut request) {
-                Ok(_) => {
-                    one_answer = !is_subscription(&mut request);
-                    document = request.parsed_query().ok().cloned();
-                    self.http
-                        .schema
-                        .execute_stream_with_session_data(request, std::sync::Arc::new(data))
-                        .boxed()
+        let mut responses = match DocumentLimits::from(&self.http.state.config.limits)
+            .check(&mut request)
+        {
+            Ok(_) => {
+                one_answer = !is_subscription(&mut request);
+                if let Ok(document) = request.parsed_query() {
+                    root_keys = crate::graphql::shape::root_keys(document, operation.as_deref());
                 }
-                Err(error) => futures_util::stream::once(async move {
-                    async_graphql::Response::from_errors(vec![error])
-                })
-                .boxed(),
-            };
+                self.http
+                    .schema
+                    .execute_stream_with_session_data(request, std::sync::Arc::new(data))
+                    .boxed()
+            }
+            Err(error) => futures_util::stream::once(async move {
+                async_graphql::Response::from_errors(vec![error])
+            })
+            .boxed(),
+        };
         let out = self.out.clone();
         let protocol = self.protocol;
         let connection_id = self.id.clone();
@@ -430,9 +433,7 @@ impl Connection {
                     return (operation_id, serial);
                 };
                 let Some(mut response) = next else { break };
-                if let Some(document) = &document {
-                    crate::graphql::shape::shape(document, operation.as_deref(), &mut response);
-                }
+                crate::graphql::shape::shape(&root_keys, &mut response);
                 let (body, request_error) = response_json(response, &connection_id);
                 // Each message of a subscription has the whole budget of one response.
                 let body = within_budget(body, &mut max_response.clone(), &connection_id);
