@@ -101,24 +101,23 @@ impl DocumentLimits {
         }
         let requested = request.operation_name.clone();
         let document = request.parsed_query()?;
-        let expanded = expanded_fields(document, self.max_expanded_fields)?;
-        if expanded > self.max_expanded_fields {
+        let measured = measure(document, self.max_expanded_fields)?;
+        if measured.fields > self.max_expanded_fields {
             return Err(refusal(format!(
                 "the query expands to more than {} fields once its fragments are spread; the limit is {}",
                 self.max_expanded_fields, self.max_expanded_fields
             )));
         }
-        let depths = depths(document)?;
-        if depths.data > self.max_depth {
+        if measured.data > self.max_depth {
             return Err(refusal(format!(
                 "the query nests its fields {} deep; the limit is {}",
-                depths.data, self.max_depth
+                measured.data, self.max_depth
             )));
         }
-        if depths.introspection > MAX_INTROSPECTION_DEPTH {
+        if measured.introspection > MAX_INTROSPECTION_DEPTH {
             return Err(refusal(format!(
                 "the introspection query nests its fields {} deep; the limit is {MAX_INTROSPECTION_DEPTH}",
-                depths.introspection
+                measured.introspection
             )));
         }
         let counts = count(document);
@@ -148,183 +147,115 @@ impl DocumentLimits {
     }
 }
 
-/// How many fields the document's operations hold with every fragment spread in place, counted
-/// without expanding anything: each fragment's size is computed once. Stops counting past
-/// `limit`; spreads nested deeper than the schema's recursion bound (or a cycle, which
-/// validation refuses later anyway) are refused here, so this never recurses without bound.
-fn expanded_fields(document: &ExecutableDocument, limit: usize) -> Result<usize, ServerError> {
-    struct Expansion<'a> {
-        document: &'a ExecutableDocument,
-        sizes: HashMap<&'a str, usize>,
-        limit: usize,
-    }
-    impl<'a> Expansion<'a> {
-        fn set(&mut self, set: &'a SelectionSet, spreads: usize) -> Result<usize, ServerError> {
-            let mut total = 0usize;
-            for selection in &set.items {
-                total = total.saturating_add(match &selection.node {
-                    Selection::Field(field) => {
-                        1 + self.set(&field.node.selection_set.node, spreads)?
-                    }
-                    Selection::InlineFragment(inline) => {
-                        self.set(&inline.node.selection_set.node, spreads)?
-                    }
-                    Selection::FragmentSpread(spread) => {
-                        let name = spread.node.fragment_name.node.as_str();
-                        match self.sizes.get(name) {
-                            Some(size) => *size,
-                            None => {
-                                if spreads >= MAX_SPREAD_NESTING {
-                                    return Err(refusal(format!(
-                                        "fragments spread inside each other more than {MAX_SPREAD_NESTING} levels deep"
-                                    )));
-                                }
-                                let Some(fragment) = self.document.fragments.get(name) else {
-                                    // Validation names the unknown fragment.
-                                    continue;
-                                };
-                                let size = self.set(&fragment.node.selection_set.node, spreads + 1)?;
-                                self.sizes.insert(name, size);
-                                size
-                            }
-                        }
-                    }
-                });
-                if total > self.limit {
-                    return Ok(total);
-                }
-            }
-            Ok(total)
-        }
-    }
-    let mut expansion = Expansion {
-        document,
-        sizes: HashMap::new(),
-        limit,
-    };
-    let mut total = 0usize;
-    for (_, operation) in document.operations.iter() {
-        total = total.saturating_add(expansion.set(&operation.node.selection_set.node, 0)?);
-        if total > limit {
-            break;
-        }
-    }
-    Ok(total)
-}
-
 /// How deep introspection may nest, apart from the data's `max_depth`: graphql-js 16's
 /// `getIntrospectionQuery`, which GraphiQL, graphql-codegen and Python's gql send, needs 15
 /// (`__schema`, `types`, `fields`, `type` and nine levels of `ofType`); every level past the
 /// few the schema's types wrap answers null, so this bound only keeps the walk short.
 pub const MAX_INTROSPECTION_DEPTH: usize = 20;
 
-/// How deep an operation's fields nest (a leaf at the root is 1), for data and for
-/// introspection (`__schema`, `__type` and what they hold) apart.
-#[derive(Debug, Default, PartialEq, Eq)]
-struct Depths {
+/// What a document costs to walk once its fragments are spread in place: how many fields it
+/// holds and how deep they nest, for data and for introspection (`__schema`, `__type` and what
+/// they hold) apart; a leaf at the root is 1 deep.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Measure {
+    fields: usize,
     data: usize,
     introspection: usize,
 }
 
-/// The depths of every operation of the document, fragments spread in place; each fragment's
-/// depth is computed once.
-fn depths(document: &ExecutableDocument) -> Result<Depths, ServerError> {
+impl Measure {
+    /// The measure of selections side by side.
+    fn beside(self, other: Self) -> Self {
+        Self {
+            fields: self.fields.saturating_add(other.fields),
+            data: self.data.max(other.data),
+            introspection: self.introspection.max(other.introspection),
+        }
+    }
+}
+
+fn too_many_spreads() -> ServerError {
+    refusal(format!(
+        "fragments spread inside each other more than {MAX_SPREAD_NESTING} levels deep"
+    ))
+}
+
+/// Measures every operation of the document without expanding anything: each fragment is
+/// measured once, however often it is spread. Stops counting fields past `limit`; spreads
+/// nested deeper than the schema's recursion bound (or a cycle, which validation refuses later
+/// anyway) are refused here, so this never recurses without bound.
+fn measure(document: &ExecutableDocument, limit: usize) -> Result<Measure, ServerError> {
     struct Walk<'a> {
         document: &'a ExecutableDocument,
-        fragments: HashMap<&'a str, usize>,
+        fragments: HashMap<&'a str, Measure>,
+        limit: usize,
     }
     impl<'a> Walk<'a> {
-        /// The depth below `set`, 0 for an empty one.
-        fn depth(&mut self, set: &'a SelectionSet, spreads: usize) -> Result<usize, ServerError> {
-            let mut deepest = 0;
+        fn set(&mut self, set: &'a SelectionSet, spreads: usize) -> Result<Measure, ServerError> {
+            let mut total = Measure::default();
             for selection in &set.items {
-                let depth = match &selection.node {
+                let measure = match &selection.node {
                     Selection::Field(field) => {
-                        1 + self.depth(&field.node.selection_set.node, spreads)?
-                    }
-                    Selection::InlineFragment(inline) => {
-                        self.depth(&inline.node.selection_set.node, spreads)?
-                    }
-                    Selection::FragmentSpread(spread) => self.fragment(
-                        spread.node.fragment_name.node.as_str(),
-                        spreads,
-                        |walk, set, spreads| walk.depth(set, spreads),
-                    )?,
-                };
-                deepest = deepest.max(depth);
-            }
-            Ok(deepest)
-        }
-
-        fn fragment(
-            &mut self,
-            name: &'a str,
-            spreads: usize,
-            walk: impl FnOnce(&mut Self, &'a SelectionSet, usize) -> Result<usize, ServerError>,
-        ) -> Result<usize, ServerError> {
-            if let Some(depth) = self.fragments.get(name) {
-                return Ok(*depth);
-            }
-            if spreads >= MAX_SPREAD_NESTING {
-                return Err(refusal(format!(
-                    "fragments spread inside each other more than {MAX_SPREAD_NESTING} levels deep"
-                )));
-            }
-            let Some(fragment) = self.document.fragments.get(name) else {
-                return Ok(0);
-            };
-            let depth = walk(self, &fragment.node.selection_set.node, spreads + 1)?;
-            self.fragments.insert(name, depth);
-            Ok(depth)
-        }
-
-        /// The root level: each root field counts toward data or introspection.
-        fn root(
-            &mut self,
-            set: &'a SelectionSet,
-            spreads: usize,
-            depths: &mut Depths,
-        ) -> Result<(), ServerError> {
-            for selection in &set.items {
-                match &selection.node {
-                    Selection::Field(field) => {
-                        let depth = 1 + self.depth(&field.node.selection_set.node, spreads)?;
-                        let name = field.node.name.node.as_str();
-                        let bound = if matches!(name, "__schema" | "__type") {
-                            &mut depths.introspection
+                        let below = self.set(&field.node.selection_set.node, spreads)?;
+                        let fields = below.fields.saturating_add(1);
+                        if matches!(field.node.name.node.as_str(), "__schema" | "__type") {
+                            Measure {
+                                fields,
+                                data: 0,
+                                introspection: 1 + below.data.max(below.introspection),
+                            }
                         } else {
-                            &mut depths.data
-                        };
-                        *bound = (*bound).max(depth);
+                            Measure {
+                                fields,
+                                data: 1 + below.data,
+                                introspection: below.introspection,
+                            }
+                        }
                     }
                     Selection::InlineFragment(inline) => {
-                        self.root(&inline.node.selection_set.node, spreads, depths)?;
+                        self.set(&inline.node.selection_set.node, spreads)?
                     }
                     Selection::FragmentSpread(spread) => {
-                        if spreads >= MAX_SPREAD_NESTING {
-                            return Err(refusal(format!(
-                                "fragments spread inside each other more than {MAX_SPREAD_NESTING} levels deep"
-                            )));
-                        }
-                        let name = spread.node.fragment_name.node.as_str();
-                        if let Some(fragment) = self.document.fragments.get(name) {
-                            self.root(&fragment.node.selection_set.node, spreads + 1, depths)?;
-                        }
+                        self.fragment(spread.node.fragment_name.node.as_str(), spreads)?
                     }
+                };
+                total = total.beside(measure);
+                if total.fields > self.limit {
+                    break;
                 }
             }
-            Ok(())
+            Ok(total)
+        }
+
+        fn fragment(&mut self, name: &'a str, spreads: usize) -> Result<Measure, ServerError> {
+            if let Some(measure) = self.fragments.get(name) {
+                return Ok(*measure);
+            }
+            if spreads >= MAX_SPREAD_NESTING {
+                return Err(too_many_spreads());
+            }
+            // Validation names an unknown fragment.
+            let Some(fragment) = self.document.fragments.get(name) else {
+                return Ok(Measure::default());
+            };
+            let measure = self.set(&fragment.node.selection_set.node, spreads + 1)?;
+            self.fragments.insert(name, measure);
+            Ok(measure)
         }
     }
     let mut walk = Walk {
         document,
         fragments: HashMap::new(),
+        limit,
     };
-    let mut depths = Depths::default();
+    let mut total = Measure::default();
     for (_, operation) in document.operations.iter() {
-        walk.root(&operation.node.selection_set.node, 0, &mut depths)?;
+        total = total.beside(walk.set(&operation.node.selection_set.node, 0)?);
+        if total.fields > limit {
+            break;
+        }
     }
-    Ok(depths)
+    Ok(total)
 }
 
 /// Fragments spread within fragments at most this deep: async-graphql's own recursion bound,
@@ -382,7 +313,7 @@ mod tests {
             "{ ...A ...A } fragment A on Query { x ...B ...B } fragment B on Query { y { z } }",
         );
         // A = x + 2 * B(2) = 5; twice.
-        assert_eq!(expanded_fields(&document, 100).ok(), Some(10));
+        assert_eq!(measure(&document, 100).ok().map(|m| m.fields), Some(10));
     }
 
     #[test]
@@ -398,7 +329,7 @@ mod tests {
         text.push_str(" fragment F30 on Query { viewer { subject } }");
         let document = parse(&text);
         let started = std::time::Instant::now();
-        let expanded = expanded_fields(&document, 5_000).unwrap_or_default();
+        let expanded = measure(&document, 5_000).unwrap_or_default().fields;
         assert!(expanded > 5_000);
         assert!(started.elapsed() < std::time::Duration::from_secs(1));
     }
@@ -408,15 +339,10 @@ mod tests {
         let document = parse(
             "{ viewer { subject } __schema { types { ...T } } } fragment T on __Type { ofType { ofType { name } } }",
         );
-        assert_eq!(
-            depths(&document).ok(),
-            Some(Depths {
-                data: 2,
-                introspection: 5
-            })
-        );
+        let measured = measure(&document, 100).unwrap_or_default();
+        assert_eq!((measured.data, measured.introspection), (2, 5));
         let query = include_str!("../../tests/api/fixtures/introspection-all.graphql");
-        let depths = depths(&parse(query)).unwrap_or_default();
+        let depths = measure(&parse(query), 5_000).unwrap_or_default();
         assert_eq!(depths.data, 0);
         assert!(depths.introspection > 12 && depths.introspection <= MAX_INTROSPECTION_DEPTH);
     }
@@ -424,7 +350,7 @@ mod tests {
     #[test]
     fn cycles_and_deep_spreads_are_refused_not_followed() {
         let document = parse("{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }");
-        assert!(expanded_fields(&document, 100).is_err());
+        assert!(measure(&document, 100).is_err());
     }
 
     #[test]
