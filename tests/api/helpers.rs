@@ -244,17 +244,21 @@ impl TestApp {
         self.metric("iso20000_db_statements_total").await
     }
 
-    /// The value of the /metrics sample named `series` (with its labels, if any); 0 if absent.
-    pub async fn metric(&self, series: &str) -> f64 {
-        let text = self
-            .client
+    /// The text GET /metrics answers.
+    pub async fn metrics_text(&self) -> String {
+        self.client
             .get(self.url("/metrics"))
             .send()
             .await
             .unwrap()
             .text()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    /// The value of the /metrics sample named `series` (with its labels, if any); 0 if absent.
+    pub async fn metric(&self, series: &str) -> f64 {
+        let text = self.metrics_text().await;
         text.lines()
             .find_map(|line| {
                 line.strip_prefix(series)

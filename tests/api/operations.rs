@@ -140,16 +140,7 @@ async fn metrics_label_only_operations_that_ran_for_a_credential_and_stay_bounde
         }
         async move { request.send().await.unwrap().status() }
     };
-    let scrape = || async {
-        app.client
-            .get(app.url("/metrics"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-    };
+    let scrape = || app.metrics_text();
     // Names the document does not hold, with and without a token.
     for i in 0..150 {
         post(None, format!("Invented{i}")).await;
