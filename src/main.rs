@@ -10,7 +10,6 @@ use iso20000::{
     config::{DatabaseConfig, JwtConfig, LogFormat, ServeConfig},
     db, demo,
     events::EventBus,
-    graphql,
     organization::store as organization_store,
     startup::Application,
     telemetry,
@@ -142,7 +141,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Schema => {
-            say(graphql::sdl().trim_end());
+            say(iso20000::schema::sdl().trim_end());
             Ok(())
         }
         Command::Org {

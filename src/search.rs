@@ -8,12 +8,12 @@ use sea_orm::{
 
 use crate::{
     error::AppResult,
-    validation::{self, SEARCH_MAX},
+    validation::{Required, SEARCH_MAX},
 };
 
 /// A condition matching rows where any of `columns` contains `text` (field `filter.search`).
 pub fn contains<C: ColumnTrait>(text: &str, columns: &[C]) -> AppResult<Condition> {
-    let text = validation::required_text("filter.search", text, SEARCH_MAX)?.to_lowercase();
+    let text = String::from(Required::<SEARCH_MAX>::parse("filter.search", text)?).to_lowercase();
     let escaped = text
         .replace('\\', "\\\\")
         .replace('%', "\\%")

@@ -11,7 +11,6 @@ use crate::{
     config::{JwtAlgorithm, ServeConfig},
     db,
     events::EventBus,
-    graphql,
     http::{self, Http},
     metrics::Metrics,
     read_cache::ReadCache,
@@ -66,7 +65,7 @@ impl Application {
         };
         let (shutdown, stopping) = watch::channel(false);
         let router = http::router(Http {
-            schema: graphql::build(state.clone()),
+            schema: crate::schema::build(state.clone()),
             state: state.clone(),
             metrics: metrics.clone(),
             connections: http::ws::Registries::default(),

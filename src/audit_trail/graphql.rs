@@ -17,20 +17,15 @@ use crate::{
     graphql::{
         ContextExt,
         connection::{Page, PageArgs, page_complexity, paginate},
-        ids::{decode_id_any, global_id},
+        ids::{decode_id_any, encode},
     },
 };
 
-/// One recorded change: who did what to which record, with the record before and after, linked
-/// to the entry before it by its hash.
-#[derive(Clone, async_graphql::Description)]
-pub struct AuditEntry(pub Arc<audit_entry::Model>);
-
-impl From<audit_entry::Model> for AuditEntry {
-    fn from(model: audit_entry::Model) -> Self {
-        Self(Arc::new(model))
-    }
-}
+crate::node_object!(
+    /// One recorded change: who did what to which record, with the record before and after, linked
+    /// to the entry before it by its hash.
+    AuditEntry(audit_entry), permission = ReadAuditTrail
+);
 
 /// Who made a change.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +50,7 @@ impl AuditEntry {
 impl AuditEntry {
     /// Global id of the entry.
     pub async fn id(&self) -> ID {
-        global_id("AuditEntry", self.0.id)
+        self.global_id()
     }
     /// Position in the organization's chain, from 1.
     async fn sequence(&self) -> i64 {
@@ -79,7 +74,7 @@ impl AuditEntry {
     }
     /// Global id of the Person linked to the actor's login, if any.
     async fn actor_person_id(&self) -> Option<ID> {
-        self.0.actor_person_id.map(|id| global_id("Person", id))
+        self.0.actor_person_id.map(encode::<entity::person::Entity>)
     }
     /// What was done, as `<record>.<verb>`, e.g. `person.update`.
     async fn action(&self) -> &str {
@@ -91,7 +86,7 @@ impl AuditEntry {
     }
     /// Global id of the changed record.
     async fn record_id(&self) -> ID {
-        global_id(&self.0.record_type, self.0.record_id)
+        crate::graphql::ids::global_id_of(&self.0.record_type, self.0.record_id)
     }
     /// The record before the change, with its fields as the API names them (global ids);
     /// null for a creation.
@@ -332,7 +327,7 @@ impl AuditTrailQuery {
             },
             first_broken_entry: result.first_break.map(|b| AuditBreak {
                 sequence: b.sequence,
-                entry_id: b.entry_id.map(|id| global_id("AuditEntry", id)),
+                entry_id: b.entry_id.map(encode::<entity::audit_entry::Entity>),
                 kind: b.kind.into(),
                 message: b.message,
             }),

@@ -3,13 +3,11 @@
 //!
 //! - [`chain`]: the pure hashing and verification rules;
 //! - [`store`]: appending, listing and verifying in the database;
-//! - [`change`]: the unit of work every mutation runs in (transaction + trail + event);
 //! - [`graphql`]: the API.
 
 pub mod chain;
-mod change;
 pub mod graphql;
 pub mod store;
 mod view;
 
-pub use change::Change;
+crate::record!(audit_entry => "AuditEntry");

@@ -5,7 +5,9 @@
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::graphql::ids::global_id;
+use entity::{organization, person, process, service, tool};
+
+use crate::{graphql::ids::global_id_of, record::Record};
 
 /// Columns that are never shown, even as digests.
 const HIDDEN: [&str; 1] = ["secret_hash"];
@@ -13,11 +15,11 @@ const HIDDEN: [&str; 1] = ["secret_hash"];
 /// The GraphQL type a foreign-key column refers to.
 fn referenced_type(column: &str) -> Option<&'static str> {
     Some(match column {
-        "organization_id" => "Organization",
-        "person_id" | "owner_id" | "actor_person_id" => "Person",
-        "process_id" | "depends_on_process_id" => "Process",
-        "service_id" => "Service",
-        "tool_id" => "Tool",
+        "organization_id" => organization::Entity::TYPE,
+        "person_id" | "owner_id" | "actor_person_id" => person::Entity::TYPE,
+        "process_id" | "depends_on_process_id" => process::Entity::TYPE,
+        "service_id" | "service_ids" => service::Entity::TYPE,
+        "tool_id" => tool::Entity::TYPE,
         _ => return None,
     })
 }
@@ -37,16 +39,30 @@ pub fn api_view(record_type: &str, record: Value) -> Value {
         } else {
             referenced_type(&column)
         };
-        let value = match (kind, &value) {
-            (Some(kind), Value::String(raw)) => match Uuid::parse_str(raw) {
-                Ok(id) => Value::String(global_id(kind, id).to_string()),
-                Err(_) => value,
-            },
-            _ => value,
+        let value = match kind {
+            Some(kind) => global_ids(kind, value),
+            None => value,
         };
         fields.insert(camel_case(&column), value);
     }
     Value::Object(fields)
+}
+
+/// A UUID, or a list of them, as global ids of `kind`; anything else as it is.
+fn global_ids(kind: &str, value: Value) -> Value {
+    match value {
+        Value::String(raw) => match Uuid::parse_str(&raw) {
+            Ok(id) => Value::String(global_id_of(kind, id).to_string()),
+            Err(_) => Value::String(raw),
+        },
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|item| global_ids(kind, item))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 fn camel_case(column: &str) -> String {
@@ -76,14 +92,14 @@ mod tests {
         let id = Uuid::from_u128(7);
         let owner = Uuid::from_u128(9);
         let view = api_view(
-            "Service",
+            service::Entity::TYPE,
             json!({ "id": id, "owner_id": owner, "restore_target_p1": 60, "name": "Hosting" }),
         );
         assert_eq!(
             view,
             json!({
-                "id": global_id("Service", id).to_string(),
-                "ownerId": global_id("Person", owner).to_string(),
+                "id": global_id_of(service::Entity::TYPE, id).to_string(),
+                "ownerId": global_id_of(person::Entity::TYPE, owner).to_string(),
                 "restoreTargetP1": 60,
                 "name": "Hosting",
             })
@@ -92,7 +108,10 @@ mod tests {
 
     #[test]
     fn secret_digests_are_never_shown() {
-        let view = api_view("ApiToken", json!({ "name": "sync", "secret_hash": "ab" }));
+        let view = api_view(
+            entity::api_token::Entity::TYPE,
+            json!({ "name": "sync", "secret_hash": "ab" }),
+        );
         assert_eq!(view, json!({ "name": "sync" }));
     }
 }

@@ -54,6 +54,9 @@ pub enum Permission {
     ReadAuditTrail,
     /// Create and change services, processes and RACI assignments.
     ManagePortfolio,
+    /// Change the processes one owns and their RACI assignments (not who owns them); the store
+    /// checks the ownership of each process.
+    MaintainOwnProcesses,
 }
 
 impl Permission {
@@ -66,6 +69,7 @@ impl Permission {
             Self::ManageAccess => matches!(role, Admin),
             Self::ReadAuditTrail => matches!(role, Admin | Manager | Auditor),
             Self::ManagePortfolio => matches!(role, Admin | Manager),
+            Self::MaintainOwnProcesses => matches!(role, Admin | Manager | ProcessOwner),
         }
     }
 
@@ -75,7 +79,7 @@ impl Permission {
             Self::Read => Some(ApiScope::Read),
             Self::ManagePeople => Some(ApiScope::PeopleWrite),
             Self::ReadAuditTrail => Some(ApiScope::AuditTrailRead),
-            Self::ManagePortfolio => Some(ApiScope::PortfolioWrite),
+            Self::ManagePortfolio | Self::MaintainOwnProcesses => Some(ApiScope::PortfolioWrite),
             Self::ManageAccess => None,
         }
     }
@@ -95,10 +99,7 @@ impl Guard for Require {
         let refusal = match (actor.role(), self.0.scope()) {
             (Some(role), _) => format!(
                 "the {} role may not do this",
-                serde_json::to_value(role)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default()
+                sea_orm::ActiveEnum::to_value(&role)
             ),
             (None, Some(scope)) => format!("this API token lacks the {} scope", scope.as_str()),
             (None, None) => "API tokens may not do this".to_owned(),
@@ -117,6 +118,7 @@ mod tests {
             ApiScope::Read,
             ApiScope::PeopleWrite,
             ApiScope::AuditTrailRead,
+            ApiScope::PortfolioWrite,
         ] {
             assert_eq!(ApiScope::parse(scope.as_str()), Some(scope));
         }

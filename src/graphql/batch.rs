@@ -75,6 +75,14 @@ pub struct Batcher<L: BatchLoad> {
     inner: Arc<Inner<L>>,
 }
 
+impl<L: BatchLoad> Clone for Batcher<L> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
 impl<L: BatchLoad> Batcher<L> {
     pub fn new(loader: L) -> Self {
         Self::sharing(loader, None)

@@ -3,7 +3,11 @@ use async_graphql::Context;
 use crate::{
     auth::{Actor, Authentication},
     error::{AppError, AppResult},
-    graphql::{connection::Reads, loaders::Loaders},
+    graphql::{
+        batch::Batcher,
+        connection::Reads,
+        loaders::{Loader, Loaders},
+    },
     state::AppState,
     tenancy::Scope,
 };
@@ -17,6 +21,10 @@ pub trait ContextExt {
     /// The request's relation loaders, or UNAUTHENTICATED (no credential) or FORBIDDEN (one
     /// that may not read).
     fn loaders(&self) -> AppResult<&Loaders>;
+    /// The request's relation loader `L`; refused like [`loaders`](Self::loaders).
+    fn loader<L: Loader>(&self) -> AppResult<Batcher<L>> {
+        Ok(self.loaders()?.get::<L>())
+    }
     /// Where lists read: the database, and the read cache when this request may share answers.
     fn reads(&self) -> Reads<'_>;
     /// Runs a whole-organization root field once per request: the answer of `key` (the field

@@ -5,10 +5,19 @@ use async_graphql::ID;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use uuid::Uuid;
 
-use crate::error::{AppError, AppResult};
+use crate::{
+    error::{AppError, AppResult},
+    record::Record,
+};
 
-/// The global id of record `id` of GraphQL type `type_name`.
-pub fn global_id(type_name: &str, id: Uuid) -> ID {
+/// The global id of row `id` of record type `E`.
+pub fn encode<E: Record>(id: Uuid) -> ID {
+    global_id_of(E::TYPE, id)
+}
+
+/// The global id of row `id` of the record type named `type_name`, for names read from data
+/// (the audit trail's record types), never written in code.
+pub fn global_id_of(type_name: &str, id: Uuid) -> ID {
     ID(URL_SAFE_NO_PAD.encode(format!("{type_name}:{id}")))
 }
 
@@ -20,13 +29,13 @@ pub fn parse_global_id(id: &str) -> Option<(String, Uuid)> {
     Some((type_name.to_owned(), Uuid::parse_str(raw).ok()?))
 }
 
-/// The database id of an argument that must name a `expected` record. A string that is not a
-/// global id at all is BAD_USER_INPUT on `field`; a well-formed id of another type names no
-/// such record, so it is NOT_FOUND, like a missing one.
-pub fn decode_id(id: &ID, expected: &'static str, field: &str) -> AppResult<Uuid> {
+/// The database id of an argument that must name a row of `E`. A string that is not a global
+/// id at all is BAD_USER_INPUT on `field`; a well-formed id of another type names no such
+/// record, so it is NOT_FOUND, like a missing one.
+pub fn decode<E: Record>(id: &ID, field: &str) -> AppResult<Uuid> {
     match parse_global_id(id) {
-        Some((type_name, uuid)) if type_name == expected => Ok(uuid),
-        Some(_) => Err(AppError::NotFound(expected)),
+        Some((type_name, uuid)) if type_name == E::TYPE => Ok(uuid),
+        Some(_) => Err(AppError::NotFound(E::TYPE)),
         None => Err(AppError::bad_input(
             field,
             format!("`{field}` is not a valid id"),
@@ -43,26 +52,31 @@ pub fn decode_id_any(id: &ID, field: &str) -> AppResult<Uuid> {
 
 #[cfg(test)]
 mod tests {
+    use entity::{organization, person};
+
     use super::*;
 
     #[test]
     fn global_ids_round_trip_and_stay_opaque() {
         let uuid = Uuid::now_v7();
-        let id = global_id("Person", uuid);
-        assert!(!id.contains("Person"));
-        assert_eq!(parse_global_id(&id), Some(("Person".to_owned(), uuid)));
-        assert!(matches!(decode_id(&id, "Person", "id"), Ok(u) if u == uuid));
+        let id = encode::<person::Entity>(uuid);
+        assert!(!id.contains(person::Entity::TYPE));
+        assert_eq!(
+            parse_global_id(&id),
+            Some((person::Entity::TYPE.to_owned(), uuid))
+        );
+        assert!(matches!(decode::<person::Entity>(&id, "id"), Ok(u) if u == uuid));
     }
 
     #[test]
     fn wrong_type_is_not_found_and_garbage_is_bad_input() {
-        let id = global_id("Organization", Uuid::now_v7());
+        let id = encode::<organization::Entity>(Uuid::now_v7());
         assert!(matches!(
-            decode_id(&id, "Person", "id"),
-            Err(AppError::NotFound("Person"))
+            decode::<person::Entity>(&id, "id"),
+            Err(AppError::NotFound(name)) if name == person::Entity::TYPE
         ));
         assert!(matches!(
-            decode_id(&ID("not-an-id".into()), "Person", "input.id"),
+            decode::<person::Entity>(&ID("not-an-id".into()), "input.id"),
             Err(AppError::BadUserInput { field, .. }) if field == "input.id"
         ));
     }

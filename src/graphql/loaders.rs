@@ -1,13 +1,24 @@
 //! The relation loaders of a request: every relation field loads through one of these, so a
 //! page of N records with nested fields costs one query per field and level, not one per
-//! record. They are made per request, after authentication, and scoped to the caller's
-//! organization like every other read; `batch.rs` does the batching, and shares answers with
-//! later requests through the read cache when the request may.
+//! record. They are scoped to the caller's organization like every other read, made the first
+//! time a request uses them, and share answers with later requests through the read cache when
+//! the request may; `batch.rs` does the batching.
+//!
+//! The loaders are generic: rows by id ([`ById`]), rows grouped by a foreign key
+//! ([`GroupedBy`] of a [`Grouping`]) and the far side of a link table ([`Linked`] of a
+//! [`LinkTable`]). An area declares its relations with [`grouping!`](crate::grouping) and
+//! [`link_table!`](crate::link_table), or implements [`Loader`] for one of its own.
 
-use std::{collections::HashMap, marker::PhantomData, sync::Arc};
+use std::{
+    any::{Any, TypeId},
+    collections::HashMap,
+    marker::PhantomData,
+    sync::{Arc, Mutex, PoisonError},
+};
 
-use entity::{RaciRole, person, process, process_service, raci_assignment, service};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+};
 use uuid::Uuid;
 
 use super::{
@@ -15,22 +26,47 @@ use super::{
     cost::MAX_RELATED,
 };
 use crate::{
-    error::AppResult,
+    error::{AppError, AppResult},
     read_cache::{CachedReads, weigh},
-    tenancy::{Scope, TenantEntity},
+    record::Record,
+    tenancy::Scope,
 };
 
-/// Rows of `E` by id.
-pub struct ById<E> {
-    db: DatabaseConnection,
-    scope: Scope,
-    entity: PhantomData<fn() -> E>,
+/// A batch loader a request makes for itself.
+pub trait Loader: BatchLoad + Sized {
+    /// The name its answers are shared under in the read cache: two loaders of one type (the
+    /// RACI rows of a process, of a person) answer different questions about one id.
+    const NAME: &'static str;
+    /// The loader of a request in `scope`.
+    fn new(db: &DatabaseConnection, scope: Scope) -> Self;
 }
+
+/// What every generic loader reads with.
+pub struct Reader<T> {
+    pub db: DatabaseConnection,
+    pub scope: Scope,
+    of: PhantomData<fn() -> T>,
+}
+
+impl<T> Reader<T> {
+    fn new(db: &DatabaseConnection, scope: Scope) -> Self {
+        Self {
+            db: db.clone(),
+            scope,
+            of: PhantomData,
+        }
+    }
+}
+
+/// Rows of `E` by id.
+pub type ById<E> = Reader<ByIdOf<E>>;
+/// Marks a [`Reader`] of rows by id.
+pub struct ByIdOf<E>(PhantomData<E>);
 
 impl<E> BatchLoad for ById<E>
 where
-    E: TenantEntity + Send + Sync + 'static,
-    E::Model: sea_orm::FromQueryResult + HasId + serde::Serialize + Send + Sync + 'static,
+    E: Record + Send + Sync,
+    E::Model: FromQueryResult + serde::Serialize + Send + Sync,
 {
     type Value = Arc<E::Model>;
 
@@ -46,30 +82,219 @@ where
             .await?;
         Ok(rows
             .into_iter()
-            .map(|row| (row.id(), Arc::new(row)))
+            .map(|row| (E::id_of(&row), Arc::new(row)))
             .collect())
     }
 }
 
-/// Models with a UUID primary key.
-pub trait HasId {
-    fn id(&self) -> Uuid;
+impl<E> Loader for ById<E>
+where
+    ById<E>: BatchLoad,
+    E: Record,
+{
+    const NAME: &'static str = E::TYPE;
+    fn new(db: &DatabaseConnection, scope: Scope) -> Self {
+        Reader::new(db, scope)
+    }
 }
-
-macro_rules! has_id {
-    ($($module:ident),+) => {$(
-        impl HasId for $module::Model {
-            fn id(&self) -> Uuid {
-                self.id
-            }
-        }
-    )+};
-}
-
-has_id!(person, process, service);
 
 /// A list value: shared, and its rows shared with every other list that holds them.
 pub type Rows<M> = Arc<Vec<Arc<M>>>;
+
+/// Groups rows into one list per key, each in id order.
+fn grouped<M>(rows: impl IntoIterator<Item = (Uuid, Arc<M>)>) -> HashMap<Uuid, Rows<M>> {
+    let mut grouped: HashMap<Uuid, Vec<Arc<M>>> = HashMap::new();
+    for (key, row) in rows {
+        grouped.entry(key).or_default().push(row);
+    }
+    grouped
+        .into_iter()
+        .map(|(key, rows)| (key, Arc::new(rows)))
+        .collect()
+}
+
+fn weigh_rows<M: serde::Serialize>(rows: &Rows<M>) -> usize {
+    rows.iter().map(|row| weigh(row.as_ref())).sum()
+}
+
+/// The rows of a record type that name a key in one column: `process.owner_id` for the
+/// processes of an owner. Declared with [`grouping!`](crate::grouping).
+pub trait Grouping: Send + Sync + 'static {
+    /// The rows' record type.
+    type Entity: Record;
+    /// The loader's name in the read cache.
+    const NAME: &'static str;
+    /// The column that holds the key.
+    fn column() -> <Self::Entity as EntityTrait>::Column;
+    /// The key of a row.
+    fn key_of(row: &<Self::Entity as EntityTrait>::Model) -> Option<Uuid>;
+}
+
+/// Rows grouped by a foreign key, as grouping `G` says.
+pub type GroupedBy<G> = Reader<GroupedByOf<G>>;
+/// Marks a [`Reader`] of grouped rows.
+pub struct GroupedByOf<G>(PhantomData<G>);
+
+impl<G> BatchLoad for GroupedBy<G>
+where
+    G: Grouping,
+    G::Entity: Send + Sync,
+    <G::Entity as EntityTrait>::Model: FromQueryResult + serde::Serialize + Send + Sync,
+{
+    type Value = Rows<<G::Entity as EntityTrait>::Model>;
+
+    fn weight(rows: &Self::Value) -> usize {
+        weigh_rows(rows)
+    }
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, DbErr> {
+        let rows = self
+            .scope
+            .select::<G::Entity>()
+            .filter(G::column().is_in(keys.iter().copied()))
+            .order_by_asc(G::Entity::id_column())
+            .all(&self.db)
+            .await?;
+        Ok(grouped(
+            rows.into_iter()
+                .filter_map(|row| Some((G::key_of(&row)?, Arc::new(row)))),
+        ))
+    }
+}
+
+impl<G: Grouping> Loader for GroupedBy<G>
+where
+    GroupedBy<G>: BatchLoad,
+{
+    const NAME: &'static str = G::NAME;
+    fn new(db: &DatabaseConnection, scope: Scope) -> Self {
+        Reader::new(db, scope)
+    }
+}
+
+/// A many-to-many link table seen from one side: the keys are in one column, the targets (rows
+/// of a record type) in another. Declared with [`link_table!`](crate::link_table).
+pub trait LinkTable: Send + Sync + 'static {
+    /// The link table.
+    type Table: EntityTrait;
+    /// The record type on the far side.
+    type Target: Record;
+    /// The loader's name in the read cache.
+    const NAME: &'static str;
+    /// The link table's organization column.
+    fn organization_column() -> <Self::Table as EntityTrait>::Column;
+    /// The column the keys are in.
+    fn key_column() -> <Self::Table as EntityTrait>::Column;
+    /// (key, target id) of a link.
+    fn split(link: &<Self::Table as EntityTrait>::Model) -> (Uuid, Uuid);
+}
+
+/// The far side of link table `L` for each key: one query on the links, one on the targets.
+pub type Linked<L> = Reader<LinkedOf<L>>;
+/// Marks a [`Reader`] of linked rows.
+pub struct LinkedOf<L>(PhantomData<L>);
+
+impl<L> BatchLoad for Linked<L>
+where
+    L: LinkTable,
+    <L::Table as EntityTrait>::Model: FromQueryResult + Send + Sync,
+    L::Target: Send + Sync,
+    <L::Target as EntityTrait>::Model: FromQueryResult + serde::Serialize + Send + Sync,
+{
+    type Value = Rows<<L::Target as EntityTrait>::Model>;
+
+    fn weight(rows: &Self::Value) -> usize {
+        weigh_rows(rows)
+    }
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, DbErr> {
+        let links: Vec<(Uuid, Uuid)> = L::Table::find()
+            .filter(L::organization_column().eq(self.scope.organization_id))
+            .filter(L::key_column().is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await?
+            .iter()
+            .map(L::split)
+            .collect();
+        let mut target_ids: Vec<Uuid> = links.iter().map(|(_, target)| *target).collect();
+        target_ids.sort_unstable();
+        target_ids.dedup();
+        let targets: HashMap<Uuid, Arc<_>> = self
+            .scope
+            .select_ids::<L::Target>(target_ids)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|target| (L::Target::id_of(&target), Arc::new(target)))
+            .collect();
+        let mut linked: Vec<(Uuid, Uuid)> = links
+            .into_iter()
+            .filter(|(_, target)| targets.contains_key(target))
+            .collect();
+        linked.sort_unstable();
+        Ok(grouped(linked.into_iter().filter_map(|(key, target)| {
+            Some((key, Arc::clone(targets.get(&target)?)))
+        })))
+    }
+}
+
+impl<L: LinkTable> Loader for Linked<L>
+where
+    Linked<L>: BatchLoad,
+{
+    const NAME: &'static str = L::NAME;
+    fn new(db: &DatabaseConnection, scope: Scope) -> Self {
+        Reader::new(db, scope)
+    }
+}
+
+/// Declares a [`Grouping`]: `grouping!(ProcessesOfOwner: process by OwnerId, |row| row.owner_id)`
+/// groups `entity::process` rows by `owner_id`.
+#[macro_export]
+macro_rules! grouping {
+    ($(#[$meta:meta])* $name:ident: $module:ident by $column:ident, $key:expr) => {
+        $(#[$meta])*
+        pub struct $name;
+
+        impl $crate::graphql::loaders::Grouping for $name {
+            type Entity = entity::$module::Entity;
+            const NAME: &'static str = stringify!($name);
+            fn column() -> entity::$module::Column {
+                entity::$module::Column::$column
+            }
+            fn key_of(row: &entity::$module::Model) -> Option<uuid::Uuid> {
+                let key: fn(&entity::$module::Model) -> Option<uuid::Uuid> = $key;
+                key(row)
+            }
+        }
+    };
+}
+
+/// Declares a [`LinkTable`] side: `link_table!(ServicesOfProcess: process_service from
+/// ProcessId to service, |link| (link.process_id, link.service_id))`.
+#[macro_export]
+macro_rules! link_table {
+    ($(#[$meta:meta])* $name:ident: $table:ident from $column:ident to $target:ident, $split:expr) => {
+        $(#[$meta])*
+        pub struct $name;
+
+        impl $crate::graphql::loaders::LinkTable for $name {
+            type Table = entity::$table::Entity;
+            type Target = entity::$target::Entity;
+            const NAME: &'static str = stringify!($name);
+            fn organization_column() -> entity::$table::Column {
+                entity::$table::Column::OrganizationId
+            }
+            fn key_column() -> entity::$table::Column {
+                entity::$table::Column::$column
+            }
+            fn split(link: &entity::$table::Model) -> (uuid::Uuid, uuid::Uuid) {
+                let split: fn(&entity::$table::Model) -> (uuid::Uuid, uuid::Uuid) = $split;
+                split(link)
+            }
+        }
+    };
+}
 
 impl<L: BatchLoad> Batcher<L> {
     /// The value of `key`, if it has one, as the GraphQL type `wrap` makes of it.
@@ -94,7 +319,7 @@ where
             return Ok(Vec::new());
         };
         if rows.len() > MAX_RELATED {
-            return Err(crate::error::AppError::bad_input(
+            return Err(AppError::bad_input(
                 "query",
                 format!(
                     "this list holds more than {MAX_RELATED} records; read them through the connection of their kind, with a filter, a page at a time"
@@ -105,242 +330,40 @@ where
     }
 }
 
-/// Rows grouped by a foreign key: `key_of` says which key a row belongs to.
-pub struct GroupedBy<E: EntityTrait> {
-    db: DatabaseConnection,
-    scope: Scope,
-    column: E::Column,
-    key_of: fn(&E::Model) -> Uuid,
-}
-
-impl<E> BatchLoad for GroupedBy<E>
-where
-    E: TenantEntity + Send + Sync + 'static,
-    E::Model: sea_orm::FromQueryResult + serde::Serialize + Send + Sync + 'static,
-    E::Column: Send + Sync,
-{
-    type Value = Rows<E::Model>;
-
-    fn weight(rows: &Self::Value) -> usize {
-        rows.iter().map(|row| weigh(row.as_ref())).sum()
-    }
-
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, DbErr> {
-        let rows = self
-            .scope
-            .select::<E>()
-            .filter(self.column.is_in(keys.iter().copied()))
-            .order_by_asc(E::id_column())
-            .all(&self.db)
-            .await?;
-        let mut grouped: HashMap<Uuid, Vec<Arc<E::Model>>> = HashMap::new();
-        for row in rows {
-            grouped
-                .entry((self.key_of)(&row))
-                .or_default()
-                .push(Arc::new(row));
-        }
-        Ok(grouped
-            .into_iter()
-            .map(|(key, rows)| (key, Arc::new(rows)))
-            .collect())
-    }
-}
-
-/// One side of the process-service link for each key of the other: one query on the link
-/// table, one on the targets.
-pub struct Linked<T: EntityTrait> {
-    db: DatabaseConnection,
-    scope: Scope,
-    /// The link column the keys are in.
-    key_column: process_service::Column,
-    /// (key, target id) of a link.
-    split: fn(&process_service::Model) -> (Uuid, Uuid),
-    target: PhantomData<fn() -> T>,
-}
-
-impl<T> BatchLoad for Linked<T>
-where
-    T: TenantEntity + Send + Sync + 'static,
-    T::Model: sea_orm::FromQueryResult + HasId + serde::Serialize + Send + Sync + 'static,
-{
-    type Value = Rows<T::Model>;
-
-    fn weight(rows: &Self::Value) -> usize {
-        rows.iter().map(|row| weigh(row.as_ref())).sum()
-    }
-
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, DbErr> {
-        let links: Vec<(Uuid, Uuid)> = process_service::Entity::find()
-            .filter(process_service::Column::OrganizationId.eq(self.scope.organization_id))
-            .filter(self.key_column.is_in(keys.iter().copied()))
-            .all(&self.db)
-            .await?
-            .iter()
-            .map(self.split)
-            .collect();
-        let mut target_ids: Vec<Uuid> = links.iter().map(|(_, target)| *target).collect();
-        target_ids.sort_unstable();
-        target_ids.dedup();
-        let targets: HashMap<Uuid, Arc<T::Model>> = self
-            .scope
-            .select_ids::<T>(target_ids)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|t| (t.id(), Arc::new(t)))
-            .collect();
-        let mut grouped: HashMap<Uuid, Vec<Arc<T::Model>>> = HashMap::new();
-        for (key, target) in links {
-            if let Some(target) = targets.get(&target) {
-                grouped.entry(key).or_default().push(Arc::clone(target));
-            }
-        }
-        Ok(grouped
-            .into_iter()
-            .map(|(key, mut list)| {
-                list.sort_by_key(|t| t.id());
-                (key, Arc::new(list))
-            })
-            .collect())
-    }
-}
-
-/// The ACCOUNTABLE person of each process: the assignments joined with their people, in one
-/// statement, so that the field costs neither a round for every assignment nor a second one
-/// for the people.
-pub struct AccountableOfProcess {
-    db: DatabaseConnection,
-    scope: Scope,
-}
-
-impl BatchLoad for AccountableOfProcess {
-    type Value = Arc<person::Model>;
-
-    fn weight(person: &Self::Value) -> usize {
-        weigh(person.as_ref())
-    }
-
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, DbErr> {
-        Ok(self
-            .scope
-            .select::<raci_assignment::Entity>()
-            .filter(raci_assignment::Column::RaciRole.eq(RaciRole::Accountable))
-            .filter(raci_assignment::Column::ProcessId.is_in(keys.iter().copied()))
-            .find_also_related(person::Entity)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .filter_map(|(assignment, person)| Some((assignment.process_id, Arc::new(person?))))
-            .collect())
-    }
-}
-
-/// Every loader of one request.
+/// The loaders of one request, each made the first time a field asks for it.
 pub struct Loaders {
-    pub people: Batcher<ById<person::Entity>>,
-    pub processes: Batcher<ById<process::Entity>>,
-    pub services_of_process: Batcher<Linked<service::Entity>>,
-    pub processes_of_service: Batcher<Linked<process::Entity>>,
-    pub raci_of_process: Batcher<GroupedBy<raci_assignment::Entity>>,
-    pub accountable_of_process: Batcher<AccountableOfProcess>,
-    pub raci_of_person: Batcher<GroupedBy<raci_assignment::Entity>>,
-    pub processes_of_owner: Batcher<GroupedBy<process::Entity>>,
-    pub services_of_owner: Batcher<GroupedBy<service::Entity>>,
+    db: DatabaseConnection,
+    scope: Scope,
+    cache: Option<CachedReads>,
+    made: Mutex<HashMap<TypeId, Box<dyn Any + Send + Sync>>>,
 }
 
 impl Loaders {
     /// The loaders of a request in `scope`, sharing answers through `cache` if given.
     pub fn new(db: &DatabaseConnection, scope: Scope, cache: Option<&CachedReads>) -> Self {
-        // Each loader shares its answers under its own name: two loaders of one type (the
-        // RACI rows of a process, of a person) answer different questions about one id.
-        fn batcher<L: BatchLoad>(
-            cache: Option<&CachedReads>,
-            name: &'static str,
-            loader: L,
-        ) -> Batcher<L> {
-            Batcher::sharing(loader, cache.map(|cache| (cache.clone(), name)))
-        }
-        fn by_id<E>(db: &DatabaseConnection, scope: Scope) -> ById<E> {
-            ById {
-                db: db.clone(),
-                scope,
-                entity: PhantomData,
-            }
-        }
         Self {
-            people: batcher(cache, "people", by_id(db, scope)),
-            processes: batcher(cache, "processes", by_id(db, scope)),
-            services_of_process: batcher(
-                cache,
-                "services_of_process",
-                Linked {
-                    db: db.clone(),
-                    scope,
-                    key_column: process_service::Column::ProcessId,
-                    split: |link| (link.process_id, link.service_id),
-                    target: PhantomData,
-                },
-            ),
-            processes_of_service: batcher(
-                cache,
-                "processes_of_service",
-                Linked {
-                    db: db.clone(),
-                    scope,
-                    key_column: process_service::Column::ServiceId,
-                    split: |link| (link.service_id, link.process_id),
-                    target: PhantomData,
-                },
-            ),
-            raci_of_process: batcher(
-                cache,
-                "raci_of_process",
-                GroupedBy {
-                    db: db.clone(),
-                    scope,
-                    column: raci_assignment::Column::ProcessId,
-                    key_of: |row| row.process_id,
-                },
-            ),
-            accountable_of_process: batcher(
-                cache,
-                "accountable_of_process",
-                AccountableOfProcess {
-                    db: db.clone(),
-                    scope,
-                },
-            ),
-            raci_of_person: batcher(
-                cache,
-                "raci_of_person",
-                GroupedBy {
-                    db: db.clone(),
-                    scope,
-                    column: raci_assignment::Column::PersonId,
-                    key_of: |row| row.person_id,
-                },
-            ),
-            processes_of_owner: batcher(
-                cache,
-                "processes_of_owner",
-                GroupedBy {
-                    db: db.clone(),
-                    scope,
-                    column: process::Column::OwnerId,
-                    key_of: |row| row.owner_id.unwrap_or_default(),
-                },
-            ),
-            services_of_owner: batcher(
-                cache,
-                "services_of_owner",
-                GroupedBy {
-                    db: db.clone(),
-                    scope,
-                    column: service::Column::OwnerId,
-                    key_of: |row| row.owner_id.unwrap_or_default(),
-                },
-            ),
+            db: db.clone(),
+            scope,
+            cache: cache.cloned(),
+            made: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The request's loader `L`.
+    pub fn get<L: Loader>(&self) -> Batcher<L> {
+        // Never held across an await, so poisoning cannot leave the map half-updated.
+        let mut made = self.made.lock().unwrap_or_else(PoisonError::into_inner);
+        let batcher = made.entry(TypeId::of::<L>()).or_insert_with(|| {
+            Box::new(Batcher::sharing(
+                L::new(&self.db, self.scope),
+                self.cache.clone().map(|cache| (cache, L::NAME)),
+            ))
+        });
+        match batcher.downcast_ref::<Batcher<L>>() {
+            Some(batcher) => batcher.clone(),
+            // Entries are keyed by their own type, so this cannot happen; a fresh batcher
+            // would still answer correctly.
+            None => Batcher::new(L::new(&self.db, self.scope)),
         }
     }
 }

@@ -1,201 +1,208 @@
 //! The Relay `Node` interface: `node(id:)` and `nodes(ids:)` fetch any record by global id.
+//!
+//! Each GraphQL type of a record is a [`NodeObject`]; `src/schema.rs` lists them once in
+//! [`node_interface!`], which makes the interface and the two fields.
 
 use std::collections::HashMap;
 
-use async_graphql::{Context, ID, Interface, Object};
-use entity::{
-    api_token, audit_entry, person, process, process_link, raci_assignment, service, tool,
-};
+use async_graphql::{Context, ID};
+use sea_orm::{EntityTrait, FromQueryResult};
 use uuid::Uuid;
 
 use super::{ContextExt, ids::parse_global_id};
 use crate::{
-    audit_trail::graphql::AuditEntry,
-    auth::api_token::graphql::ApiToken,
-    auth::{Permission, Require},
+    auth::Permission,
     error::{AppError, AppResult},
-    organization::{graphql::Organization, store as organization_store},
-    people::graphql::Person,
-    portfolio::{
-        processes::graphql::Process,
-        raci::graphql::RaciAssignment,
-        services::graphql::Service,
-        tools::graphql::{ProcessLink, Tool},
-    },
-    tenancy::Scope,
+    record::Record,
 };
 
 /// Most ids one `nodes` call accepts.
 pub const MAX_NODE_IDS: usize = 100;
 
-/// An object with a global id.
-#[derive(Interface, Clone)]
-#[graphql(field(name = "id", ty = "ID", desc = "Global id, opaque to clients."))]
-pub enum Node {
-    Organization(Organization),
-    Person(Person),
-    AuditEntry(AuditEntry),
-    ApiToken(ApiToken),
-    Service(Service),
-    Process(Process),
-    RaciAssignment(RaciAssignment),
-    Tool(Tool),
-    ProcessLink(ProcessLink),
+/// The record of type `T` that the query argument `id` names, or NOT_FOUND (another
+/// organization's included).
+pub async fn find<T>(ctx: &Context<'_>, id: &ID) -> AppResult<T>
+where
+    T: NodeObject,
+    <T::Entity as EntityTrait>::Model: FromQueryResult + Send + Sync,
+{
+    let id = super::ids::decode::<T::Entity>(id, "id")?;
+    let row = ctx.scope()?.find::<T::Entity>(&ctx.state().db, id).await?;
+    Ok(T::from(row))
 }
 
-/// `node` and `nodes`.
-#[derive(Default)]
-pub struct NodeQuery;
+/// The GraphQL type of a record's rows.
+pub trait NodeObject: From<<Self::Entity as EntityTrait>::Model> + Clone + Send + Sync {
+    /// The record type.
+    type Entity: Record;
+    /// What a caller needs to fetch one by id: a record it may not read is answered as missing.
+    const PERMISSION: Permission = Permission::Read;
+}
 
-#[Object]
-impl NodeQuery {
-    /// The record with this global id, or null if the caller's organization has none.
-    #[graphql(guard = "Require(Permission::Read)")]
-    async fn node(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Global id of any record, as its `id` field returns it.")] id: ID,
-    ) -> async_graphql::Result<Option<Node>> {
-        Ok(load(ctx, std::slice::from_ref(&id)).await?.pop().flatten())
-    }
+/// The global ids of a `node`/`nodes` call, parsed once.
+pub struct Lookup {
+    parsed: Vec<Option<(String, Uuid)>>,
+}
 
-    /// The records with these global ids, in the same order; null where there is none.
-    #[graphql(
-        guard = "Require(Permission::Read)",
-        complexity = "1 + ids.len() * child_complexity"
-    )]
-    async fn nodes(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Global ids of any records, as their `id` fields return them: at most 100, more is BAD_USER_INPUT."
-        )]
-        ids: Vec<ID>,
-    ) -> async_graphql::Result<Vec<Option<Node>>> {
+impl Lookup {
+    /// Refuses more than [`MAX_NODE_IDS`] ids.
+    pub fn new(ids: &[ID]) -> AppResult<Self> {
         if ids.len() > MAX_NODE_IDS {
-            return Err(
-                AppError::bad_input("ids", format!("at most {MAX_NODE_IDS} ids per call")).into(),
-            );
+            return Err(AppError::bad_input(
+                "ids",
+                format!("at most {MAX_NODE_IDS} ids per call"),
+            ));
         }
-        Ok(load(ctx, &ids).await?)
+        Ok(Self {
+            parsed: ids.iter().map(|id| parse_global_id(id)).collect(),
+        })
     }
-}
 
-/// Loads the records one query per type, whatever the number of ids.
-async fn load(ctx: &Context<'_>, ids: &[ID]) -> AppResult<Vec<Option<Node>>> {
-    let actor = ctx.actor()?;
-    let scope = Scope::from(actor);
-    let db = &ctx.state().db;
-    let parsed: Vec<Option<(String, Uuid)>> = ids.iter().map(|id| parse_global_id(id)).collect();
-    let of_type = |name: &str| -> Vec<Uuid> {
-        parsed
+    /// Loads the ids of type `T` in one query, into `found` as `N` (the interface).
+    pub async fn load<T, N>(
+        &self,
+        ctx: &Context<'_>,
+        found: &mut HashMap<(&'static str, Uuid), N>,
+        wrap: fn(T) -> N,
+    ) -> AppResult<()>
+    where
+        T: NodeObject,
+        <T::Entity as EntityTrait>::Model: FromQueryResult + Send + Sync,
+    {
+        let ids: Vec<Uuid> = self
+            .parsed
             .iter()
             .flatten()
-            .filter(|(t, _)| t == name)
+            .filter(|(type_name, _)| type_name == T::Entity::TYPE)
             .map(|(_, id)| *id)
+            .collect();
+        let actor = ctx.actor()?;
+        if ids.is_empty() || !actor.may(T::PERMISSION) {
+            return Ok(());
+        }
+        let rows = crate::tenancy::Scope::from(actor)
+            .select_ids::<T::Entity>(ids)
+            .all(&ctx.state().db)
+            .await?;
+        for row in rows {
+            found.insert(
+                (T::Entity::TYPE, T::Entity::id_of(&row)),
+                wrap(T::from(row)),
+            );
+        }
+        Ok(())
+    }
+
+    /// The found records in the order of the ids; `None` where there is none.
+    pub fn answer<N: Clone>(self, found: HashMap<(&'static str, Uuid), N>) -> Vec<Option<N>> {
+        self.parsed
+            .into_iter()
+            .map(|parsed| {
+                let (type_name, id) = parsed?;
+                found
+                    .iter()
+                    .find(|((t, i), _)| *t == type_name && *i == id)
+                    .map(|(_, node)| node.clone())
+            })
             .collect()
+    }
+}
+
+/// The `Node` interface of the listed record types and the `NodeQuery` part with `node` and
+/// `nodes`: `node_interface!(Organization, Person, ...)`, each a [`NodeObject`].
+#[macro_export]
+macro_rules! node_interface {
+    ($($object:ident),+ $(,)?) => {
+        /// An object with a global id.
+        #[derive(async_graphql::Interface, Clone)]
+        #[graphql(field(name = "id", ty = "async_graphql::ID", desc = "Global id, opaque to clients."))]
+        pub enum Node {
+            $($object($object),)+
+        }
+
+        /// `node` and `nodes`.
+        #[derive(Default)]
+        pub struct NodeQuery;
+
+        #[async_graphql::Object]
+        impl NodeQuery {
+            /// The record with this global id, or null if the caller's organization has none.
+            #[graphql(guard = "crate::auth::Require(crate::auth::Permission::Read)")]
+            async fn node(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                #[graphql(desc = "Global id of any record, as its `id` field returns it.")]
+                id: async_graphql::ID,
+            ) -> async_graphql::Result<Option<Node>> {
+                Ok(load(ctx, std::slice::from_ref(&id)).await?.pop().flatten())
+            }
+
+            /// The records with these global ids, in the same order; null where there is none.
+            #[graphql(
+                guard = "crate::auth::Require(crate::auth::Permission::Read)",
+                complexity = "1 + ids.len() * child_complexity"
+            )]
+            async fn nodes(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                #[graphql(
+                    desc = "Global ids of any records, as their `id` fields return them: at most 100, more is BAD_USER_INPUT."
+                )]
+                ids: Vec<async_graphql::ID>,
+            ) -> async_graphql::Result<Vec<Option<Node>>> {
+                Ok(load(ctx, &ids).await?)
+            }
+        }
+
+        /// One query per type, whatever the number of ids.
+        async fn load(
+            ctx: &async_graphql::Context<'_>,
+            ids: &[async_graphql::ID],
+        ) -> $crate::error::AppResult<Vec<Option<Node>>> {
+            let lookup = $crate::graphql::node::Lookup::new(ids)?;
+            let mut found = std::collections::HashMap::new();
+            $(lookup.load::<$object, Node>(ctx, &mut found, Node::$object).await?;)+
+            Ok(lookup.answer(found))
+        }
+
+        /// Every record type's GraphQL name, as its declaration gives it.
+        #[cfg(test)]
+        pub fn node_types() -> Vec<(String, &'static str)> {
+            use async_graphql::OutputType;
+            vec![$((
+                <$object as OutputType>::type_name().into_owned(),
+                <<$object as $crate::graphql::node::NodeObject>::Entity as $crate::record::Record>::TYPE,
+            ),)+]
+        }
     };
+}
 
-    let mut found: HashMap<(&str, Uuid), Node> = HashMap::new();
-    let person_ids = of_type("Person");
-    if !person_ids.is_empty() {
-        for model in scope
-            .select_ids::<person::Entity>(person_ids)
-            .all(db)
-            .await?
-        {
-            found.insert(("Person", model.id), Node::Person(Person::from(model)));
-        }
-    }
-    let entry_ids = of_type("AuditEntry");
-    if !entry_ids.is_empty() && actor.may(Permission::ReadAuditTrail) {
-        for model in scope
-            .select_ids::<audit_entry::Entity>(entry_ids)
-            .all(db)
-            .await?
-        {
-            found.insert(("AuditEntry", model.id), Node::AuditEntry(model.into()));
-        }
-    }
-    let service_ids = of_type("Service");
-    if !service_ids.is_empty() {
-        for model in scope
-            .select_ids::<service::Entity>(service_ids)
-            .all(db)
-            .await?
-        {
-            found.insert(("Service", model.id), Node::Service(Service::from(model)));
-        }
-    }
-    let process_ids = of_type("Process");
-    if !process_ids.is_empty() {
-        for model in scope
-            .select_ids::<process::Entity>(process_ids)
-            .all(db)
-            .await?
-        {
-            found.insert(("Process", model.id), Node::Process(Process::from(model)));
-        }
-    }
-    let raci_ids = of_type("RaciAssignment");
-    if !raci_ids.is_empty() {
-        for model in scope
-            .select_ids::<raci_assignment::Entity>(raci_ids)
-            .all(db)
-            .await?
-        {
-            found.insert(
-                ("RaciAssignment", model.id),
-                Node::RaciAssignment(RaciAssignment::from(model)),
-            );
-        }
-    }
-    let tool_ids = of_type("Tool");
-    if !tool_ids.is_empty() {
-        for model in scope.select_ids::<tool::Entity>(tool_ids).all(db).await? {
-            found.insert(("Tool", model.id), Node::Tool(Tool(model)));
-        }
-    }
-    let link_ids = of_type("ProcessLink");
-    if !link_ids.is_empty() {
-        for model in scope
-            .select_ids::<process_link::Entity>(link_ids)
-            .all(db)
-            .await?
-        {
-            found.insert(
-                ("ProcessLink", model.id),
-                Node::ProcessLink(ProcessLink(model)),
-            );
-        }
-    }
-    let token_ids = of_type("ApiToken");
-    if !token_ids.is_empty() && actor.may(Permission::ManageAccess) {
-        for model in scope
-            .select_ids::<api_token::Entity>(token_ids)
-            .all(db)
-            .await?
-        {
-            found.insert(("ApiToken", model.id), Node::ApiToken(ApiToken(model)));
-        }
-    }
-    if of_type("Organization").contains(&scope.organization_id) {
-        let organization = organization_store::get(db, scope).await?;
-        found.insert(
-            ("Organization", organization.id),
-            Node::Organization(Organization(organization)),
-        );
-    }
+/// Declares the GraphQL type of a record's rows: `node_object!(/** docs */ Service(service))`
+/// makes `pub struct Service(Arc<entity::service::Model>)`, its conversions and its
+/// [`NodeObject`] impl; `permission = ReadAuditTrail` when reading it takes more than READ.
+#[macro_export]
+macro_rules! node_object {
+    ($(#[$meta:meta])* $object:ident($module:ident) $(, permission = $permission:ident)?) => {
+        $(#[$meta])*
+        #[derive(Clone, async_graphql::Description)]
+        pub struct $object(pub std::sync::Arc<entity::$module::Model>);
 
-    Ok(parsed
-        .into_iter()
-        .map(|parsed| {
-            let (type_name, id) = parsed?;
-            let key = found
-                .keys()
-                .find(|(t, i)| *t == type_name && *i == id)
-                .copied()?;
-            found.get(&key).cloned()
-        })
-        .collect())
+        impl From<entity::$module::Model> for $object {
+            fn from(model: entity::$module::Model) -> Self {
+                Self(std::sync::Arc::new(model))
+            }
+        }
+
+        impl $crate::graphql::node::NodeObject for $object {
+            type Entity = entity::$module::Entity;
+            $(const PERMISSION: $crate::auth::Permission = $crate::auth::Permission::$permission;)?
+        }
+
+        impl $object {
+            /// The global id of this record.
+            pub fn global_id(&self) -> async_graphql::ID {
+                $crate::graphql::ids::encode::<entity::$module::Entity>(self.0.id)
+            }
+        }
+    };
 }

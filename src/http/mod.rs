@@ -20,7 +20,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{graphql::AppSchema, metrics::Metrics, state::AppState};
+use crate::{metrics::Metrics, schema::AppSchema, state::AppState};
 
 /// What the handlers share.
 #[derive(Clone)]

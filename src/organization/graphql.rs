@@ -2,27 +2,27 @@
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::Utc;
-use entity::organization;
 
 use super::store;
 use crate::{
-    audit_trail::Change,
     auth::{ApiScope, Grant, Permission, Require, RoleValue},
     graphql::scalars::DateTime,
-    graphql::{ContextExt, ids::global_id},
+    graphql::{ContextExt, mutate},
     people::graphql::Person,
     tenancy::Scope,
+    validation::Name,
 };
 
-/// The organization: the tenant whose SMS this is.
-#[derive(Clone, async_graphql::Description)]
-pub struct Organization(pub organization::Model);
+crate::node_object!(
+    /// The organization: the tenant whose SMS this is.
+    Organization(organization)
+);
 
 #[Object(use_type_description)]
 impl Organization {
     /// Global id.
     pub async fn id(&self) -> ID {
-        global_id("Organization", self.0.id)
+        self.global_id()
     }
     /// Name.
     async fn name(&self) -> &str {
@@ -65,7 +65,7 @@ impl Viewer {
     }
     /// The caller's organization.
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {
-        Ok(Organization(
+        Ok(Organization::from(
             store::get(&ctx.state().db, ctx.scope()?).await?,
         ))
     }
@@ -97,7 +97,7 @@ impl OrganizationQuery {
     /// The caller's organization.
     #[graphql(guard = "Require(Permission::Read)")]
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Organization> {
-        Ok(Organization(
+        Ok(Organization::from(
             store::get(&ctx.state().db, ctx.scope()?).await?,
         ))
     }
@@ -132,12 +132,13 @@ impl OrganizationMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new name, and the version read.")] input: UpdateOrganizationInput,
     ) -> async_graphql::Result<UpdateOrganizationPayload> {
-        let state = ctx.state();
-        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
-        let organization = store::rename(&mut change, &input.name, input.expected_version).await?;
-        change.commit(&state.bus).await?;
+        let name = Name::parse("input.name", &input.name)?;
+        let organization = mutate(ctx, async |change| {
+            store::rename(change, name, input.expected_version).await
+        })
+        .await?;
         Ok(UpdateOrganizationPayload {
-            organization: Organization(organization),
+            organization: Organization::from(organization),
         })
     }
 }

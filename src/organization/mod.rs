@@ -3,3 +3,6 @@
 
 pub mod graphql;
 pub mod store;
+
+// The organization is its own tenant: its scope is its own id.
+crate::record!(organization => "Organization", organization = Id, versioned);

@@ -1,17 +1,18 @@
 //! Database access for organizations.
 
-use chrono::{SubsecRound, Utc};
 use entity::organization;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
 use crate::{
-    audit_trail::{Change, store::start_chain},
+    audit_trail::store::start_chain,
     auth::Actor,
     error::{AppError, AppResult},
     events::EventBus,
+    record::Record,
+    store::{self, Change},
     tenancy::Scope,
-    validation::{self, NAME_MAX},
+    validation::Name,
 };
 
 /// Creates an organization with everything a new tenant starts with (its audit chain), and
@@ -23,8 +24,8 @@ pub async fn create(
     name: &str,
     created_by: &str,
 ) -> AppResult<organization::Model> {
-    let name = validation::required_text("name", name, NAME_MAX)?;
-    let now = Utc::now().trunc_subsecs(6);
+    let name: String = Name::parse("name", name)?.into();
+    let now = store::now();
     let id = Uuid::now_v7();
     let mut change = Change::begin(db, &Actor::system(id, created_by)).await?;
     let model = organization::Model {
@@ -34,34 +35,13 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    organization::Entity::insert(organization::ActiveModel::from(model.clone()))
-        .exec_without_returning(change.db())
-        .await?;
+    store::insert_row::<organization::Entity>(&change, model.clone(), &[]).await?;
     start_chain(change.db(), id).await?;
     change
-        .record(
-            "organization.create",
-            "Organization",
-            id,
-            None,
-            Some(&model),
-        )
+        .record::<organization::Entity>("organization.create", None, Some(&model))
         .await?;
-    // Every organization starts with the clause-8 process catalogue.
-    let processes = crate::portfolio::catalogue::processes(id, now);
-    entity::process::Entity::insert_many(
-        processes
-            .iter()
-            .cloned()
-            .map(entity::process::ActiveModel::from),
-    )
-    .exec_without_returning(change.db())
-    .await?;
-    for process in &processes {
-        change
-            .record("process.create", "Process", process.id, None, Some(process))
-            .await?;
-    }
+    // Then what each area gives every new organization.
+    crate::schema::seed_organization(&mut change).await?;
     change.commit(bus).await?;
     Ok(model)
 }
@@ -71,7 +51,7 @@ pub async fn get(db: &DatabaseConnection, scope: Scope) -> AppResult<organizatio
     organization::Entity::find_by_id(scope.organization_id)
         .one(db)
         .await?
-        .ok_or(AppError::NotFound("Organization"))
+        .ok_or(AppError::NotFound(entity::organization::Entity::TYPE))
 }
 
 /// The first organization ever created, if any (the demo checks for it).
@@ -86,46 +66,14 @@ pub async fn first(db: &DatabaseConnection) -> AppResult<Option<organization::Mo
 /// Renames the caller's organization.
 pub async fn rename(
     change: &mut Change,
-    name: &str,
+    name: Name,
     expected_version: Option<i32>,
 ) -> AppResult<organization::Model> {
-    let name = validation::required_text("input.name", name, NAME_MAX)?;
-    let organization_id = change.actor().organization_id;
-    let before = organization::Entity::find_by_id(organization_id)
-        .one(change.db())
-        .await?
-        .ok_or(AppError::NotFound("Organization"))?;
-    validation::expected_version(before.version, expected_version)?;
+    let id = change.actor().organization_id;
+    let before = store::find_current::<organization::Entity>(change, id, expected_version).await?;
     let after = organization::Model {
-        name,
-        version: before.version + 1,
-        updated_at: Utc::now().trunc_subsecs(6),
+        name: name.into(),
         ..before.clone()
     };
-    let updated = organization::Entity::update_many()
-        .set(organization::ActiveModel {
-            name: Set(after.name.clone()),
-            version: Set(after.version),
-            updated_at: Set(after.updated_at),
-            ..Default::default()
-        })
-        .filter(organization::Column::Id.eq(organization_id))
-        .filter(organization::Column::Version.eq(before.version))
-        .exec(change.db())
-        .await?;
-    if updated.rows_affected == 0 {
-        return Err(AppError::Conflict(
-            "the organization changed meanwhile; read it again".into(),
-        ));
-    }
-    change
-        .record(
-            "organization.update",
-            "Organization",
-            organization_id,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-    Ok(after)
+    store::save::<organization::Entity>(change, "organization.update", before, after, &[]).await
 }

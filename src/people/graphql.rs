@@ -4,39 +4,38 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObje
 use chrono::Utc;
 use entity::person;
 
-use super::store::{self, NewPerson, PersonChanges, PersonFilter};
+use super::store::{self, NewPerson, PersonFilter, PersonPatch, Subject};
 use crate::{
-    audit_trail::Change,
     auth::{Permission, Require, RoleValue},
-    error::AppError,
+    error::{AppError, AppResult},
+    graphql::loaders::GroupedBy,
     graphql::scalars::DateTime,
     graphql::{
         ContextExt,
         connection::{Page, PageArgs, page_complexity, paginate},
-        ids::{decode_id, global_id},
+        ids::decode,
+        mutate,
+        node::find,
         patch,
     },
+    portfolio::relations::{ProcessesOfOwner, RaciOfPerson, ServicesOfOwner},
     portfolio::{
         processes::graphql::Process, raci::graphql::RaciAssignment, services::graphql::Service,
     },
+    validation::{Email, Name, parse_opt},
 };
 
-/// Someone named in the SMS: sponsor, process owner, auditor, attendee. May log in when linked
-/// to a login subject.
-#[derive(Clone, async_graphql::Description)]
-pub struct Person(pub std::sync::Arc<person::Model>);
-
-impl From<person::Model> for Person {
-    fn from(model: person::Model) -> Self {
-        Self(std::sync::Arc::new(model))
-    }
-}
+crate::node_object!(
+    /// Someone named in the SMS: sponsor, process owner, auditor, attendee. May log in when linked
+    /// to a login subject.
+    Person(person)
+);
 
 #[Object(use_type_description)]
 impl Person {
     /// Global id.
     pub async fn id(&self) -> ID {
-        global_id("Person", self.0.id)
+        self.global_id()
     }
     /// Full name.
     async fn name(&self) -> &str {
@@ -74,8 +73,7 @@ impl Person {
     #[graphql(complexity = "crate::graphql::cost::related_complexity(child_complexity)")]
     async fn owned_processes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Process>> {
         Ok(ctx
-            .loaders()?
-            .processes_of_owner
+            .loader::<GroupedBy<ProcessesOfOwner>>()?
             .list(self.0.id, Process)
             .await?)
     }
@@ -83,8 +81,7 @@ impl Person {
     #[graphql(complexity = "crate::graphql::cost::related_complexity(child_complexity)")]
     async fn owned_services(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Service>> {
         Ok(ctx
-            .loaders()?
-            .services_of_owner
+            .loader::<GroupedBy<ServicesOfOwner>>()?
             .list(self.0.id, Service)
             .await?)
     }
@@ -95,8 +92,7 @@ impl Person {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<RaciAssignment>> {
         Ok(ctx
-            .loaders()?
-            .raci_of_person
+            .loader::<GroupedBy<RaciOfPerson>>()?
             .list(self.0.id, RaciAssignment)
             .await?)
     }
@@ -178,12 +174,7 @@ impl PeopleQuery {
         )]
         id: ID,
     ) -> async_graphql::Result<Option<Person>> {
-        let id = decode_id(&id, "Person", "id")?;
-        Ok(Some(Person::from(
-            ctx.scope()?
-                .find::<person::Entity>(&ctx.state().db, id)
-                .await?,
-        )))
+        Ok(Some(find::<Person>(ctx, &id).await?))
     }
 }
 
@@ -261,19 +252,13 @@ impl PeopleMutation {
         if input.login_subject.is_some() || input.role.is_some() {
             require_access(ctx)?;
         }
-        let state = ctx.state();
-        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
-        let person = store::create(
-            &mut change,
-            NewPerson {
-                name: input.name,
-                email: input.email,
-                login_subject: input.login_subject,
-                role: input.role.map(Into::into),
-            },
-        )
-        .await?;
-        change.commit(&state.bus).await?;
+        let new = NewPerson {
+            name: Name::parse("input.name", &input.name)?,
+            email: Email::parse("input.email", &input.email)?,
+            login_subject: parse_opt(input.login_subject, subject)?,
+            role: input.role.map(Into::into),
+        };
+        let person = mutate(ctx, async |change| store::create(change, new).await).await?;
         Ok(PersonPayload {
             person: Person::from(person),
         })
@@ -286,20 +271,20 @@ impl PeopleMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The person and the fields to change.")] input: UpdatePersonInput,
     ) -> async_graphql::Result<PersonPayload> {
-        let id = decode_id(&input.id, "Person", "input.id")?;
-        let changes = PersonChanges {
-            name: input.name,
-            email: input.email,
-            login_subject: patch(input.login_subject, Ok)?,
+        let id = decode::<person::Entity>(&input.id, "input.id")?;
+        let patch = PersonPatch {
+            name: parse_opt(input.name, |n| Name::parse("input.name", n))?,
+            email: parse_opt(input.email, |e| Email::parse("input.email", e))?,
+            login_subject: patch(input.login_subject, |s| subject(&s))?,
             role: patch(input.role, |role| Ok(role.into()))?,
         };
-        if changes.touches_access() {
+        if patch.touches_access() {
             require_access(ctx)?;
         }
-        let state = ctx.state();
-        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
-        let person = store::update(&mut change, id, changes, input.expected_version).await?;
-        change.commit(&state.bus).await?;
+        let person = mutate(ctx, async |change| {
+            store::update(change, id, patch, input.expected_version).await
+        })
+        .await?;
         Ok(PersonPayload {
             person: Person::from(person),
         })
@@ -326,16 +311,20 @@ impl PeopleMutation {
     }
 }
 
+fn subject(value: &str) -> AppResult<Subject> {
+    Subject::parse("input.loginSubject", value)
+}
+
 async fn set_active(
     ctx: &Context<'_>,
     input: SetPersonActiveInput,
     active: bool,
 ) -> async_graphql::Result<PersonPayload> {
-    let id = decode_id(&input.id, "Person", "input.id")?;
-    let state = ctx.state();
-    let mut change = Change::begin(&state.db, ctx.actor()?).await?;
-    let person = store::set_active(&mut change, id, active, input.expected_version).await?;
-    change.commit(&state.bus).await?;
+    let id = decode::<person::Entity>(&input.id, "input.id")?;
+    let person = mutate(ctx, async |change| {
+        store::set_active(change, id, active, input.expected_version).await
+    })
+    .await?;
     Ok(PersonPayload {
         person: Person::from(person),
     })

@@ -1,45 +1,41 @@
 //! Database access for people.
 
-use chrono::{SubsecRound, Utc};
 use entity::{Role, person};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, Select};
+use sea_orm::{ColumnTrait, QueryFilter, Select};
 use uuid::Uuid;
 
 use crate::{
-    audit_trail::Change,
-    error::{AppError, AppResult, DbResultExt},
+    error::{AppError, AppResult},
+    store::{self, Change, Unique},
     tenancy::Scope,
-    validation::{self, NAME_MAX, SUBJECT_MAX},
+    validation::{Email, Name, Required, SUBJECT_MAX},
 };
 
-/// A person to create, as the client sent it.
+/// The subject (`sub`) of the tokens a person logs in with.
+pub type Subject = Required<SUBJECT_MAX>;
+
+/// A person to create, as parsed from the client's input.
 pub struct NewPerson {
-    pub name: String,
-    pub email: String,
-    pub login_subject: Option<String>,
+    pub name: Name,
+    pub email: Email,
+    pub login_subject: Option<Subject>,
     pub role: Option<Role>,
 }
 
 /// Changes to a person; `None` leaves a field as it is, `Some(None)` clears it.
 #[derive(Default)]
-pub struct PersonChanges {
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub login_subject: Option<Option<String>>,
+pub struct PersonPatch {
+    pub name: Option<Name>,
+    pub email: Option<Email>,
+    pub login_subject: Option<Option<Subject>>,
     pub role: Option<Option<Role>>,
 }
 
-impl PersonChanges {
+impl PersonPatch {
     /// Whether the change touches logins or roles, which needs ADMIN.
     pub fn touches_access(&self) -> bool {
         self.login_subject.is_some() || self.role.is_some()
     }
-}
-
-fn subject(field: &str, value: Option<String>) -> AppResult<Option<String>> {
-    value
-        .map(|s| validation::required_text(field, &s, SUBJECT_MAX))
-        .transpose()
 }
 
 /// Filters of the people list.
@@ -68,74 +64,64 @@ pub fn select(scope: Scope, filter: PersonFilter) -> AppResult<Select<person::En
     Ok(select)
 }
 
-const DUPLICATE_EMAIL: &str = "another person of this organization has this e-mail address";
-const DUPLICATE_SUBJECT: &str = "another person of this organization has this login subject";
+const UNIQUE: &[Unique] = &[
+    Unique {
+        index: "ux_person_org_email",
+        columns: "person.organization_id, person.email",
+        field: "input.email",
+        message: "another person of this organization has this e-mail address",
+    },
+    Unique {
+        index: "ux_person_org_login_subject",
+        columns: "person.organization_id, person.login_subject",
+        field: "input.loginSubject",
+        message: "another person of this organization has this login subject",
+    },
+];
 
 /// Creates a person.
 pub async fn create(change: &mut Change, new: NewPerson) -> AppResult<person::Model> {
-    let now = Utc::now().trunc_subsecs(6);
+    let now = store::now();
     let model = person::Model {
         id: Uuid::now_v7(),
         organization_id: change.actor().organization_id,
-        name: validation::required_text("input.name", &new.name, NAME_MAX)?,
-        email: validation::email("input.email", &new.email)?,
-        login_subject: subject("input.loginSubject", new.login_subject)?,
+        name: new.name.into(),
+        email: new.email.into(),
+        login_subject: new.login_subject.map(Into::into),
         role: new.role,
         active: true,
         version: 1,
         created_at: now,
         updated_at: now,
     };
-    check_unique(change, &model).await?;
-    person::Entity::insert(person::ActiveModel::from(model.clone()))
-        .exec_without_returning(change.db())
-        .await
-        .on_unique_violation("input.email", DUPLICATE_EMAIL)?;
-    change
-        .record("person.create", "Person", model.id, None, Some(&model))
-        .await?;
-    Ok(model)
+    store::insert::<person::Entity>(change, "person.create", model, UNIQUE).await
 }
 
-/// Applies `changes` to person `id` if it is still at `expected_version`.
+/// Applies `patch` to person `id` if it is still at `expected_version`.
 pub async fn update(
     change: &mut Change,
     id: Uuid,
-    changes: PersonChanges,
+    patch: PersonPatch,
     expected_version: Option<i32>,
 ) -> AppResult<person::Model> {
-    let mut after_name = None;
-    let mut after_email = None;
-    if let Some(name) = &changes.name {
-        after_name = Some(validation::required_text("input.name", name, NAME_MAX)?);
+    let before = store::find_current::<person::Entity>(change, id, expected_version).await?;
+    let mut after = before.clone();
+    if let Some(name) = patch.name {
+        after.name = name.into();
     }
-    if let Some(email) = &changes.email {
-        after_email = Some(validation::email("input.email", email)?);
+    if let Some(email) = patch.email {
+        after.email = email.into();
     }
-    let login_subject = changes
-        .login_subject
-        .map(|s| subject("input.loginSubject", s))
-        .transpose()?;
-    let before = Scope::from(change.actor())
-        .find::<person::Entity>(change.db(), id)
-        .await?;
-    validation::expected_version(before.version, expected_version)?;
-    let renamed = after_name.as_ref().is_some_and(|name| *name != before.name)
-        || after_email
-            .as_ref()
-            .is_some_and(|email| *email != before.email);
-    if renamed {
+    if let Some(subject) = patch.login_subject {
+        after.login_subject = subject.map(Into::into);
+    }
+    if let Some(role) = patch.role {
+        after.role = role;
+    }
+    if after.name != before.name || after.email != before.email {
         guard_login(change, &before)?;
     }
-    let after = person::Model {
-        name: after_name.unwrap_or_else(|| before.name.clone()),
-        email: after_email.unwrap_or_else(|| before.email.clone()),
-        login_subject: login_subject.unwrap_or_else(|| before.login_subject.clone()),
-        role: changes.role.unwrap_or(before.role),
-        ..before.clone()
-    };
-    check_unique(change, &after).await?;
-    save(change, before, after, "person.update").await
+    store::save::<person::Entity>(change, "person.update", before, after, UNIQUE).await
 }
 
 /// Deactivates (`active = false`) or reactivates a person. A deactivated person's login is
@@ -146,10 +132,7 @@ pub async fn set_active(
     active: bool,
     expected_version: Option<i32>,
 ) -> AppResult<person::Model> {
-    let before = Scope::from(change.actor())
-        .find::<person::Entity>(change.db(), id)
-        .await?;
-    validation::expected_version(before.version, expected_version)?;
+    let before = store::find_current::<person::Entity>(change, id, expected_version).await?;
     if before.active != active {
         guard_login(change, &before)?;
     }
@@ -162,7 +145,7 @@ pub async fn set_active(
     } else {
         "person.deactivate"
     };
-    save(change, before, after, action).await
+    store::save::<person::Entity>(change, action, before, after, UNIQUE).await
 }
 
 /// A person with a login may hold any role its tokens carry, ADMIN included, and only an ADMIN
@@ -174,76 +157,6 @@ fn guard_login(change: &Change, person: &person::Model) -> AppResult<()> {
         return Err(AppError::Forbidden(
             "this person has a login: only an ADMIN may change whether it is active, its name or its e-mail".into(),
         ));
-    }
-    Ok(())
-}
-
-/// Writes `after` over `before` only if nobody changed the row meanwhile (its version), bumps the
-/// version and records the change.
-async fn save(
-    change: &mut Change,
-    before: person::Model,
-    after: person::Model,
-    action: &str,
-) -> AppResult<person::Model> {
-    let after = person::Model {
-        version: before.version + 1,
-        updated_at: Utc::now().trunc_subsecs(6),
-        ..after
-    };
-    let updated = Scope::from(change.actor())
-        .update::<person::Entity>()
-        .set(person::ActiveModel {
-            name: Set(after.name.clone()),
-            email: Set(after.email.clone()),
-            login_subject: Set(after.login_subject.clone()),
-            role: Set(after.role),
-            active: Set(after.active),
-            version: Set(after.version),
-            updated_at: Set(after.updated_at),
-            ..Default::default()
-        })
-        .filter(person::Column::Id.eq(before.id))
-        .filter(person::Column::Version.eq(before.version))
-        .exec(change.db())
-        .await
-        .on_unique_violation("input.email", DUPLICATE_EMAIL)?;
-    if updated.rows_affected == 0 {
-        return Err(AppError::Conflict(
-            "the person changed meanwhile: read it again and retry".into(),
-        ));
-    }
-    change
-        .record(action, "Person", after.id, Some(&before), Some(&after))
-        .await?;
-    Ok(after)
-}
-
-/// Names the field at fault before the database's unique indexes would refuse the write.
-async fn check_unique(change: &Change, person: &person::Model) -> AppResult<()> {
-    let scope = Scope::from(change.actor());
-    let others = || {
-        scope
-            .select::<person::Entity>()
-            .filter(person::Column::Id.ne(person.id))
-    };
-    if others()
-        .filter(person::Column::Email.eq(&person.email))
-        .one(change.db())
-        .await?
-        .is_some()
-    {
-        return Err(AppError::bad_input("input.email", DUPLICATE_EMAIL));
-    }
-    if let Some(subject) = &person.login_subject {
-        if others()
-            .filter(person::Column::LoginSubject.eq(subject))
-            .one(change.db())
-            .await?
-            .is_some()
-        {
-            return Err(AppError::bad_input("input.loginSubject", DUPLICATE_SUBJECT));
-        }
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 #[test]
 fn schema_graphql_is_up_to_date() {
-    let served = iso20000::graphql::sdl();
+    let served = iso20000::schema::sdl();
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql");
     let checked_in = std::fs::read_to_string(path).unwrap_or_default();
     assert!(

@@ -6,25 +6,26 @@ use entity::api_token;
 
 use super::store::{self, NewApiToken};
 use crate::{
-    audit_trail::Change,
     auth::{ApiScope, Permission, Require},
     graphql::scalars::DateTime,
     graphql::{
         ContextExt,
         connection::{Page, PageArgs, page_complexity, paginate},
-        ids::{decode_id, global_id},
+        ids::decode,
+        mutate,
     },
 };
 
-/// A credential for an integration script. Its secret is shown once, at creation.
-#[derive(Clone, async_graphql::Description)]
-pub struct ApiToken(pub api_token::Model);
+crate::node_object!(
+    /// A credential for an integration script. Its secret is shown once, at creation.
+    ApiToken(api_token), permission = ManageAccess
+);
 
 #[Object(use_type_description)]
 impl ApiToken {
     /// Global id.
     pub async fn id(&self) -> ID {
-        global_id("ApiToken", self.0.id)
+        self.global_id()
     }
     /// What the token is for.
     async fn name(&self) -> &str {
@@ -97,7 +98,7 @@ impl ApiTokenQuery {
             api_token::Column::Id,
             |t| t.id,
             PageArgs::new(ctx, first, after, last, before),
-            |token| ApiToken(std::sync::Arc::unwrap_or_clone(token)),
+            ApiToken,
         )
         .await?)
     }
@@ -150,20 +151,14 @@ impl ApiTokenMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The token's name, scopes and expiry.")] input: CreateApiTokenInput,
     ) -> async_graphql::Result<CreateApiTokenPayload> {
-        let state = ctx.state();
-        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
-        let (token, secret) = store::create(
-            &mut change,
-            NewApiToken {
-                name: input.name,
-                scopes: input.scopes,
-                expires_at: input.expires_at.map(|at| at.0),
-            },
-        )
-        .await?;
-        change.commit(&state.bus).await?;
+        let new = NewApiToken {
+            name: input.name,
+            scopes: input.scopes,
+            expires_at: input.expires_at.map(|at| at.0),
+        };
+        let (token, secret) = mutate(ctx, async |change| store::create(change, new).await).await?;
         Ok(CreateApiTokenPayload {
-            api_token: ApiToken(token),
+            api_token: ApiToken::from(token),
             secret,
         })
     }
@@ -175,13 +170,10 @@ impl ApiTokenMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The token to revoke.")] input: RevokeApiTokenInput,
     ) -> async_graphql::Result<RevokeApiTokenPayload> {
-        let id = decode_id(&input.id, "ApiToken", "input.id")?;
-        let state = ctx.state();
-        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
-        let token = store::revoke(&mut change, id).await?;
-        change.commit(&state.bus).await?;
+        let id = decode::<entity::api_token::Entity>(&input.id, "input.id")?;
+        let token = mutate(ctx, async |change| store::revoke(change, id).await).await?;
         Ok(RevokeApiTokenPayload {
-            api_token: ApiToken(token),
+            api_token: ApiToken::from(token),
         })
     }
 }

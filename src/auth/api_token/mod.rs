@@ -4,3 +4,5 @@
 pub mod graphql;
 pub mod secret;
 pub mod store;
+
+crate::record!(api_token => "ApiToken");

@@ -10,11 +10,11 @@ use uuid::Uuid;
 
 use super::secret;
 use crate::{
-    audit_trail::Change,
     auth::ApiScope,
     error::{AppError, AppResult},
+    store::{self, Change},
     tenancy::Scope,
-    validation::{self, NAME_MAX},
+    validation::Name,
 };
 
 /// How stale `last_used_at` may get before a request refreshes it: one write a minute per
@@ -42,7 +42,7 @@ pub async fn create(
     change: &mut Change,
     new: NewApiToken,
 ) -> AppResult<(api_token::Model, String)> {
-    let name = validation::required_text("input.name", &new.name, NAME_MAX)?;
+    let name: String = Name::parse("input.name", &new.name)?.into();
     if new.scopes.is_empty() {
         return Err(AppError::bad_input(
             "input.scopes",
@@ -75,12 +75,7 @@ pub async fn create(
         created_at: now,
         version: 1,
     };
-    api_token::Entity::insert(api_token::ActiveModel::from(model.clone()))
-        .exec_without_returning(change.db())
-        .await?;
-    change
-        .record("api_token.create", "ApiToken", model.id, None, Some(&model))
-        .await?;
+    let model = store::insert::<api_token::Entity>(change, "api_token.create", model, &[]).await?;
     Ok((model, secret.token))
 }
 
@@ -107,13 +102,7 @@ pub async fn revoke(change: &mut Change, id: Uuid) -> AppResult<api_token::Model
         .exec(change.db())
         .await?;
     change
-        .record(
-            "api_token.revoke",
-            "ApiToken",
-            id,
-            Some(&before),
-            Some(&after),
-        )
+        .record::<api_token::Entity>("api_token.revoke", Some(&before), Some(&after))
         .await?;
     Ok(after)
 }

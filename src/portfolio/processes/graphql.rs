@@ -2,23 +2,27 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::Utc;
-use entity::process;
+use entity::{person, process, service};
 use uuid::Uuid;
 
-use super::store::{self, ProcessFields, ProcessFilter};
+use super::store::{self, Code, NewProcess, ProcessFilter, ProcessPatch};
 use crate::{
-    audit_trail::Change,
     auth::{Permission, Require},
     error::AppResult,
-    graphql::scalars::DateTime,
     graphql::{
         ContextExt,
         connection::{Page, PageArgs, page_complexity, paginate},
-        ids::{decode_id, global_id},
+        ids::decode,
+        loaders::{ById, GroupedBy, Linked},
+        mutate,
+        node::find,
         patch,
+        scalars::DateTime,
     },
     people::graphql::Person,
+    portfolio::relations::{AccountableOfProcess, RaciOfProcess, ServicesOfProcess},
     portfolio::{raci::graphql::RaciAssignment, services::graphql::Service},
+    validation::{Name, Text, parse_opt},
 };
 
 /// How far a process has come.
@@ -37,21 +41,16 @@ pub enum Maturity {
     Optimizing,
 }
 
-/// A service management process: one of the built-in clause-8 catalogue or the organization's own.
-#[derive(Clone, async_graphql::Description)]
-pub struct Process(pub std::sync::Arc<process::Model>);
-
-impl From<process::Model> for Process {
-    fn from(model: process::Model) -> Self {
-        Self(std::sync::Arc::new(model))
-    }
-}
+crate::node_object!(
+    /// A service management process: one of the built-in clause-8 catalogue or the organization's own.
+    Process(process)
+);
 
 #[Object(use_type_description)]
 impl Process {
     /// Global id.
     pub async fn id(&self) -> ID {
-        global_id("Process", self.0.id)
+        self.global_id()
     }
     /// Stable key, e.g. `INCIDENT`.
     async fn code(&self) -> &str {
@@ -94,14 +93,16 @@ impl Process {
         let Some(owner) = self.0.owner_id else {
             return Ok(None);
         };
-        Ok(ctx.loaders()?.people.one(owner, Person).await?)
+        Ok(ctx
+            .loader::<ById<entity::person::Entity>>()?
+            .one(owner, Person)
+            .await?)
     }
     /// The services the process applies to.
     #[graphql(complexity = "crate::graphql::cost::related_complexity(child_complexity)")]
     async fn services(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Service>> {
         Ok(ctx
-            .loaders()?
-            .services_of_process
+            .loader::<Linked<ServicesOfProcess>>()?
             .list(self.0.id, Service)
             .await?)
     }
@@ -112,16 +113,14 @@ impl Process {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<RaciAssignment>> {
         Ok(ctx
-            .loaders()?
-            .raci_of_process
+            .loader::<GroupedBy<RaciOfProcess>>()?
             .list(self.0.id, RaciAssignment)
             .await?)
     }
     /// The one ACCOUNTABLE person, if assigned.
     async fn accountable(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person>> {
         Ok(ctx
-            .loaders()?
-            .accountable_of_process
+            .loader::<AccountableOfProcess>()?
             .one(self.0.id, Person)
             .await?)
     }
@@ -204,7 +203,7 @@ impl ProcessQuery {
                 owner_id: filter
                     .owner_id
                     .as_ref()
-                    .map(|id| decode_id(id, "Person", "filter.ownerId"))
+                    .map(|id| decode::<entity::person::Entity>(id, "filter.ownerId"))
                     .transpose()?,
                 without_owner: filter.without_owner,
                 without_accountable: filter.without_accountable,
@@ -231,12 +230,7 @@ impl ProcessQuery {
         )]
         id: ID,
     ) -> async_graphql::Result<Option<Process>> {
-        let id = decode_id(&id, "Process", "id")?;
-        Ok(Some(Process::from(
-            ctx.scope()?
-                .find::<process::Entity>(&ctx.state().db, id)
-                .await?,
-        )))
+        Ok(Some(find::<Process>(ctx, &id).await?))
     }
 }
 
@@ -308,13 +302,50 @@ pub struct ProcessPayload {
     pub process: Process,
 }
 
-fn ids(list: Option<Vec<ID>>, field: &str) -> AppResult<Option<Vec<Uuid>>> {
+fn service_ids(list: Option<Vec<ID>>) -> AppResult<Option<Vec<Uuid>>> {
     list.map(|ids| {
         ids.iter()
-            .map(|id| decode_id(id, "Service", field))
+            .map(|id| decode::<service::Entity>(id, "input.serviceIds"))
             .collect()
     })
     .transpose()
+}
+
+fn owner(id: &ID) -> AppResult<Uuid> {
+    decode::<person::Entity>(id, "input.ownerId")
+}
+
+fn text(value: Option<String>, field: &str) -> AppResult<Option<Text>> {
+    parse_opt(value, |text| Text::parse(field, text))
+}
+
+impl CreateProcessInput {
+    fn parse(self) -> AppResult<NewProcess> {
+        Ok(NewProcess {
+            code: Code::parse(&self.code)?,
+            name: Name::parse("input.name", &self.name)?,
+            description: text(self.description, "input.description")?.unwrap_or_default(),
+            goals: text(self.goals, "input.goals")?.unwrap_or_default(),
+            maturity: self
+                .maturity
+                .map_or(entity::Maturity::NotStarted, Into::into),
+            owner_id: self.owner_id.as_ref().map(owner).transpose()?,
+            service_ids: service_ids(self.service_ids)?.unwrap_or_default(),
+        })
+    }
+}
+
+impl UpdateProcessInput {
+    fn parse(self) -> AppResult<ProcessPatch> {
+        Ok(ProcessPatch {
+            name: parse_opt(self.name, |n| Name::parse("input.name", n))?,
+            description: text(self.description, "input.description")?,
+            goals: text(self.goals, "input.goals")?,
+            maturity: self.maturity.map(Into::into),
+            owner_id: patch(self.owner_id, |id| owner(&id))?,
+            service_ids: service_ids(self.service_ids)?,
+        })
+    }
 }
 
 /// Process mutations.
@@ -330,55 +361,29 @@ impl ProcessMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new process.")] input: CreateProcessInput,
     ) -> async_graphql::Result<ProcessPayload> {
-        let fields = ProcessFields {
-            code: Some(input.code),
-            name: Some(input.name),
-            description: input.description,
-            goals: input.goals,
-            maturity: input.maturity.map(Into::into),
-            owner_id: Some(
-                input
-                    .owner_id
-                    .as_ref()
-                    .map(|id| decode_id(id, "Person", "input.ownerId"))
-                    .transpose()?,
-            ),
-            service_ids: ids(input.service_ids, "input.serviceIds")?,
-        };
-        let state = ctx.state();
-        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
-        let process = store::create(&mut change, fields).await?;
-        change.commit(&state.bus).await?;
+        let new = input.parse()?;
+        let process = mutate(ctx, async |change| store::create(change, new).await).await?;
         Ok(ProcessPayload {
             process: Process::from(process),
         })
     }
 
-    /// Changes a process (ADMIN, MANAGER).
-    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
+    /// Changes a process (ADMIN, MANAGER; a PROCESS_OWNER the processes they own, but not
+    /// their owner).
+    #[graphql(guard = "Require(Permission::MaintainOwnProcesses)")]
     async fn update_process(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The process, the version read and the fields to change.")]
         input: UpdateProcessInput,
     ) -> async_graphql::Result<ProcessPayload> {
-        let id = decode_id(&input.id, "Process", "input.id")?;
-        let owner_id = patch(input.owner_id, |id| {
-            decode_id(&id, "Person", "input.ownerId")
-        })?;
-        let fields = ProcessFields {
-            code: None,
-            name: input.name,
-            description: input.description,
-            goals: input.goals,
-            maturity: input.maturity.map(Into::into),
-            owner_id,
-            service_ids: ids(input.service_ids, "input.serviceIds")?,
-        };
-        let state = ctx.state();
-        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
-        let process = store::update(&mut change, id, fields, input.expected_version).await?;
-        change.commit(&state.bus).await?;
+        let id = decode::<process::Entity>(&input.id, "input.id")?;
+        let expected_version = input.expected_version;
+        let patch = input.parse()?;
+        let process = mutate(ctx, async |change| {
+            store::update(change, id, patch, expected_version).await
+        })
+        .await?;
         Ok(ProcessPayload {
             process: Process::from(process),
         })
@@ -392,18 +397,19 @@ impl ProcessMutation {
         #[graphql(desc = "The process, whether it applies and, if not, why.")]
         input: SetProcessApplicabilityInput,
     ) -> async_graphql::Result<ProcessPayload> {
-        let id = decode_id(&input.id, "Process", "input.id")?;
-        let state = ctx.state();
-        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
-        let process = store::set_applicability(
-            &mut change,
-            id,
-            input.applicable,
-            input.justification,
-            input.expected_version,
-        )
+        let id = decode::<process::Entity>(&input.id, "input.id")?;
+        let justification = text(input.justification, "input.justification")?;
+        let process = mutate(ctx, async |change| {
+            store::set_applicability(
+                change,
+                id,
+                input.applicable,
+                justification,
+                input.expected_version,
+            )
+            .await
+        })
         .await?;
-        change.commit(&state.bus).await?;
         Ok(ProcessPayload {
             process: Process::from(process),
         })
@@ -416,11 +422,8 @@ impl ProcessMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The process to delete.")] input: DeleteProcessInput,
     ) -> async_graphql::Result<ProcessPayload> {
-        let id = decode_id(&input.id, "Process", "input.id")?;
-        let state = ctx.state();
-        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
-        let process = store::delete(&mut change, id).await?;
-        change.commit(&state.bus).await?;
+        let id = decode::<process::Entity>(&input.id, "input.id")?;
+        let process = mutate(ctx, async |change| store::delete(change, id).await).await?;
         Ok(ProcessPayload {
             process: Process::from(process),
         })

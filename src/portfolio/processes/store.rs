@@ -1,96 +1,108 @@
 //! Database access and rules for processes.
 
-use chrono::{SubsecRound, Utc};
 use entity::{
     Maturity, RaciRole, person, process, process_link, process_service, raci_assignment, service,
 };
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Select,
+    ActiveEnum, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
     sea_query::{Expr, ExprTrait, Query},
 };
+use serde::Serialize;
 use uuid::Uuid;
 
-use super::super::services::store::{TEXT_MAX, optional_text};
 use crate::{
-    audit_trail::Change,
-    error::{AppError, AppResult, DbResultExt},
+    error::{AppError, AppResult},
+    record::Record,
+    store::{self, Cascade, Change, Unique},
     tenancy::Scope,
-    validation::{self, NAME_MAX},
+    validation::{Name, Required, Text},
 };
 
 /// Longest process code.
 const CODE_MAX: usize = 64;
 
-/// Fields of a process as the client sends them; `None` leaves a field as it is.
+/// A process code: upper-case letters, digits and underscores, so that scripts can use it as a
+/// stable key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Code(String);
+
+impl Code {
+    /// `value` of `input.code`, or BAD_USER_INPUT on it.
+    pub fn parse(value: &str) -> AppResult<Self> {
+        let code: String = Required::<CODE_MAX>::parse("input.code", value)?.into();
+        if code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        {
+            Ok(Self(code))
+        } else {
+            Err(AppError::bad_input(
+                "input.code",
+                "`input.code` may hold only A-Z, 0-9 and _",
+            ))
+        }
+    }
+}
+
+/// One of the organization's own processes, as parsed from the client's input.
+pub struct NewProcess {
+    pub code: Code,
+    pub name: Name,
+    pub description: Text,
+    pub goals: Text,
+    pub maturity: Maturity,
+    pub owner_id: Option<Uuid>,
+    pub service_ids: Vec<Uuid>,
+}
+
+/// Changes to a process; `None` leaves a field as it is, `Some(None)` clears it.
 #[derive(Default)]
-pub struct ProcessFields {
-    pub code: Option<String>,
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub goals: Option<String>,
+pub struct ProcessPatch {
+    pub name: Option<Name>,
+    pub description: Option<Text>,
+    pub goals: Option<Text>,
     pub maturity: Option<Maturity>,
     pub owner_id: Option<Option<Uuid>>,
     pub service_ids: Option<Vec<Uuid>>,
 }
 
-/// A process code: upper-case letters, digits and underscores, so that scripts can use it as a
-/// stable key.
-pub fn code(value: &str) -> AppResult<String> {
-    let code = validation::required_text("input.code", value, CODE_MAX)?;
-    if code
-        .chars()
-        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-    {
-        Ok(code)
-    } else {
-        Err(AppError::bad_input(
-            "input.code",
-            "`input.code` may hold only A-Z, 0-9 and _",
-        ))
-    }
+/// A process as the audit trail keeps it: the row and the services it applies to, so that a
+/// change of services shows in before and after.
+#[derive(Serialize)]
+struct Snapshot<'a> {
+    #[serde(flatten)]
+    process: &'a process::Model,
+    service_ids: Vec<Uuid>,
 }
 
-async fn apply(
-    change: &Change,
-    mut process: process::Model,
-    fields: &ProcessFields,
-) -> AppResult<process::Model> {
-    if let Some(name) = &fields.name {
-        if process.built_in {
-            return Err(AppError::bad_input(
-                "input.name",
-                "built-in processes keep the standard's name",
-            ));
-        }
-        process.name = validation::required_text("input.name", name, NAME_MAX)?;
-    }
-    if let Some(description) = &fields.description {
-        process.description = optional_text("input.description", description, TEXT_MAX)?;
-    }
-    if let Some(goals) = &fields.goals {
-        process.goals = optional_text("input.goals", goals, TEXT_MAX)?;
-    }
-    if let Some(maturity) = fields.maturity {
-        process.maturity = maturity;
-    }
-    if let Some(owner) = fields.owner_id {
-        if let Some(owner) = owner {
-            Scope::from(change.actor())
-                .find::<person::Entity>(change.db(), owner)
-                .await?;
-        }
-        process.owner_id = owner;
-    }
-    Ok(process)
+const UNIQUE: &[Unique] = &[Unique {
+    index: "ux_process_org_code",
+    columns: "process.organization_id, process.code",
+    field: "input.code",
+    message: "another process of this organization has this code",
+}];
+
+/// The services process `id` applies to, in id order.
+async fn service_ids(change: &Change, id: Uuid) -> AppResult<Vec<Uuid>> {
+    Ok(process_service::Entity::find()
+        .select_only()
+        .column(process_service::Column::ServiceId)
+        .filter(process_service::Column::OrganizationId.eq(change.actor().organization_id))
+        .filter(process_service::Column::ProcessId.eq(id))
+        .order_by_asc(process_service::Column::ServiceId)
+        .into_tuple::<Uuid>()
+        .all(change.db())
+        .await?)
 }
 
 /// Replaces the services a process applies to; every id must be a service of the organization.
+/// Returns them sorted, as [`service_ids`] reads them.
 async fn set_services(
     change: &Change,
     process: &process::Model,
     service_ids: &[Uuid],
-) -> AppResult<()> {
+) -> AppResult<Vec<Uuid>> {
     let scope = Scope::from(change.actor());
     let mut ids = service_ids.to_vec();
     ids.sort_unstable();
@@ -100,133 +112,139 @@ async fn set_services(
         .count(change.db())
         .await?;
     if found != ids.len() as u64 {
-        return Err(AppError::NotFound("Service"));
+        return Err(AppError::NotFound(service::Entity::TYPE));
     }
     process_service::Entity::delete_many()
+        .filter(process_service::Column::OrganizationId.eq(scope.organization_id))
         .filter(process_service::Column::ProcessId.eq(process.id))
         .exec(change.db())
         .await?;
     if !ids.is_empty() {
-        process_service::Entity::insert_many(ids.into_iter().map(|service_id| {
+        process_service::Entity::insert_many(ids.iter().map(|service_id| {
             process_service::ActiveModel::from(process_service::Model {
                 process_id: process.id,
-                service_id,
+                service_id: *service_id,
                 organization_id: process.organization_id,
             })
         }))
         .exec_without_returning(change.db())
         .await?;
     }
+    Ok(ids)
+}
+
+async fn check_owner(change: &Change, owner: Option<Uuid>) -> AppResult<()> {
+    if let Some(owner) = owner {
+        Scope::from(change.actor())
+            .find::<person::Entity>(change.db(), owner)
+            .await?;
+    }
     Ok(())
 }
 
-const DUPLICATE_CODE: &str = "another process of this organization has this code";
-
 /// Creates one of the organization's own processes.
-pub async fn create(change: &mut Change, fields: ProcessFields) -> AppResult<process::Model> {
-    let code = code(fields.code.as_deref().unwrap_or_default())?;
-    let name = validation::required_text(
-        "input.name",
-        fields.name.as_deref().unwrap_or_default(),
-        NAME_MAX,
-    )?;
-    let now = Utc::now().trunc_subsecs(6);
-    let blank = process::Model {
+pub async fn create(change: &mut Change, new: NewProcess) -> AppResult<process::Model> {
+    check_owner(change, new.owner_id).await?;
+    let now = store::now();
+    let process = process::Model {
         id: Uuid::now_v7(),
         organization_id: change.actor().organization_id,
-        code,
-        name,
+        code: new.code.0,
+        name: new.name.into(),
         clause: None,
         built_in: false,
-        description: String::new(),
-        goals: String::new(),
-        maturity: Maturity::NotStarted,
-        owner_id: None,
+        description: new.description.into(),
+        goals: new.goals.into(),
+        maturity: new.maturity,
+        owner_id: new.owner_id,
         applicable: true,
         not_applicable_justification: None,
         version: 1,
         created_at: now,
         updated_at: now,
     };
-    let fields = ProcessFields {
-        name: None,
-        ..fields
+    store::insert_row::<process::Entity>(change, process.clone(), UNIQUE).await?;
+    let service_ids = set_services(change, &process, &new.service_ids).await?;
+    let after = Snapshot {
+        process: &process,
+        service_ids,
     };
-    let process = apply(change, blank, &fields).await?;
-    let clash = Scope::from(change.actor())
-        .select::<process::Entity>()
-        .filter(process::Column::Code.eq(&process.code))
-        .one(change.db())
-        .await?;
-    if clash.is_some() {
-        return Err(AppError::bad_input("input.code", DUPLICATE_CODE));
-    }
-    process::Entity::insert(process::ActiveModel::from(process.clone()))
-        .exec_without_returning(change.db())
-        .await
-        .on_unique_violation("input.code", DUPLICATE_CODE)?;
-    if let Some(ids) = &fields.service_ids {
-        set_services(change, &process, ids).await?;
-    }
     change
-        .record(
-            "process.create",
-            "Process",
-            process.id,
-            None,
-            Some(&process),
-        )
+        .record_snapshot::<process::Entity, _>("process.create", process.id, None, Some(&after))
         .await?;
     Ok(process)
 }
 
-/// Writes `after` if the row is still at `before.version`, and records the change.
+/// Saves `after` over `before`, with the services (replaced when `services` is given), and
+/// records both with their services.
 async fn save(
     change: &mut Change,
-    before: process::Model,
-    mut after: process::Model,
     action: &str,
+    before: process::Model,
+    after: process::Model,
+    services: Option<&[Uuid]>,
 ) -> AppResult<process::Model> {
-    after.version = before.version + 1;
-    after.updated_at = Utc::now().trunc_subsecs(6);
-    let mut active = process::ActiveModel::from(after.clone()).reset_all();
-    active.id = sea_orm::ActiveValue::NotSet;
-    active.organization_id = sea_orm::ActiveValue::NotSet;
-    active.created_at = sea_orm::ActiveValue::NotSet;
-    let updated = Scope::from(change.actor())
-        .update::<process::Entity>()
-        .set(active)
-        .filter(process::Column::Id.eq(before.id))
-        .filter(process::Column::Version.eq(before.version))
-        .exec(change.db())
-        .await?;
-    if updated.rows_affected == 0 {
-        return Err(AppError::Conflict(
-            "the process changed meanwhile: read it again and retry".into(),
-        ));
-    }
+    let services_before = service_ids(change, before.id).await?;
+    let services_after = match services {
+        Some(ids) => set_services(change, &before, ids).await?,
+        None => services_before.clone(),
+    };
+    let after = store::write::<process::Entity>(change, &before, after, UNIQUE).await?;
+    let snapshot = |process, service_ids| Snapshot {
+        process,
+        service_ids,
+    };
     change
-        .record(action, "Process", after.id, Some(&before), Some(&after))
+        .record_snapshot::<process::Entity, _>(
+            action,
+            before.id,
+            Some(&snapshot(&before, services_before)),
+            Some(&snapshot(&after, services_after)),
+        )
         .await?;
     Ok(after)
 }
 
-/// Updates a process.
+/// Updates a process if it is still at `expected_version`.
 pub async fn update(
     change: &mut Change,
     id: Uuid,
-    fields: ProcessFields,
+    patch: ProcessPatch,
     expected_version: Option<i32>,
 ) -> AppResult<process::Model> {
-    let before = Scope::from(change.actor())
-        .find::<process::Entity>(change.db(), id)
-        .await?;
-    validation::expected_version(before.version, expected_version)?;
-    let after = apply(change, before.clone(), &fields).await?;
-    if let Some(ids) = &fields.service_ids {
-        set_services(change, &before, ids).await?;
+    let before = store::find_current::<process::Entity>(change, id, expected_version).await?;
+    super::access::may_maintain(change, &before, &patch)?;
+    let mut after = before.clone();
+    if let Some(name) = patch.name {
+        if before.built_in {
+            return Err(AppError::bad_input(
+                "input.name",
+                "built-in processes keep the standard's name",
+            ));
+        }
+        after.name = name.into();
     }
-    save(change, before, after, "process.update").await
+    if let Some(description) = patch.description {
+        after.description = description.into();
+    }
+    if let Some(goals) = patch.goals {
+        after.goals = goals.into();
+    }
+    if let Some(maturity) = patch.maturity {
+        after.maturity = maturity;
+    }
+    if let Some(owner) = patch.owner_id {
+        check_owner(change, owner).await?;
+        after.owner_id = owner;
+    }
+    save(
+        change,
+        "process.update",
+        before,
+        after,
+        patch.service_ids.as_deref(),
+    )
+    .await
 }
 
 /// Marks a process applicable, or not applicable with a justification (the only way to take
@@ -235,21 +253,14 @@ pub async fn set_applicability(
     change: &mut Change,
     id: Uuid,
     applicable: bool,
-    justification: Option<String>,
+    justification: Option<Text>,
     expected_version: Option<i32>,
 ) -> AppResult<process::Model> {
-    let before = Scope::from(change.actor())
-        .find::<process::Entity>(change.db(), id)
-        .await?;
-    validation::expected_version(before.version, expected_version)?;
+    let before = store::find_current::<process::Entity>(change, id, expected_version).await?;
     let justification = match (applicable, justification) {
         (true, _) => None,
-        (false, Some(text)) => Some(validation::required_text(
-            "input.justification",
-            &text,
-            TEXT_MAX,
-        )?),
-        (false, None) => {
+        (false, Some(text)) if !text.as_ref().is_empty() => Some(text.into()),
+        (false, _) => {
             return Err(AppError::bad_input(
                 "input.justification",
                 "a process marked not applicable needs a justification",
@@ -266,53 +277,41 @@ pub async fn set_applicability(
     } else {
         "process.mark_not_applicable"
     };
-    save(change, before, after, action).await
+    save(change, action, before, after, None).await
 }
 
 /// Deletes one of the organization's own processes, with its assignments and links (each
-/// recorded in the trail); built-in ones are refused.
+/// recorded in the trail) and its services (in its own entry); built-in ones are refused.
 pub async fn delete(change: &mut Change, id: Uuid) -> AppResult<process::Model> {
-    let scope = Scope::from(change.actor());
-    let before = scope.find::<process::Entity>(change.db(), id).await?;
+    let before = Scope::from(change.actor())
+        .find::<process::Entity>(change.db(), id)
+        .await?;
     if before.built_in {
         return Err(AppError::bad_input(
             "input.id",
             "built-in processes cannot be deleted; mark them not applicable with a justification",
         ));
     }
-    change
-        .record_cascade(
+    let services = service_ids(change, id).await?;
+    let cascades = vec![
+        Cascade::of::<raci_assignment::Entity>(
             "raci.remove",
-            "RaciAssignment",
-            scope
-                .select::<raci_assignment::Entity>()
-                .filter(raci_assignment::Column::ProcessId.eq(id))
-                .order_by_asc(raci_assignment::Column::Id),
-            |assignment| assignment.id,
-        )
-        .await?;
-    change
-        .record_cascade(
+            raci_assignment::Column::ProcessId.eq(id),
+        ),
+        Cascade::of::<process_link::Entity>(
             "process_link.delete",
-            "ProcessLink",
-            scope
-                .select::<process_link::Entity>()
-                .filter(
-                    Condition::any()
-                        .add(process_link::Column::ProcessId.eq(id))
-                        .add(process_link::Column::DependsOnProcessId.eq(id)),
-                )
-                .order_by_asc(process_link::Column::Id),
-            |link| link.id,
-        )
-        .await?;
-    process::Entity::delete_many()
-        .filter(process::Column::Id.eq(id))
-        .filter(process::Column::OrganizationId.eq(scope.organization_id))
-        .exec(change.db())
-        .await?;
+            Condition::any()
+                .add(process_link::Column::ProcessId.eq(id))
+                .add(process_link::Column::DependsOnProcessId.eq(id)),
+        ),
+    ];
+    store::delete_row::<process::Entity>(change, id, cascades).await?;
+    let snapshot = Snapshot {
+        process: &before,
+        service_ids: services,
+    };
     change
-        .record::<process::Model>("process.delete", "Process", id, Some(&before), None)
+        .record_snapshot::<process::Entity, _>("process.delete", id, Some(&snapshot), None)
         .await?;
     Ok(before)
 }
@@ -379,9 +378,9 @@ mod tests {
 
     #[test]
     fn codes_are_upper_snake_case() {
-        assert!(code("ACCESS_MANAGEMENT_2").is_ok());
+        assert!(Code::parse("ACCESS_MANAGEMENT_2").is_ok());
         for bad in ["", "access", "A-B", "A B", &"A".repeat(65)] {
-            assert!(code(bad).is_err(), "{bad}");
+            assert!(Code::parse(bad).is_err(), "{bad}");
         }
     }
 }

@@ -9,16 +9,19 @@ use uuid::Uuid;
 
 use super::store::{self, NewAssignment};
 use crate::{
-    audit_trail::Change,
     auth::{Permission, Require},
     error::{AppError, AppResult},
     graphql::{
         ContextExt,
         cost::{related_complexity, whole_organization_complexity},
-        ids::{decode_id, global_id},
+        ids::{decode, encode},
+        loaders::ById,
+        mutate,
     },
     people::graphql::Person,
     portfolio::processes::graphql::Process,
+    record::Record,
+    validation::{Text, parse_opt},
 };
 
 /// A person's part in a process.
@@ -35,21 +38,16 @@ pub enum RaciRole {
     Informed,
 }
 
-/// One person's role in one process.
-#[derive(Clone, async_graphql::Description)]
-pub struct RaciAssignment(pub std::sync::Arc<raci_assignment::Model>);
-
-impl From<raci_assignment::Model> for RaciAssignment {
-    fn from(model: raci_assignment::Model) -> Self {
-        Self(std::sync::Arc::new(model))
-    }
-}
+crate::node_object!(
+    /// One person's role in one process.
+    RaciAssignment(raci_assignment)
+);
 
 #[Object(use_type_description)]
 impl RaciAssignment {
     /// Global id.
     pub async fn id(&self) -> ID {
-        global_id("RaciAssignment", self.0.id)
+        self.global_id()
     }
     /// R, A, C or I.
     async fn role(&self) -> RaciRole {
@@ -62,20 +60,18 @@ impl RaciAssignment {
     /// The process.
     async fn process(&self, ctx: &Context<'_>) -> async_graphql::Result<Process> {
         Ok(ctx
-            .loaders()?
-            .processes
+            .loader::<ById<entity::process::Entity>>()?
             .one(self.0.process_id, Process)
             .await?
-            .ok_or(AppError::NotFound("Process"))?)
+            .ok_or(AppError::NotFound(entity::process::Entity::TYPE))?)
     }
     /// The person.
     async fn person(&self, ctx: &Context<'_>) -> async_graphql::Result<Person> {
         Ok(ctx
-            .loaders()?
-            .people
+            .loader::<ById<entity::person::Entity>>()?
             .one(self.0.person_id, Person)
             .await?
-            .ok_or(AppError::NotFound("Person"))?)
+            .ok_or(AppError::NotFound(entity::person::Entity::TYPE))?)
     }
     /// Version, for `expectedVersion`.
     async fn version(&self) -> i32 {
@@ -171,7 +167,7 @@ async fn matrix(ctx: &Context<'_>, include_not_applicable: bool) -> AppResult<Ra
         .map(|process| {
             let mut cells: Vec<RaciCell> = Vec::new();
             for assignment in by_process.get(&process.id).into_iter().flatten() {
-                let person_id = global_id("Person", assignment.person_id);
+                let person_id = encode::<entity::person::Entity>(assignment.person_id);
                 match cells.iter_mut().find(|c| c.person_id == person_id) {
                     Some(cell) => cell.roles.push(assignment.raci_role.into()),
                     None => cells.push(RaciCell {
@@ -246,92 +242,82 @@ pub struct RaciAssignmentPayload {
 #[derive(Default)]
 pub struct RaciMutation;
 
+fn responsibilities(value: Option<String>) -> AppResult<Text> {
+    Ok(parse_opt(value, |text| Text::parse("input.responsibilities", text))?.unwrap_or_default())
+}
+
 #[Object]
 impl RaciMutation {
     /// Gives a person a role in a process; a second ACCOUNTABLE is refused with CONFLICT
-    /// (ADMIN, MANAGER).
-    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
+    /// (ADMIN, MANAGER; a PROCESS_OWNER in the processes they own).
+    #[graphql(guard = "Require(Permission::MaintainOwnProcesses)")]
     async fn assign_raci(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The process, the person and the role.")] input: AssignRaciInput,
     ) -> async_graphql::Result<RaciAssignmentPayload> {
         let new = NewAssignment {
-            process_id: decode_id(&input.process_id, "Process", "input.processId")?,
-            person_id: decode_id(&input.person_id, "Person", "input.personId")?,
+            process_id: decode::<process::Entity>(&input.process_id, "input.processId")?,
+            person_id: decode::<person::Entity>(&input.person_id, "input.personId")?,
             role: input.role.into(),
-            responsibilities: input.responsibilities.unwrap_or_default(),
+            responsibilities: responsibilities(input.responsibilities)?,
         };
-        let state = ctx.state();
-        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
-        let assignment = store::assign(&mut change, new).await?;
-        change.commit(&state.bus).await?;
+        let assignment = mutate(ctx, async |change| store::assign(change, new).await).await?;
         Ok(RaciAssignmentPayload {
             raci_assignment: RaciAssignment::from(assignment),
         })
     }
 
-    /// Makes another person the process's ACCOUNTABLE, in one step (ADMIN, MANAGER).
-    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
+    /// Makes another person the process's ACCOUNTABLE, in one step (ADMIN, MANAGER; a
+    /// PROCESS_OWNER in the processes they own).
+    #[graphql(guard = "Require(Permission::MaintainOwnProcesses)")]
     async fn replace_accountable(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The process and its new ACCOUNTABLE person.")]
         input: ReplaceAccountableInput,
     ) -> async_graphql::Result<RaciAssignmentPayload> {
-        let process_id = decode_id(&input.process_id, "Process", "input.processId")?;
-        let person_id = decode_id(&input.person_id, "Person", "input.personId")?;
-        let state = ctx.state();
-        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
-        let assignment = store::replace_accountable(
-            &mut change,
-            process_id,
-            person_id,
-            input.responsibilities.unwrap_or_default(),
-        )
+        let process_id = decode::<process::Entity>(&input.process_id, "input.processId")?;
+        let person_id = decode::<person::Entity>(&input.person_id, "input.personId")?;
+        let text = responsibilities(input.responsibilities)?;
+        let assignment = mutate(ctx, async |change| {
+            store::replace_accountable(change, process_id, person_id, text).await
+        })
         .await?;
-        change.commit(&state.bus).await?;
         Ok(RaciAssignmentPayload {
             raci_assignment: RaciAssignment::from(assignment),
         })
     }
 
-    /// Changes what a person does in a process (ADMIN, MANAGER).
-    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
+    /// Changes what a person does in a process (ADMIN, MANAGER; a PROCESS_OWNER in the
+    /// processes they own).
+    #[graphql(guard = "Require(Permission::MaintainOwnProcesses)")]
     async fn update_raci_assignment(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The assignment, its new responsibilities and the version read.")]
         input: UpdateRaciAssignmentInput,
     ) -> async_graphql::Result<RaciAssignmentPayload> {
-        let id = decode_id(&input.id, "RaciAssignment", "input.id")?;
-        let state = ctx.state();
-        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
-        let assignment = store::describe(
-            &mut change,
-            id,
-            &input.responsibilities,
-            input.expected_version,
-        )
+        let id = decode::<raci_assignment::Entity>(&input.id, "input.id")?;
+        let text = responsibilities(Some(input.responsibilities))?;
+        let assignment = mutate(ctx, async |change| {
+            store::update(change, id, text, input.expected_version).await
+        })
         .await?;
-        change.commit(&state.bus).await?;
         Ok(RaciAssignmentPayload {
             raci_assignment: RaciAssignment::from(assignment),
         })
     }
 
-    /// Removes a role (ADMIN, MANAGER).
-    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
+    /// Removes a role (ADMIN, MANAGER; a PROCESS_OWNER in the processes they own).
+    #[graphql(guard = "Require(Permission::MaintainOwnProcesses)")]
     async fn remove_raci_assignment(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The assignment to remove.")] input: RemoveRaciAssignmentInput,
     ) -> async_graphql::Result<RaciAssignmentPayload> {
-        let id = decode_id(&input.id, "RaciAssignment", "input.id")?;
-        let state = ctx.state();
-        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
-        let assignment = store::remove(&mut change, id).await?;
-        change.commit(&state.bus).await?;
+        let id = decode::<raci_assignment::Entity>(&input.id, "input.id")?;
+        let assignment = mutate(ctx, async |change| store::remove(change, id).await).await?;
         Ok(RaciAssignmentPayload {
             raci_assignment: RaciAssignment::from(assignment),
         })

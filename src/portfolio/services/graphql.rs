@@ -2,21 +2,26 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::Utc;
-use entity::{LifecycleStatus, service};
+use entity::{LifecycleStatus, person, service};
 
-use super::store::{self, ServiceFields, ServiceFilter};
+use super::store::{self, Availability, NewService, RestoreTargets, ServiceFilter, ServicePatch};
 use crate::{
-    audit_trail::Change,
     auth::{Permission, Require},
+    error::AppResult,
+    graphql::loaders::{ById, Linked},
     graphql::scalars::DateTime,
     graphql::{
         ContextExt,
         connection::{Page, PageArgs, page_complexity, paginate},
-        ids::{decode_id, global_id},
+        ids::decode,
+        mutate,
+        node::find,
         patch,
     },
     people::graphql::Person,
     portfolio::processes::graphql::Process,
+    portfolio::relations::ProcessesOfService,
+    validation::{Line, Name, Text, parse_opt},
 };
 
 /// How much the business depends on a service.
@@ -55,21 +60,16 @@ pub struct RestoreTarget {
     pub minutes: i32,
 }
 
-/// An entry of the service portfolio.
-#[derive(Clone, async_graphql::Description)]
-pub struct Service(pub std::sync::Arc<service::Model>);
-
-impl From<service::Model> for Service {
-    fn from(model: service::Model) -> Self {
-        Self(std::sync::Arc::new(model))
-    }
-}
+crate::node_object!(
+    /// An entry of the service portfolio.
+    Service(service)
+);
 
 #[Object(use_type_description)]
 impl Service {
     /// Global id.
     pub async fn id(&self) -> ID {
-        global_id("Service", self.0.id)
+        self.global_id()
     }
     /// Name, unique in the organization.
     async fn name(&self) -> &str {
@@ -96,24 +96,26 @@ impl Service {
         let Some(owner) = self.0.owner_id else {
             return Ok(None);
         };
-        Ok(ctx.loaders()?.people.one(owner, Person).await?)
+        Ok(ctx
+            .loader::<ById<entity::person::Entity>>()?
+            .one(owner, Person)
+            .await?)
     }
     /// The processes that apply to this service.
     #[graphql(complexity = "crate::graphql::cost::related_complexity(child_complexity)")]
     async fn processes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Process>> {
         Ok(ctx
-            .loaders()?
-            .processes_of_service
+            .loader::<Linked<ProcessesOfService>>()?
             .list(self.0.id, Process)
             .await?)
     }
     /// Restore-time targets by incident priority.
     #[graphql(complexity = "1 + 4 * child_complexity")]
-    async fn restore_targets(&self) -> Vec<RestoreTarget> {
-        store::targets_of(&self.0)
+    async fn restore_targets(&self) -> async_graphql::Result<Vec<RestoreTarget>> {
+        Ok(store::targets_of(&self.0)?
             .into_iter()
             .map(|(priority, minutes)| RestoreTarget { priority, minutes })
-            .collect()
+            .collect())
     }
     /// Availability target, percent.
     async fn availability_target(&self) -> Option<f64> {
@@ -206,7 +208,7 @@ impl ServiceQuery {
                 owner_id: filter
                     .owner_id
                     .as_ref()
-                    .map(|id| decode_id(id, "Person", "filter.ownerId"))
+                    .map(|id| decode::<entity::person::Entity>(id, "filter.ownerId"))
                     .transpose()?,
             },
         )?;
@@ -240,12 +242,7 @@ impl ServiceQuery {
         )]
         id: ID,
     ) -> async_graphql::Result<Option<Service>> {
-        let id = decode_id(&id, "Service", "id")?;
-        Ok(Some(Service::from(
-            ctx.scope()?
-                .find::<service::Entity>(&ctx.state().db, id)
-                .await?,
-        )))
+        Ok(Some(find::<Service>(ctx, &id).await?))
     }
 }
 
@@ -311,8 +308,53 @@ pub struct ServicePayload {
     pub service: Service,
 }
 
-fn targets(targets: Option<Vec<RestoreTarget>>) -> Option<Vec<(String, i32)>> {
-    targets.map(|list| list.into_iter().map(|t| (t.priority, t.minutes)).collect())
+fn targets(targets: Option<Vec<RestoreTarget>>) -> AppResult<Option<RestoreTargets>> {
+    targets
+        .map(|list| {
+            store::restore_targets(list.into_iter().map(|t| (t.priority, t.minutes)).collect())
+        })
+        .transpose()
+}
+
+fn owner(id: &ID) -> AppResult<uuid::Uuid> {
+    decode::<person::Entity>(id, "input.ownerId")
+}
+
+impl CreateServiceInput {
+    fn parse(self) -> AppResult<NewService> {
+        Ok(NewService {
+            name: Name::parse("input.name", &self.name)?,
+            description: parse_opt(self.description, |d| Text::parse("input.description", d))?
+                .unwrap_or_default(),
+            customer: parse_opt(self.customer, |c| Line::parse("input.customer", c))?
+                .unwrap_or_default(),
+            criticality: self
+                .criticality
+                .map_or(entity::Criticality::Medium, Into::into),
+            lifecycle_status: self.status.map_or(LifecycleStatus::Pipeline, Into::into),
+            owner_id: self.owner_id.as_ref().map(owner).transpose()?,
+            restore_targets: targets(self.restore_targets)?.unwrap_or_default(),
+            availability_target: self
+                .availability_target
+                .map(Availability::parse)
+                .transpose()?,
+        })
+    }
+}
+
+impl UpdateServiceInput {
+    fn parse(self) -> AppResult<ServicePatch> {
+        Ok(ServicePatch {
+            name: parse_opt(self.name, |n| Name::parse("input.name", n))?,
+            description: parse_opt(self.description, |d| Text::parse("input.description", d))?,
+            customer: parse_opt(self.customer, |c| Line::parse("input.customer", c))?,
+            criticality: self.criticality.map(Into::into),
+            lifecycle_status: self.status.map(Into::into),
+            owner_id: patch(self.owner_id, |id| owner(&id))?,
+            restore_targets: targets(self.restore_targets)?,
+            availability_target: patch(self.availability_target, Availability::parse)?,
+        })
+    }
 }
 
 /// Service mutations.
@@ -328,28 +370,8 @@ impl ServiceMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new service.")] input: CreateServiceInput,
     ) -> async_graphql::Result<ServicePayload> {
-        let owner = input
-            .owner_id
-            .as_ref()
-            .map(|id| decode_id(id, "Person", "input.ownerId"))
-            .transpose()?;
-        let state = ctx.state();
-        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
-        let service = store::create(
-            &mut change,
-            ServiceFields {
-                name: Some(input.name),
-                description: input.description,
-                customer: input.customer,
-                criticality: input.criticality.map(Into::into),
-                lifecycle_status: input.status.map(Into::into),
-                owner_id: Some(owner),
-                restore_targets: targets(input.restore_targets),
-                availability_target: Some(input.availability_target),
-            },
-        )
-        .await?;
-        change.commit(&state.bus).await?;
+        let new = input.parse()?;
+        let service = mutate(ctx, async |change| store::create(change, new).await).await?;
         Ok(ServicePayload {
             service: Service::from(service),
         })
@@ -363,32 +385,13 @@ impl ServiceMutation {
         #[graphql(desc = "The service, the version read and the fields to change.")]
         input: UpdateServiceInput,
     ) -> async_graphql::Result<ServicePayload> {
-        let id = decode_id(&input.id, "Service", "input.id")?;
-        let owner_id = patch(input.owner_id, |id| {
-            decode_id(&id, "Person", "input.ownerId")
-        })?;
-        let availability_target = patch(input.availability_target, Ok)?;
-        let fields = ServiceFields {
-            name: input.name,
-            description: input.description,
-            customer: input.customer,
-            criticality: input.criticality.map(Into::into),
-            lifecycle_status: input.status.map(Into::into),
-            owner_id,
-            restore_targets: targets(input.restore_targets),
-            availability_target,
-        };
-        let state = ctx.state();
-        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
-        let service = store::update(
-            &mut change,
-            id,
-            fields,
-            input.expected_version,
-            "service.update",
-        )
+        let id = decode::<service::Entity>(&input.id, "input.id")?;
+        let expected_version = input.expected_version;
+        let patch = input.parse()?;
+        let service = mutate(ctx, async |change| {
+            store::update(change, id, patch, expected_version, "service.update").await
+        })
         .await?;
-        change.commit(&state.bus).await?;
         Ok(ServicePayload {
             service: Service::from(service),
         })
@@ -401,22 +404,15 @@ impl ServiceMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The service to retire, and the version read.")] input: RetireServiceInput,
     ) -> async_graphql::Result<ServicePayload> {
-        let id = decode_id(&input.id, "Service", "input.id")?;
-        let fields = ServiceFields {
+        let id = decode::<service::Entity>(&input.id, "input.id")?;
+        let patch = ServicePatch {
             lifecycle_status: Some(LifecycleStatus::Retired),
             ..Default::default()
         };
-        let state = ctx.state();
-        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
-        let service = store::update(
-            &mut change,
-            id,
-            fields,
-            input.expected_version,
-            "service.retire",
-        )
+        let service = mutate(ctx, async |change| {
+            store::update(change, id, patch, input.expected_version, "service.retire").await
+        })
         .await?;
-        change.commit(&state.bus).await?;
         Ok(ServicePayload {
             service: Service::from(service),
         })

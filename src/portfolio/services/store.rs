@@ -2,49 +2,46 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{SubsecRound, Utc};
 use entity::{Criticality, LifecycleStatus, person, service};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Select};
+use sea_orm::{ColumnTrait, QueryFilter, Select};
 use uuid::Uuid;
 
 use crate::{
-    audit_trail::Change,
-    error::{AppError, AppResult, DbResultExt},
+    error::{AppError, AppResult},
+    store::{self, Change, Unique},
     tenancy::Scope,
-    validation::{self, NAME_MAX},
+    validation::{Line, Name, Text},
 };
 
-/// Longest free text (description).
-pub const TEXT_MAX: usize = 4_000;
 /// Incident priorities a restore-time target may name.
 pub const PRIORITIES: [&str; 4] = ["P1", "P2", "P3", "P4"];
 
 /// Restore-time targets in minutes by priority (P1..P4), kept sorted.
 pub type RestoreTargets = BTreeMap<String, i32>;
 
-/// Fields of a service as the client sends them; `None` leaves a field as it is on update.
+/// A service to add, as parsed from the client's input.
+pub struct NewService {
+    pub name: Name,
+    pub description: Text,
+    pub customer: Line,
+    pub criticality: Criticality,
+    pub lifecycle_status: LifecycleStatus,
+    pub owner_id: Option<Uuid>,
+    pub restore_targets: RestoreTargets,
+    pub availability_target: Option<Availability>,
+}
+
+/// Changes to a service; `None` leaves a field as it is, `Some(None)` clears it.
 #[derive(Default)]
-pub struct ServiceFields {
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub customer: Option<String>,
+pub struct ServicePatch {
+    pub name: Option<Name>,
+    pub description: Option<Text>,
+    pub customer: Option<Line>,
     pub criticality: Option<Criticality>,
     pub lifecycle_status: Option<LifecycleStatus>,
     pub owner_id: Option<Option<Uuid>>,
-    pub restore_targets: Option<Vec<(String, i32)>>,
-    pub availability_target: Option<Option<f64>>,
-}
-
-/// Optional free text, trimmed and bounded.
-pub fn optional_text(field: &str, value: &str, max: usize) -> AppResult<String> {
-    let trimmed = value.trim();
-    if trimmed.chars().count() > max {
-        return Err(AppError::bad_input(
-            field,
-            format!("`{field}` must be at most {max} characters"),
-        ));
-    }
-    Ok(trimmed.to_owned())
+    pub restore_targets: Option<RestoreTargets>,
+    pub availability_target: Option<Option<Availability>>,
 }
 
 /// Restore targets: known priorities, each once, positive minutes.
@@ -76,156 +73,113 @@ pub fn restore_targets(targets: Vec<(String, i32)>) -> AppResult<RestoreTargets>
     Ok(map)
 }
 
-/// An availability target is a percentage above 0 and at most 100.
-pub fn availability(value: f64) -> AppResult<f64> {
-    if value.is_finite() && value > 0.0 && value <= 100.0 {
-        Ok(value)
-    } else {
-        Err(AppError::bad_input(
-            "input.availabilityTarget",
-            "`input.availabilityTarget` must be above 0 and at most 100",
-        ))
-    }
-}
+/// An availability target: a percentage above 0 and at most 100.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Availability(f64);
 
-/// The restore targets stored in a row.
-pub fn targets_of(service: &service::Model) -> RestoreTargets {
-    serde_json::from_str(&service.restore_targets).unwrap_or_default()
-}
-
-/// Applies validated fields to a row.
-async fn apply(
-    change: &Change,
-    mut service: service::Model,
-    fields: ServiceFields,
-) -> AppResult<service::Model> {
-    if let Some(name) = fields.name {
-        service.name = validation::required_text("input.name", &name, NAME_MAX)?;
-    }
-    if let Some(description) = fields.description {
-        service.description = optional_text("input.description", &description, TEXT_MAX)?;
-    }
-    if let Some(customer) = fields.customer {
-        service.customer = optional_text("input.customer", &customer, NAME_MAX)?;
-    }
-    if let Some(criticality) = fields.criticality {
-        service.criticality = criticality;
-    }
-    if let Some(status) = fields.lifecycle_status {
-        service.lifecycle_status = status;
-    }
-    if let Some(targets) = fields.restore_targets {
-        service.restore_targets = serde_json::to_string(&restore_targets(targets)?)
-            .map_err(|e| AppError::Internal(e.into()))?;
-    }
-    if let Some(target) = fields.availability_target {
-        service.availability_target = target.map(availability).transpose()?;
-    }
-    if let Some(owner) = fields.owner_id {
-        if let Some(owner) = owner {
-            Scope::from(change.actor())
-                .find::<person::Entity>(change.db(), owner)
-                .await?;
+impl Availability {
+    /// `value` of `input.availabilityTarget`, or BAD_USER_INPUT on it.
+    pub fn parse(value: f64) -> AppResult<Self> {
+        if value.is_finite() && value > 0.0 && value <= 100.0 {
+            Ok(Self(value))
+        } else {
+            Err(AppError::bad_input(
+                "input.availabilityTarget",
+                "`input.availabilityTarget` must be above 0 and at most 100",
+            ))
         }
-        service.owner_id = owner;
     }
-    Ok(service)
 }
 
-const DUPLICATE_NAME: &str = "another service of this organization has this name";
+/// The restore targets stored in a row. A row the server did not write (edited by hand, or
+/// damaged) is an error, not an empty list that would read as "no targets".
+pub fn targets_of(service: &service::Model) -> AppResult<RestoreTargets> {
+    serde_json::from_str(&service.restore_targets).map_err(|err| {
+        AppError::Internal(anyhow::anyhow!(
+            "service {} holds unreadable restore targets: {err}",
+            service.id
+        ))
+    })
+}
 
-/// Creates a service (PIPELINE and MEDIUM unless given).
-pub async fn create(change: &mut Change, fields: ServiceFields) -> AppResult<service::Model> {
-    if fields.name.is_none() {
-        return Err(AppError::bad_input(
-            "input.name",
-            "`input.name` must not be empty",
-        ));
+fn targets_json(targets: &RestoreTargets) -> AppResult<String> {
+    serde_json::to_string(targets).map_err(|e| AppError::Internal(e.into()))
+}
+
+const UNIQUE: &[Unique] = &[Unique {
+    index: "ux_service_org_name",
+    columns: "service.organization_id, service.name",
+    field: "input.name",
+    message: "another service of this organization has this name",
+}];
+
+async fn check_owner(change: &Change, owner: Option<Uuid>) -> AppResult<()> {
+    if let Some(owner) = owner {
+        Scope::from(change.actor())
+            .find::<person::Entity>(change.db(), owner)
+            .await?;
     }
-    let now = Utc::now().trunc_subsecs(6);
-    let blank = service::Model {
+    Ok(())
+}
+
+/// Creates a service.
+pub async fn create(change: &mut Change, new: NewService) -> AppResult<service::Model> {
+    check_owner(change, new.owner_id).await?;
+    let now = store::now();
+    let service = service::Model {
         id: Uuid::now_v7(),
         organization_id: change.actor().organization_id,
-        name: String::new(),
-        description: String::new(),
-        customer: String::new(),
-        criticality: Criticality::Medium,
-        lifecycle_status: LifecycleStatus::Pipeline,
-        owner_id: None,
-        restore_targets: "{}".into(),
-        availability_target: None,
+        name: new.name.into(),
+        description: new.description.into(),
+        customer: new.customer.into(),
+        criticality: new.criticality,
+        lifecycle_status: new.lifecycle_status,
+        owner_id: new.owner_id,
+        restore_targets: targets_json(&new.restore_targets)?,
+        availability_target: new.availability_target.map(|a| a.0),
         version: 1,
         created_at: now,
         updated_at: now,
     };
-    let service = apply(change, blank, fields).await?;
-    check_name(change, &service).await?;
-    service::Entity::insert(service::ActiveModel::from(service.clone()))
-        .exec_without_returning(change.db())
-        .await
-        .on_unique_violation("input.name", DUPLICATE_NAME)?;
-    change
-        .record(
-            "service.create",
-            "Service",
-            service.id,
-            None,
-            Some(&service),
-        )
-        .await?;
-    Ok(service)
+    store::insert::<service::Entity>(change, "service.create", service, UNIQUE).await
 }
 
 /// Updates a service if it is still at `expected_version`.
 pub async fn update(
     change: &mut Change,
     id: Uuid,
-    fields: ServiceFields,
+    patch: ServicePatch,
     expected_version: Option<i32>,
     action: &str,
 ) -> AppResult<service::Model> {
-    let scope = Scope::from(change.actor());
-    let before = scope.find::<service::Entity>(change.db(), id).await?;
-    validation::expected_version(before.version, expected_version)?;
-    let mut after = apply(change, before.clone(), fields).await?;
-    check_name(change, &after).await?;
-    after.version = before.version + 1;
-    after.updated_at = Utc::now().trunc_subsecs(6);
-    // Every column written (not only changed ones), except those an update never touches.
-    let mut active = service::ActiveModel::from(after.clone()).reset_all();
-    active.id = sea_orm::ActiveValue::NotSet;
-    active.organization_id = sea_orm::ActiveValue::NotSet;
-    active.created_at = sea_orm::ActiveValue::NotSet;
-    let updated = scope
-        .update::<service::Entity>()
-        .set(active)
-        .filter(service::Column::Id.eq(id))
-        .filter(service::Column::Version.eq(before.version))
-        .exec(change.db())
-        .await
-        .on_unique_violation("input.name", DUPLICATE_NAME)?;
-    if updated.rows_affected == 0 {
-        return Err(AppError::Conflict(
-            "the service changed meanwhile: read it again and retry".into(),
-        ));
+    let before = store::find_current::<service::Entity>(change, id, expected_version).await?;
+    let mut after = before.clone();
+    if let Some(name) = patch.name {
+        after.name = name.into();
     }
-    change
-        .record(action, "Service", id, Some(&before), Some(&after))
-        .await?;
-    Ok(after)
-}
-
-async fn check_name(change: &Change, service: &service::Model) -> AppResult<()> {
-    let clash = Scope::from(change.actor())
-        .select::<service::Entity>()
-        .filter(service::Column::Name.eq(&service.name))
-        .filter(service::Column::Id.ne(service.id))
-        .one(change.db())
-        .await?;
-    match clash {
-        Some(_) => Err(AppError::bad_input("input.name", DUPLICATE_NAME)),
-        None => Ok(()),
+    if let Some(description) = patch.description {
+        after.description = description.into();
     }
+    if let Some(customer) = patch.customer {
+        after.customer = customer.into();
+    }
+    if let Some(criticality) = patch.criticality {
+        after.criticality = criticality;
+    }
+    if let Some(status) = patch.lifecycle_status {
+        after.lifecycle_status = status;
+    }
+    if let Some(targets) = patch.restore_targets {
+        after.restore_targets = targets_json(&targets)?;
+    }
+    if let Some(target) = patch.availability_target {
+        after.availability_target = target.map(|a| a.0);
+    }
+    if let Some(owner) = patch.owner_id {
+        check_owner(change, owner).await?;
+        after.owner_id = owner;
+    }
+    store::save::<service::Entity>(change, action, before, after, UNIQUE).await
 }
 
 /// Filters of the service list.
@@ -276,10 +230,36 @@ mod tests {
 
     #[test]
     fn availability_is_a_percentage() {
-        assert!(availability(99.9).is_ok());
-        assert!(availability(100.0).is_ok());
+        assert!(Availability::parse(99.9).is_ok());
+        assert!(Availability::parse(100.0).is_ok());
         for bad in [0.0, -1.0, 100.1, f64::NAN] {
-            assert!(availability(bad).is_err(), "{bad}");
+            assert!(Availability::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn unreadable_restore_targets_are_an_error() {
+        let now = chrono::Utc::now();
+        let mut row = service::Model {
+            id: Uuid::now_v7(),
+            organization_id: Uuid::now_v7(),
+            name: "Hosting".into(),
+            description: String::new(),
+            customer: String::new(),
+            criticality: Criticality::Medium,
+            lifecycle_status: LifecycleStatus::Live,
+            owner_id: None,
+            restore_targets: r#"{"P1":60}"#.into(),
+            availability_target: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        assert_eq!(
+            targets_of(&row).ok().and_then(|t| t.get("P1").copied()),
+            Some(60)
+        );
+        row.restore_targets = "{not json".into();
+        assert!(matches!(targets_of(&row), Err(AppError::Internal(_))));
     }
 }

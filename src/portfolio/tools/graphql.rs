@@ -1,20 +1,22 @@
-//! GraphQL types and resolvers of tools and the process map.
+//! GraphQL types and resolvers of tools.
 
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::Utc;
-use entity::{process_link, tool};
+use entity::tool;
 
-use super::store::{self, LinkTarget, ToolFields};
+use super::store::{self, NewTool, ToolPatch};
 use crate::{
-    audit_trail::Change,
     auth::{Permission, Require},
-    graphql::scalars::DateTime,
     graphql::{
         ContextExt,
         connection::{Page, PageArgs, page_complexity, paginate},
-        ids::{decode_id, global_id},
+        ids::decode,
+        mutate,
+        node::find,
         patch,
+        scalars::DateTime,
     },
+    validation::{Line, Name, Url, parse_opt},
 };
 
 /// What kind of system a tool is.
@@ -35,15 +37,16 @@ pub enum ToolKind {
     Other,
 }
 
-/// An external system the SMS depends on.
-#[derive(Clone, async_graphql::Description)]
-pub struct Tool(pub tool::Model);
+crate::node_object!(
+    /// An external system the SMS depends on.
+    Tool(tool)
+);
 
 #[Object(use_type_description)]
 impl Tool {
     /// Global id.
     pub async fn id(&self) -> ID {
-        global_id("Tool", self.0.id)
+        self.global_id()
     }
     /// Name, unique in the organization.
     async fn name(&self) -> &str {
@@ -71,83 +74,7 @@ impl Tool {
     }
 }
 
-/// An edge of the process map.
-#[derive(Clone, async_graphql::Description)]
-pub struct ProcessLink(pub process_link::Model);
-
-/// What an edge of the process map says.
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-pub enum ProcessLinkKind {
-    /// The process uses the tool.
-    UsesTool,
-    /// The process depends on the other process.
-    DependsOn,
-}
-
-#[Object(use_type_description)]
-impl ProcessLink {
-    /// Global id.
-    pub async fn id(&self) -> ID {
-        global_id("ProcessLink", self.0.id)
-    }
-    /// Uses a tool, or depends on a process.
-    async fn kind(&self) -> ProcessLinkKind {
-        if self.0.tool_id.is_some() {
-            ProcessLinkKind::UsesTool
-        } else {
-            ProcessLinkKind::DependsOn
-        }
-    }
-    /// Global id of the process the edge starts at.
-    async fn source(&self) -> ID {
-        global_id("Process", self.0.process_id)
-    }
-    /// Global id of the tool or process the edge ends at.
-    async fn target(&self) -> ID {
-        match (self.0.tool_id, self.0.depends_on_process_id) {
-            (Some(tool), _) => global_id("Tool", tool),
-            (_, process) => global_id("Process", process.unwrap_or_default()),
-        }
-    }
-    /// What flows or why: "incident records", "CI data".
-    async fn description(&self) -> &str {
-        &self.0.description
-    }
-}
-
-/// What a node of the process map is.
-#[derive(Enum, Clone, Copy, PartialEq, Eq)]
-pub enum ProcessMapNodeKind {
-    /// A process; `detail` is its code.
-    Process,
-    /// A tool; `detail` is its kind.
-    Tool,
-}
-
-/// A node of the process map.
-#[derive(SimpleObject, Clone)]
-pub struct ProcessMapNode {
-    /// Global id of the process or tool.
-    pub id: ID,
-    /// Process or tool.
-    pub kind: ProcessMapNodeKind,
-    /// What to write on the node.
-    pub label: String,
-    /// The process's code or the tool's kind.
-    pub detail: String,
-}
-
-/// The process map, ready to draw as a graph: applicable processes and tools as nodes, uses and
-/// dependencies as edges.
-#[derive(SimpleObject, Clone)]
-pub struct ProcessMap {
-    /// The applicable processes and every tool.
-    pub nodes: Vec<ProcessMapNode>,
-    /// Uses and dependencies between the nodes.
-    pub edges: Vec<ProcessLink>,
-}
-
-/// Tool and process-map queries.
+/// Tool queries.
 #[derive(Default)]
 pub struct ToolQuery;
 
@@ -184,7 +111,7 @@ impl ToolQuery {
             tool::Column::Id,
             |t| t.id,
             PageArgs::new(ctx, first, after, last, before),
-            |tool| Tool(std::sync::Arc::unwrap_or_clone(tool)),
+            Tool,
         )
         .await?)
     }
@@ -199,62 +126,8 @@ impl ToolQuery {
         )]
         id: ID,
     ) -> async_graphql::Result<Option<Tool>> {
-        let id = decode_id(&id, "Tool", "id")?;
-        Ok(Some(Tool(
-            ctx.scope()?
-                .find::<tool::Entity>(&ctx.state().db, id)
-                .await?,
-        )))
+        Ok(Some(find::<Tool>(ctx, &id).await?))
     }
-
-    /// The process map, in one request (three queries), once per request.
-    #[graphql(
-        guard = "Require(Permission::Read)",
-        complexity = "crate::graphql::cost::whole_organization_complexity(child_complexity)"
-    )]
-    async fn process_map(&self, ctx: &Context<'_>) -> async_graphql::Result<ProcessMap> {
-        Ok(ctx.once("processMap".into(), process_map(ctx)).await?)
-    }
-}
-
-/// Reads the map: applicable processes and tools as nodes, their links as edges.
-async fn process_map(ctx: &Context<'_>) -> crate::error::AppResult<ProcessMap> {
-    let (processes, tools, links) = store::map(&ctx.state().db, ctx.scope()?).await?;
-    let mut nodes: Vec<ProcessMapNode> = processes
-        .into_iter()
-        .map(|p| ProcessMapNode {
-            id: global_id("Process", p.id),
-            kind: ProcessMapNodeKind::Process,
-            label: p.name,
-            detail: p.code,
-        })
-        .collect();
-    nodes.extend(tools.into_iter().map(|t| {
-        ProcessMapNode {
-            id: global_id("Tool", t.id),
-            kind: ProcessMapNodeKind::Tool,
-            detail: serde_json::to_value(t.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
-            label: t.name,
-        }
-    }));
-    // Edges into processes that are not applicable would dangle: drop them.
-    let ids: std::collections::HashSet<ID> = nodes.iter().map(|n| n.id.clone()).collect();
-    let edges = links
-        .into_iter()
-        .map(ProcessLink)
-        .filter(|l| {
-            let source = global_id("Process", l.0.process_id);
-            let target = match (l.0.tool_id, l.0.depends_on_process_id) {
-                (Some(tool), _) => global_id("Tool", tool),
-                (_, process) => global_id("Process", process.unwrap_or_default()),
-            };
-            ids.contains(&source) && ids.contains(&target)
-        })
-        .collect();
-    Ok(ProcessMap { nodes, edges })
 }
 
 /// Input of `createTool`.
@@ -294,35 +167,6 @@ pub struct DeleteToolInput {
     pub id: ID,
 }
 
-/// Input of `linkProcessToTool`.
-#[derive(InputObject)]
-pub struct LinkProcessToToolInput {
-    /// The process that uses the tool (global id).
-    pub process_id: ID,
-    /// The tool it uses (global id).
-    pub tool_id: ID,
-    /// What flows: "incident records", "CI data".
-    pub description: Option<String>,
-}
-
-/// Input of `addProcessDependency`.
-#[derive(InputObject)]
-pub struct AddProcessDependencyInput {
-    /// The dependent process.
-    pub process_id: ID,
-    /// The process it depends on.
-    pub depends_on_process_id: ID,
-    /// Why it depends on it, e.g. "change approvals" (up to 500 characters).
-    pub description: Option<String>,
-}
-
-/// Input of `removeProcessLink`.
-#[derive(InputObject)]
-pub struct RemoveProcessLinkInput {
-    /// The edge of the process map (a ProcessLink's global id).
-    pub id: ID,
-}
-
 /// Result of a tool mutation.
 #[derive(SimpleObject)]
 pub struct ToolPayload {
@@ -330,14 +174,7 @@ pub struct ToolPayload {
     pub tool: Tool,
 }
 
-/// Result of a process-map mutation.
-#[derive(SimpleObject)]
-pub struct ProcessLinkPayload {
-    /// The edge after the change (before it, for a removal).
-    pub process_link: ProcessLink,
-}
-
-/// Tool and process-map mutations.
+/// Tool mutations.
 #[derive(Default)]
 pub struct ToolMutation;
 
@@ -350,17 +187,17 @@ impl ToolMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new tool.")] input: CreateToolInput,
     ) -> async_graphql::Result<ToolPayload> {
-        let state = ctx.state();
-        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
-        let fields = ToolFields {
-            name: Some(input.name),
-            kind: Some(input.kind.into()),
-            vendor: input.vendor,
-            url: Some(input.url),
+        let new = NewTool {
+            name: Name::parse("input.name", &input.name)?,
+            kind: input.kind.into(),
+            vendor: parse_opt(input.vendor, |v| Line::parse("input.vendor", v))?
+                .unwrap_or_default(),
+            url: parse_opt(input.url, |u| Url::parse("input.url", u))?,
         };
-        let tool = store::create(&mut change, fields).await?;
-        change.commit(&state.bus).await?;
-        Ok(ToolPayload { tool: Tool(tool) })
+        let tool = mutate(ctx, async |change| store::create(change, new).await).await?;
+        Ok(ToolPayload {
+            tool: Tool::from(tool),
+        })
     }
 
     /// Changes a tool (ADMIN, MANAGER).
@@ -371,18 +208,20 @@ impl ToolMutation {
         #[graphql(desc = "The tool, the version read and the fields to change.")]
         input: UpdateToolInput,
     ) -> async_graphql::Result<ToolPayload> {
-        let id = decode_id(&input.id, "Tool", "input.id")?;
-        let fields = ToolFields {
-            name: input.name,
+        let id = decode::<entity::tool::Entity>(&input.id, "input.id")?;
+        let patch = ToolPatch {
+            name: parse_opt(input.name, |n| Name::parse("input.name", n))?,
             kind: input.kind.map(Into::into),
-            vendor: input.vendor,
-            url: patch(input.url, Ok)?,
+            vendor: parse_opt(input.vendor, |v| Line::parse("input.vendor", v))?,
+            url: patch(input.url, |u| Url::parse("input.url", &u))?,
         };
-        let state = ctx.state();
-        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
-        let tool = store::update(&mut change, id, fields, input.expected_version).await?;
-        change.commit(&state.bus).await?;
-        Ok(ToolPayload { tool: Tool(tool) })
+        let tool = mutate(ctx, async |change| {
+            store::update(change, id, patch, input.expected_version).await
+        })
+        .await?;
+        Ok(ToolPayload {
+            tool: Tool::from(tool),
+        })
     }
 
     /// Removes a tool and its links (ADMIN, MANAGER).
@@ -392,82 +231,10 @@ impl ToolMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The tool to remove.")] input: DeleteToolInput,
     ) -> async_graphql::Result<ToolPayload> {
-        let id = decode_id(&input.id, "Tool", "input.id")?;
-        let state = ctx.state();
-        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
-        let tool = store::delete(&mut change, id).await?;
-        change.commit(&state.bus).await?;
-        Ok(ToolPayload { tool: Tool(tool) })
-    }
-
-    /// Records that a process uses a tool, and for what (ADMIN, MANAGER).
-    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
-    async fn link_process_to_tool(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The process, the tool and what flows between them.")]
-        input: LinkProcessToToolInput,
-    ) -> async_graphql::Result<ProcessLinkPayload> {
-        let process_id = decode_id(&input.process_id, "Process", "input.processId")?;
-        let tool_id = decode_id(&input.tool_id, "Tool", "input.toolId")?;
-        let state = ctx.state();
-        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
-        let link = store::link(
-            &mut change,
-            process_id,
-            LinkTarget::Tool(tool_id),
-            input.description.as_deref().unwrap_or_default(),
-        )
-        .await?;
-        change.commit(&state.bus).await?;
-        Ok(ProcessLinkPayload {
-            process_link: ProcessLink(link),
-        })
-    }
-
-    /// Records that a process depends on another (ADMIN, MANAGER).
-    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
-    async fn add_process_dependency(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The dependent process and the process it depends on.")]
-        input: AddProcessDependencyInput,
-    ) -> async_graphql::Result<ProcessLinkPayload> {
-        let process_id = decode_id(&input.process_id, "Process", "input.processId")?;
-        let other = decode_id(
-            &input.depends_on_process_id,
-            "Process",
-            "input.dependsOnProcessId",
-        )?;
-        let state = ctx.state();
-        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
-        let link = store::link(
-            &mut change,
-            process_id,
-            LinkTarget::Process(other),
-            input.description.as_deref().unwrap_or_default(),
-        )
-        .await?;
-        change.commit(&state.bus).await?;
-        Ok(ProcessLinkPayload {
-            process_link: ProcessLink(link),
-        })
-    }
-
-    /// Removes an edge of the process map (ADMIN, MANAGER).
-    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
-    async fn remove_process_link(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The edge to remove.")] input: RemoveProcessLinkInput,
-    ) -> async_graphql::Result<ProcessLinkPayload> {
-        let id = decode_id(&input.id, "ProcessLink", "input.id")?;
-        let state = ctx.state();
-        let mut change = Change::begin(&state.db, ctx.actor()?).await?;
-        let link = store::unlink(&mut change, id).await?;
-        change.commit(&state.bus).await?;
-        Ok(ProcessLinkPayload {
-            process_link: ProcessLink(link),
+        let id = decode::<entity::tool::Entity>(&input.id, "input.id")?;
+        let tool = mutate(ctx, async |change| store::delete(change, id).await).await?;
+        Ok(ToolPayload {
+            tool: Tool::from(tool),
         })
     }
 }

@@ -1,5 +1,4 @@
-//! Tools the SMS depends on (ITSM, CMDB, monitoring, change tools) and the process map: which
-//! process uses which tool for what, and which process depends on which.
+//! Tools the SMS depends on: ITSM, CMDB, monitoring, change tools.
 
 pub mod graphql;
 pub mod store;

@@ -1,14 +1,17 @@
+//! The unit of work of a mutation.
+
 use entity::audit_entry;
-use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait, Select};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, QueryOrder, Select};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::store::{self, NewEntry};
 use crate::{
+    audit_trail::store::{self as trail, NewEntry},
     auth::Actor,
     db,
     error::{AppError, AppResult},
     events::{ChangeEvent, EventBus},
+    record::Record,
 };
 
 /// The unit of work of one mutation: one transaction, an audit entry per changed record in that
@@ -39,12 +42,32 @@ impl Change {
         &self.actor
     }
 
-    /// Appends the audit entry for one changed record: `before` is `None` for a creation.
-    pub async fn record<T: Serialize>(
+    /// Appends the audit entry for one changed row of `E`: `before` is `None` for a creation,
+    /// `after` for a deletion.
+    pub async fn record<E>(
         &mut self,
         action: &str,
-        record_type: &str,
-        record_id: Uuid,
+        before: Option<&E::Model>,
+        after: Option<&E::Model>,
+    ) -> AppResult<()>
+    where
+        E: Record,
+        E::Model: Serialize,
+    {
+        let Some(row) = after.or(before) else {
+            return Ok(());
+        };
+        self.record_snapshot::<E, _>(action, E::id_of(row), before, after)
+            .await
+    }
+
+    /// Appends the audit entry for row `id` of `E` as `before` and `after` show it: a row with
+    /// what belongs to it (a process with its services), where the row alone would not tell
+    /// what changed.
+    pub async fn record_snapshot<E: Record, T: Serialize>(
+        &mut self,
+        action: &str,
+        id: Uuid,
         before: Option<&T>,
         after: Option<&T>,
     ) -> AppResult<()> {
@@ -54,13 +77,13 @@ impl Change {
                 .transpose()
                 .map_err(|e| AppError::Internal(e.into()))
         };
-        let entry = store::append(
+        let entry = trail::append(
             &self.txn,
             &self.actor,
             NewEntry {
                 action,
-                record_type,
-                record_id,
+                record_type: E::TYPE,
+                record_id: id,
                 before: json(before)?,
                 after: json(after)?,
             },
@@ -79,20 +102,13 @@ impl Change {
     /// by that record, or by its removal action, and must find every ending whatever caused it.
     /// The cause is not lost: a change's entries are contiguous in the chain (each append holds
     /// the chain head until the commit), so the record's own delete entry follows them directly.
-    pub async fn record_cascade<E>(
-        &mut self,
-        action: &str,
-        record_type: &str,
-        rows: Select<E>,
-        id: impl Fn(&E::Model) -> Uuid,
-    ) -> AppResult<()>
+    pub async fn record_cascade<E>(&mut self, action: &str, rows: Select<E>) -> AppResult<()>
     where
-        E: EntityTrait,
+        E: Record,
         E::Model: Serialize,
     {
-        for row in rows.all(&self.txn).await? {
-            self.record(action, record_type, id(&row), Some(&row), None)
-                .await?;
+        for row in rows.order_by_asc(E::id_column()).all(&self.txn).await? {
+            self.record::<E>(action, Some(&row), None).await?;
         }
         Ok(())
     }

@@ -1,0 +1,194 @@
+//! The store kit: how every area writes its records, so that none writes the organization
+//! filter, the version check or the audit entry by hand.
+//!
+//! - [`Change`]: the unit of work (one transaction, its audit entries, events after commit);
+//! - [`insert`], [`save`] and [`delete`]: the three writes of a record, each audited;
+//! - [`Unique`]: what a clash with a unique index means, for the field at fault.
+
+mod change;
+mod unique;
+
+use chrono::{SubsecRound, Utc};
+use futures_util::future::BoxFuture;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter, sea_query::IntoCondition,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+pub use change::Change;
+pub use unique::{OnConstraint, Unique};
+
+use crate::{
+    error::{AppError, AppResult},
+    record::{Record, Versioned},
+    tenancy::Scope,
+};
+
+/// The time a change stamps on its rows, at the precision both databases keep.
+pub fn now() -> chrono::DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// Inserts `row` and records its creation as `action`; a clash with one of `unique` is
+/// BAD_USER_INPUT on its field.
+pub async fn insert<E>(
+    change: &mut Change,
+    action: &str,
+    row: E::Model,
+    unique: &[Unique],
+) -> AppResult<E::Model>
+where
+    E: Record,
+    E::Model: IntoActiveModel<E::ActiveModel> + Serialize + Clone,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+{
+    insert_row::<E>(change, row.clone(), unique).await?;
+    change.record::<E>(action, None, Some(&row)).await?;
+    Ok(row)
+}
+
+/// Inserts `row` without an audit entry: for a record whose entry shows more than its row
+/// ([`Change::record_snapshot`]).
+pub async fn insert_row<E>(change: &Change, row: E::Model, unique: &[Unique]) -> AppResult<()>
+where
+    E: Record,
+    E::Model: IntoActiveModel<E::ActiveModel>,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+{
+    E::insert(row.into_active_model())
+        .exec_without_returning(change.db())
+        .await
+        .on_constraint(unique)?;
+    Ok(())
+}
+
+/// Row `id` of `E` in the caller's organization, if the client's `expected_version` (when it
+/// sent one) is still its version: NOT_FOUND or CONFLICT otherwise.
+pub async fn find_current<E: Versioned>(
+    change: &Change,
+    id: Uuid,
+    expected_version: Option<i32>,
+) -> AppResult<E::Model> {
+    let row = Scope::from(change.actor())
+        .find::<E>(change.db(), id)
+        .await?;
+    crate::validation::expected_version(E::version_of(&row), expected_version)?;
+    Ok(row)
+}
+
+/// Writes `after` over `before` only if nobody changed the row since it was read (its
+/// version), with the next version and the time; no audit entry: see [`save`].
+pub async fn write<E>(
+    change: &Change,
+    before: &E::Model,
+    mut after: E::Model,
+    unique: &[Unique],
+) -> AppResult<E::Model>
+where
+    E: Versioned,
+    E::Model: IntoActiveModel<E::ActiveModel> + Clone,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+{
+    let version = E::version_of(before);
+    E::stamp(&mut after, version + 1, now());
+    // Every column written (not only the changed ones), except those set once at insert.
+    let mut active = after.clone().into_active_model().reset_all();
+    for column in E::fixed_columns() {
+        active.not_set(column);
+    }
+    let updated = Scope::from(change.actor())
+        .update::<E>()
+        .set(active)
+        .filter(E::id_column().eq(E::id_of(before)))
+        .filter(E::version_column().eq(version))
+        .exec(change.db())
+        .await
+        .on_constraint(unique)?;
+    if updated.rows_affected == 0 {
+        return Err(AppError::Conflict(format!(
+            "the {} changed meanwhile: read it again and retry",
+            E::TYPE
+        )));
+    }
+    Ok(after)
+}
+
+/// Saves `after` over `before` ([`write`]) and records both as `action`.
+pub async fn save<E>(
+    change: &mut Change,
+    action: &str,
+    before: E::Model,
+    after: E::Model,
+    unique: &[Unique],
+) -> AppResult<E::Model>
+where
+    E: Versioned,
+    E::Model: IntoActiveModel<E::ActiveModel> + Serialize + Clone,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+{
+    let after = write::<E>(change, &before, after, unique).await?;
+    change
+        .record::<E>(action, Some(&before), Some(&after))
+        .await?;
+    Ok(after)
+}
+
+/// Records the rows of one cascade inside the change.
+type RecordRows = Box<dyn for<'c> FnOnce(&'c mut Change) -> BoxFuture<'c, AppResult<()>> + Send>;
+
+/// Rows that go with a deleted record (`ON DELETE CASCADE`), recorded before they go.
+pub struct Cascade(RecordRows);
+
+impl Cascade {
+    /// The rows of `D` in the organization that match `condition`, each recorded as `action`.
+    pub fn of<D>(action: &'static str, condition: impl IntoCondition + Send + 'static) -> Self
+    where
+        D: Record + Sync,
+        D::Model: Serialize + Sync,
+    {
+        Self(Box::new(move |change| {
+            Box::pin(async move {
+                let rows = Scope::from(change.actor())
+                    .select::<D>()
+                    .filter(condition.into_condition());
+                change.record_cascade(action, rows).await
+            })
+        }))
+    }
+}
+
+/// Deletes `row` with what cascades from it, recording each cascaded row and then the record
+/// as `action`.
+pub async fn delete<E>(
+    change: &mut Change,
+    action: &str,
+    row: E::Model,
+    cascades: Vec<Cascade>,
+) -> AppResult<E::Model>
+where
+    E: Record,
+    E::Model: Serialize,
+{
+    delete_row::<E>(change, E::id_of(&row), cascades).await?;
+    change.record::<E>(action, Some(&row), None).await?;
+    Ok(row)
+}
+
+/// Deletes row `id` of `E` with what cascades from it, recording only the cascaded rows: for a
+/// record whose own entry shows more than its row ([`Change::record_snapshot`]).
+pub async fn delete_row<E: Record>(
+    change: &mut Change,
+    id: Uuid,
+    cascades: Vec<Cascade>,
+) -> AppResult<()> {
+    for Cascade(record) in cascades {
+        record(change).await?;
+    }
+    Scope::from(change.actor())
+        .delete::<E>()
+        .filter(E::id_column().eq(id))
+        .exec(change.db())
+        .await?;
+    Ok(())
+}
