@@ -147,3 +147,111 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod type_names {
+    //! The GraphQL name of a type is written once: in its `record!` declaration, or in its own
+    //! `#[graphql(name = ..)]`. Everywhere else code takes it from the declaration, so a string
+    //! with a type's name in it is a second place to keep in step.
+
+    use std::{path::Path, str::FromStr};
+
+    use proc_macro2::{TokenStream, TokenTree};
+
+    /// Every type name of the served schema.
+    fn type_names() -> Vec<String> {
+        super::sdl()
+            .lines()
+            .filter_map(|line| {
+                let mut words = line.split_whitespace();
+                match words.next()? {
+                    "type" | "enum" | "input" | "interface" | "scalar" | "union" => {
+                        Some(words.next()?.trim_end_matches('{').to_owned())
+                    }
+                    _ => None,
+                }
+            })
+            .collect()
+    }
+
+    /// The string literals of `tokens` that are exactly one of `names`, outside `record!`
+    /// invocations and `name = ".."` attributes.
+    fn literals(tokens: TokenStream, names: &[String], found: &mut Vec<String>) {
+        let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+        for (index, token) in tokens.iter().enumerate() {
+            match token {
+                TokenTree::Group(group) => {
+                    let in_record = index >= 2
+                        && matches!(&tokens[index - 2], TokenTree::Ident(i) if i == "record")
+                        && matches!(&tokens[index - 1], TokenTree::Punct(p) if p.as_char() == '!');
+                    // This module's own examples.
+                    let this_test = index >= 1
+                        && matches!(&tokens[index - 1], TokenTree::Ident(i) if i == "type_names");
+                    if !in_record && !this_test {
+                        literals(group.stream(), names, found);
+                    }
+                }
+                TokenTree::Literal(literal) => {
+                    let text = literal.to_string();
+                    let named = index >= 2
+                        && matches!(&tokens[index - 2], TokenTree::Ident(i) if i == "name" || i == "input_name")
+                        && matches!(&tokens[index - 1], TokenTree::Punct(p) if p.as_char() == '=');
+                    if !named && names.iter().any(|name| text == format!("\"{name}\"")) {
+                        found.push(text);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn sources(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                sources(&path, files);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn no_type_name_is_written_outside_its_declaration() {
+        let names = type_names();
+        assert!(
+            names.iter().any(|n| n == "Person"),
+            "the SDL lists the types"
+        );
+        let mut files = Vec::new();
+        sources(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        let mut offenders = Vec::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let mut found = Vec::new();
+            literals(TokenStream::from_str(&text).unwrap(), &names, &mut found);
+            offenders.extend(
+                found
+                    .into_iter()
+                    .map(|l| format!("{}: {l}", file.display())),
+            );
+        }
+        assert!(
+            offenders.is_empty(),
+            "type names written as strings; take them from the record's declaration (`Record::TYPE`):\n{}",
+            offenders.join("\n")
+        );
+    }
+
+    #[test]
+    fn the_check_finds_a_type_name_literal() {
+        let names = vec!["Person".to_owned()];
+        let mut found = Vec::new();
+        let code = r#"fn f() { g("Person"); } crate::record!(person => "Person", versioned); #[graphql(name = "Person")] struct P;"#;
+        literals(TokenStream::from_str(code).unwrap(), &names, &mut found);
+        assert_eq!(found, vec!["\"Person\"".to_owned()]);
+    }
+}

@@ -503,12 +503,12 @@ fn concerns(actor: &Actor, change: &ChangeEvent) -> bool {
     }
     match actor.kind {
         ActorKind::ApiToken => {
-            change.record_type == "ApiToken"
+            change.record_type == <entity::api_token::Entity as crate::record::Record>::TYPE
                 && actor.subject == format!("api-token:{}", change.record_id)
         }
         // A login not linked to a person yet may be linked to a deactivated one.
         ActorKind::Person => {
-            change.record_type == "Person"
+            change.record_type == <entity::person::Entity as crate::record::Record>::TYPE
                 && actor
                     .person_id
                     .is_none_or(|person| person == change.record_id)
