@@ -1,9 +1,10 @@
-//! Tools and the process map: nodes and edges ready to draw.
+//! Tools and the process map: nodes and edges ready to draw. Who may change them, and that
+//! another organization's tools and links look missing, are cases of the enumerated tests in
+//! authorization.rs and tenancy.rs.
 
-use entity::Role;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::helpers::{TestApp, create_org, spawn_app};
+use crate::helpers::{TestApp, spawn_app};
 
 const CREATE_TOOL: &str = "mutation($input: CreateToolInput!) { createTool(input: $input) { tool { id name kind vendor url } } }";
 const LINK_TOOL: &str = "mutation($input: LinkProcessToToolInput!) { linkProcessToTool(input: $input) { processLink { id kind source target description } } }";
@@ -126,99 +127,9 @@ async fn bad_map_input_is_refused() {
         )
         .await;
     itself.expect_code("BAD_USER_INPUT");
-    app.graphql(
-        Some(&app.token(Role::Viewer, "v")),
-        CREATE_TOOL,
-        json!({ "input": { "name": "Nope", "kind": "OTHER" } }),
-    )
-    .await
-    .expect_code("FORBIDDEN");
     let tools = app
         .graphql(Some(&admin), "{ tools { totalCount } }", json!({}))
         .await
         .ok();
     assert_eq!(tools["tools"]["totalCount"], 1);
-}
-
-#[tokio::test]
-async fn another_organizations_tools_and_links_look_missing() {
-    let app = spawn_app().await;
-    let other = create_org(&app.db, "Other").await;
-    let b_admin = app.token_for(other, Role::Admin, "b");
-    let b_tool = app
-        .graphql(
-            Some(&b_admin),
-            CREATE_TOOL,
-            json!({ "input": { "name": "B tool", "kind": "OTHER" } }),
-        )
-        .await
-        .ok()["createTool"]["tool"]["id"]
-        .clone();
-    let b_incident = process(&app, &b_admin, "INCIDENT").await;
-    let b_link = app
-        .graphql(
-            Some(&b_admin),
-            LINK_TOOL,
-            json!({ "input": { "processId": b_incident, "toolId": b_tool } }),
-        )
-        .await
-        .ok()["linkProcessToTool"]["processLink"]["id"]
-        .clone();
-    let admin = app.admin();
-    let incident = process(&app, &admin, "INCIDENT").await;
-    for (query, vars) in [
-        (
-            "query($id: ID!) { tool(id: $id) { name } }",
-            json!({ "id": b_tool }),
-        ),
-        (
-            "mutation($id: ID!) { updateTool(input: { id: $id, name: \"x\" }) { tool { name } } }",
-            json!({ "id": b_tool }),
-        ),
-        (
-            "mutation($id: ID!) { deleteTool(input: { id: $id }) { tool { name } } }",
-            json!({ "id": b_tool }),
-        ),
-        (
-            "mutation($id: ID!) { removeProcessLink(input: { id: $id }) { processLink { id } } }",
-            json!({ "id": b_link }),
-        ),
-        (
-            LINK_TOOL,
-            json!({ "input": { "processId": incident, "toolId": b_tool } }),
-        ),
-        (
-            LINK_TOOL,
-            json!({ "input": { "processId": b_incident, "toolId": b_tool } }),
-        ),
-        (
-            DEPEND,
-            json!({ "input": { "processId": incident, "dependsOnProcessId": b_incident } }),
-        ),
-    ] {
-        app.graphql(Some(&admin), query, vars)
-            .await
-            .expect_code("NOT_FOUND");
-    }
-    for id in [&b_tool, &b_link] {
-        let data = app
-            .graphql(
-                Some(&admin),
-                "query($id: ID!) { node(id: $id) { id } }",
-                json!({ "id": id }),
-            )
-            .await
-            .ok();
-        assert_eq!(data["node"], Value::Null);
-    }
-    let map = app
-        .graphql(
-            Some(&admin),
-            "{ processMap { nodes { id } edges { source } } tools { totalCount } }",
-            json!({}),
-        )
-        .await
-        .ok();
-    assert!(!map.to_string().contains(b_tool.as_str().unwrap()));
-    assert_eq!(map["tools"]["totalCount"], 0);
 }

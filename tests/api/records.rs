@@ -1,0 +1,172 @@
+//! One record of each type for an organization, made through the API, for the enumerated
+//! tenancy and authorization tests to aim their cases at; and a snapshot of them that changes
+//! when anything about them does.
+
+use std::collections::BTreeMap;
+
+use entity::Role;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::{helpers::TestApp, schema_walk::Schema};
+
+/// An organization's records, by GraphQL type name.
+pub struct Records {
+    /// A token of the organization's ADMIN.
+    pub admin: String,
+    ids: BTreeMap<&'static str, String>,
+}
+
+impl Records {
+    /// Makes one record of each type in `org`: a person who owns a service and an own
+    /// (deletable) process that applies to it, a RACI assignment and a tool link on that process,
+    /// an API token; the organization and its newest audit entry are read back.
+    pub async fn create(app: &TestApp, org: Uuid, label: &str) -> Self {
+        let admin = app.token_for(org, Role::Admin, "admin");
+        let mut ids = BTreeMap::new();
+        let person = app
+            .create_person(
+                &admin,
+                &format!("{label} person"),
+                &format!("{label}@example.com"),
+            )
+            .await;
+        ids.insert("Person", person.clone());
+        let run = |mutation: &'static str, input: Value| {
+            let admin = admin.clone();
+            async move {
+                app.graphql(Some(&admin), mutation, json!({ "input": input }))
+                    .await
+                    .ok()
+            }
+        };
+        let token = run(
+            "mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { apiToken { id } } }",
+            json!({ "name": label, "scopes": ["READ"] }),
+        )
+        .await;
+        take(&mut ids, "ApiToken", &token["createApiToken"]["apiToken"]);
+        let service = run(
+            "mutation($input: CreateServiceInput!) { createService(input: $input) { service { id } } }",
+            json!({ "name": format!("{label} service"), "ownerId": person }),
+        )
+        .await;
+        let service = take(&mut ids, "Service", &service["createService"]["service"]);
+        let process = run(
+            "mutation($input: CreateProcessInput!) { createProcess(input: $input) { process { id } } }",
+            json!({ "code": format!("OWN_{}", label.to_uppercase()), "name": format!("{label} process"), "ownerId": person, "serviceIds": [service] }),
+        )
+        .await;
+        let process = take(&mut ids, "Process", &process["createProcess"]["process"]);
+        let raci = run(
+            "mutation($input: AssignRaciInput!) { assignRaci(input: $input) { raciAssignment { id } } }",
+            json!({ "processId": process, "personId": person, "role": "RESPONSIBLE" }),
+        )
+        .await;
+        take(
+            &mut ids,
+            "RaciAssignment",
+            &raci["assignRaci"]["raciAssignment"],
+        );
+        let tool = run(
+            "mutation($input: CreateToolInput!) { createTool(input: $input) { tool { id } } }",
+            json!({ "name": format!("{label} tool"), "kind": "OTHER" }),
+        )
+        .await;
+        let tool = take(&mut ids, "Tool", &tool["createTool"]["tool"]);
+        let link = run(
+            "mutation($input: LinkProcessToToolInput!) { linkProcessToTool(input: $input) { processLink { id } } }",
+            json!({ "processId": process, "toolId": tool }),
+        )
+        .await;
+        take(
+            &mut ids,
+            "ProcessLink",
+            &link["linkProcessToTool"]["processLink"],
+        );
+        let read = app
+            .graphql(
+                Some(&admin),
+                "{ organization { id } auditTrail(last: 1) { edges { node { id } } } }",
+                json!({}),
+            )
+            .await
+            .ok();
+        take(&mut ids, "Organization", &read["organization"]);
+        take(
+            &mut ids,
+            "AuditEntry",
+            &read["auditTrail"]["edges"][0]["node"],
+        );
+        Self { admin, ids }
+    }
+
+    /// The global id of the record of `type_name`.
+    pub fn id(&self, type_name: &str) -> &str {
+        self.ids.get(type_name).unwrap_or_else(|| {
+            panic!("no {type_name} record: add one to Records::create in tests/api/records.rs")
+        })
+    }
+
+    /// Every record: (type name, global id).
+    pub fn all(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.ids.iter().map(|(t, id)| (*t, id.as_str()))
+    }
+
+    /// Panics unless there is a record of each of `types`.
+    pub fn assert_one_of_each(&self, types: &[String]) {
+        let missing: Vec<&str> = types
+            .iter()
+            .map(String::as_str)
+            .filter(|t| !self.ids.contains_key(t))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "types without a record in Records::create (tests/api/records.rs): {missing:?}"
+        );
+    }
+
+    /// Everything the organization's ADMIN sees of these records (every field without
+    /// arguments, the ids of linked records) and its audit trail head.
+    pub async fn snapshot(&self, app: &TestApp, schema: &Schema) -> Value {
+        let fragments: String = self
+            .ids
+            .keys()
+            .map(|t| format!(" ... on {t} {{ {} }}", schema.record_selection(t)))
+            .collect();
+        let ids: Vec<&String> = self.ids.values().collect();
+        let data = app
+            .graphql(
+                Some(&self.admin),
+                &format!(
+                    "query($ids: [ID!]!) {{ nodes(ids: $ids) {{ __typename{fragments} }} auditTrailHead {{ sequence hash }} }}"
+                ),
+                json!({ "ids": ids }),
+            )
+            .await
+            .ok();
+        assert!(
+            data["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|n| !n.is_null()),
+            "every record is there: {data:#}"
+        );
+        data
+    }
+}
+
+/// Keeps the `id` of `record` as the record of `type_name`.
+fn take(
+    ids: &mut BTreeMap<&'static str, String>,
+    type_name: &'static str,
+    record: &Value,
+) -> String {
+    let id = record["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{type_name} id in {record:#}"))
+        .to_owned();
+    ids.insert(type_name, id.clone());
+    id
+}
