@@ -22,6 +22,7 @@ mod nullability;
 mod operations;
 mod people;
 mod process_map;
+mod process_owners;
 mod processes;
 mod raci;
 mod read_cache;
