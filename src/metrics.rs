@@ -19,6 +19,8 @@ use prometheus_client::{
 };
 use sea_orm::DatabaseConnection;
 
+use crate::error::code;
+
 /// Longest operation name kept as a label; longer or odd names are folded, so that clients
 /// cannot blow up the number of series.
 const OPERATION_LABEL_MAX: usize = 64;
@@ -228,7 +230,7 @@ impl Metrics {
                     async_graphql::Value::String(code) => Some(code.clone()),
                     _ => None,
                 })
-                .unwrap_or_else(|| "BAD_USER_INPUT".to_owned())
+                .unwrap_or_else(|| code::BAD_USER_INPUT.to_owned())
         });
         self.operation(name, took, codes);
     }

@@ -17,7 +17,7 @@ use super::{
     request_id,
     response::{error_response, not_acceptable, param_error},
 };
-use crate::{graphql::limits::DocumentLimits, http::Http};
+use crate::{error::code, graphql::limits::DocumentLimits, http::Http};
 
 /// The type of the operation a GET would run, if the document parses.
 fn operation_type(query: &str, operation_name: Option<&str>) -> Option<OperationType> {
@@ -85,7 +85,7 @@ pub(super) async fn get(
         let mut response = error_response(
             StatusCode::METHOD_NOT_ALLOWED,
             media,
-            "BAD_USER_INPUT",
+            code::BAD_USER_INPUT,
             format!(
                 "{what} cannot run over GET: use POST (subscriptions: the WebSocket at /graphql/ws)"
             ),

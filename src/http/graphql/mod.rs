@@ -28,7 +28,7 @@ pub(crate) use request::graphql_request;
 pub(crate) use response::{response_json, within_budget};
 
 use super::Http;
-use crate::graphql::limits::DocumentLimits;
+use crate::{error::code, graphql::limits::DocumentLimits};
 use negotiation::MediaType;
 use response::error_response;
 
@@ -93,11 +93,11 @@ async fn execute(
         results = run => results,
     };
     let Some(results) = results else {
-        http.metrics.error("TIMEOUT");
+        http.metrics.error(code::TIMEOUT);
         return error_response(
             StatusCode::GATEWAY_TIMEOUT,
             media,
-            "TIMEOUT",
+            code::TIMEOUT,
             format!(
                 "the request took longer than {}",
                 humantime::format_duration(timeout)

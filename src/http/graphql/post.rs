@@ -19,7 +19,7 @@ use super::{
     request_id,
     response::{error_response, error_response_on, not_acceptable, param_error},
 };
-use crate::{graphql::limits::DocumentLimits, http::Http};
+use crate::{error::code, graphql::limits::DocumentLimits, http::Http};
 
 /// The header that makes a request a browser cannot send cross-site without a CORS preflight.
 /// Required on POSTs whose content type a form could send (multipart uploads included).
@@ -112,7 +112,7 @@ pub(super) async fn post(
             return error_response(
                 StatusCode::BAD_REQUEST,
                 media,
-                "BAD_USER_INPUT",
+                code::BAD_USER_INPUT,
                 format!(
                     "{mime} requests must carry the `{PREFLIGHT_HEADER}` header (cross-site request forgery protection)"
                 ),
@@ -122,7 +122,7 @@ pub(super) async fn post(
         return error_response(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             media,
-            "BAD_USER_INPUT",
+            code::BAD_USER_INPUT,
             format!("{mime} is not accepted here; send application/json"),
             &request_id,
         );
@@ -131,7 +131,7 @@ pub(super) async fn post(
         return error_response(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             media,
-            "BAD_USER_INPUT",
+            code::BAD_USER_INPUT,
             "send the request as `Content-Type: application/json` (UTF-8)",
             &request_id,
         );
@@ -141,7 +141,7 @@ pub(super) async fn post(
         error_response(
             StatusCode::PAYLOAD_TOO_LARGE,
             media,
-            "BAD_USER_INPUT",
+            code::BAD_USER_INPUT,
             format!("the request body is larger than {max_body} bytes"),
             &request_id,
         )
@@ -160,7 +160,7 @@ pub(super) async fn post(
         return error_response_on(
             StatusCode::BAD_REQUEST,
             media,
-            "BAD_USER_INPUT",
+            code::BAD_USER_INPUT,
             Some("variables"),
             format!("`variables` nest deeper than {max_nesting} levels"),
             &request_id,
@@ -172,7 +172,7 @@ pub(super) async fn post(
             return error_response(
                 StatusCode::BAD_REQUEST,
                 media,
-                "BAD_USER_INPUT",
+                code::BAD_USER_INPUT,
                 format!("the body is not JSON: {err}"),
                 &request_id,
             );
@@ -188,7 +188,7 @@ pub(super) async fn post(
         Value::Array(items) if items.is_empty() || items.len() > max_batch => error_response(
             StatusCode::BAD_REQUEST,
             media,
-            "BAD_USER_INPUT",
+            code::BAD_USER_INPUT,
             format!(
                 "a batch holds 1 to {max_batch} operations; this one has {}",
                 items.len()

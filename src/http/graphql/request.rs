@@ -5,6 +5,7 @@ use async_graphql::{Request as GraphQLRequest, Variables};
 use serde_json::{Map, Value};
 
 use crate::{
+    error::code,
     graphql::limits::DocumentLimits,
     http::persisted::{PersistedQueries, Refusal},
 };
@@ -19,11 +20,11 @@ pub(crate) struct ParamError(
 
 impl ParamError {
     pub(super) fn new(message: impl Into<String>) -> Self {
-        Self(message.into(), None, "BAD_USER_INPUT")
+        Self(message.into(), None, code::BAD_USER_INPUT)
     }
 
     fn on(field: &'static str, message: impl Into<String>) -> Self {
-        Self(message.into(), Some(field), "BAD_USER_INPUT")
+        Self(message.into(), Some(field), code::BAD_USER_INPUT)
     }
 
     /// Apollo's persisted query link reads the message and the code of these.
@@ -32,7 +33,7 @@ impl ParamError {
             Refusal::NotFound => Self(
                 "PersistedQueryNotFound".into(),
                 None,
-                "PERSISTED_QUERY_NOT_FOUND",
+                code::PERSISTED_QUERY_NOT_FOUND,
             ),
             Refusal::HashMismatch => Self::on(
                 "extensions.persistedQuery.sha256Hash",

@@ -9,6 +9,7 @@ use axum::{
 use serde_json::json;
 
 use super::{negotiation::MediaType, request::ParamError};
+use crate::error::code;
 
 /// An error response for a request that never reached the executor.
 pub(super) fn error_response(
@@ -50,7 +51,7 @@ pub(super) fn not_acceptable(request_id: &str) -> Response {
     error_response(
         StatusCode::NOT_ACCEPTABLE,
         MediaType::Json,
-        "BAD_USER_INPUT",
+        code::BAD_USER_INPUT,
         "accept application/graphql-response+json or application/json",
         request_id,
     )
@@ -76,7 +77,7 @@ fn annotate(error: &mut ServerError, request_id: &str) {
         .extensions
         .get_or_insert_with(ErrorExtensionValues::default);
     if extensions.get("code").is_none() {
-        extensions.set("code", "BAD_USER_INPUT");
+        extensions.set("code", code::BAD_USER_INPUT);
         // A coercion error names its argument; the rest (syntax, unknown fields, depth,
         // complexity) are the document's.
         let field = argument_named_in(&error.message).unwrap_or_else(|| "query".to_owned());
@@ -113,7 +114,16 @@ pub(crate) fn response_json(mut response: GraphQLResponse, request_id: &str) -> 
     } else {
         serde_json::to_string(&response)
     };
-    (text.unwrap_or_else(|_| r#"{"errors":[{"message":"response encoding failed","extensions":{"code":"INTERNAL"}}]}"#.to_owned()), request_error)
+    let text = text.unwrap_or_else(|_| {
+        json!({
+            "errors": [{
+                "message": "response encoding failed",
+                "extensions": { "code": code::INTERNAL },
+            }]
+        })
+        .to_string()
+    });
+    (text, request_error)
 }
 
 /// The response text if it fits in what is left of the response budget, otherwise an error
@@ -127,7 +137,7 @@ pub(crate) fn within_budget(body: String, budget: &mut usize, request_id: &str) 
         "data": null,
         "errors": [{
             "message": format!("the response is {} bytes, over the response limit; ask for fewer records or fields", body.len()),
-            "extensions": { "code": "BAD_USER_INPUT", "field": "query", "requestId": request_id },
+            "extensions": { "code": code::BAD_USER_INPUT, "field": "query", "requestId": request_id },
         }]
     })
     .to_string()

@@ -17,7 +17,6 @@ use super::{
     message::{self, ClientMessage, Protocol, close},
     registry::Registration,
 };
-use crate::graphql::limits::DocumentLimits;
 use crate::{
     auth::{Actor, ActorKind, Authentication},
     events::ChangeEvent,
@@ -26,6 +25,7 @@ use crate::{
         graphql::{graphql_request, response_json, within_budget},
     },
 };
+use crate::{error::code, graphql::limits::DocumentLimits};
 
 /// How often the legacy protocol's keep-alive (`ka`) is sent.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -357,7 +357,7 @@ impl Connection {
         if self.operations.len() >= limit {
             let errors = json!([{
                 "message": format!("at most {limit} operations may run at once on one connection"),
-                "extensions": { "code": "BAD_USER_INPUT", "requestId": self.id },
+                "extensions": { "code": code::BAD_USER_INPUT, "requestId": self.id },
             }]);
             self.send(message::error(self.protocol, &id, errors)).await;
             return None;
@@ -411,10 +411,10 @@ impl Connection {
             let mut first = true;
             loop {
                 let timed_out = || {
-                    metrics.error("TIMEOUT");
+                    metrics.error(code::TIMEOUT);
                     let errors = json!([{
                         "message": format!("the operation took longer than {}", humantime::format_duration(timeout)),
-                        "extensions": { "code": "TIMEOUT", "requestId": connection_id },
+                        "extensions": { "code": code::TIMEOUT, "requestId": connection_id },
                     }]);
                     message::error(protocol, &operation_id, errors)
                 };
