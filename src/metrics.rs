@@ -235,7 +235,8 @@ impl Metrics {
         self.operation(name, took, codes);
     }
 
-    /// Records an error answered outside an operation (bad body, timeout, ...).
+    /// Counts one error by its code: an operation's (through `response`), or a timeout's, which
+    /// ends a request before its operation answers.
     pub fn error(&self, code: &str) {
         self.0
             .errors
@@ -245,8 +246,6 @@ impl Metrics {
             .inc();
     }
 
-    /// Counts every statement the pool sends, so that N+1 patterns show on a dashboard (and in
-    /// the tests that guard against them).
     /// Sets the read cache's size, read when /metrics is scraped.
     pub fn set_read_cache_bytes(&self, bytes: usize) {
         self.0
@@ -265,6 +264,8 @@ impl Metrics {
         (counter("hit"), counter("miss"))
     }
 
+    /// Counts every statement the pool sends, so that N+1 patterns show on a dashboard (and in
+    /// the tests that guard against them).
     pub fn count_statements(&self, db: &mut DatabaseConnection) {
         let statements = self.0.statements.clone();
         db.set_metric_callback(move |_| {
@@ -272,10 +273,12 @@ impl Metrics {
         });
     }
 
+    /// Counts a WebSocket connection opened in a protocol the server speaks, authenticated or not.
     pub fn websocket_opened(&self) {
         self.0.websockets.inc();
     }
 
+    /// Counts a WebSocket connection closed, however it ended.
     pub fn websocket_closed(&self) {
         self.0.websockets.dec();
     }
