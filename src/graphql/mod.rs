@@ -22,7 +22,7 @@ use async_graphql::{
 
 pub use caller::Caller;
 pub use context::ContextExt;
-pub use execute::execute;
+pub use execute::{Answers, execute, execute_stream};
 
 use crate::{
     audit_trail::graphql::{AuditEntry, AuditTrailQuery, AuditTrailSubscription},

@@ -25,7 +25,9 @@ use tower_http::request_id::RequestId;
 
 pub use post::PREFLIGHT_HEADER;
 pub(crate) use request::graphql_request;
-pub(crate) use response::{response_json, within_budget};
+pub(crate) use response::{
+    annotate_response, coded_error, over_budget, response_json, to_json, within_budget,
+};
 
 use super::Http;
 use crate::{error::code, graphql::limits::DocumentLimits};

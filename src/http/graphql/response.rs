@@ -32,18 +32,32 @@ pub(super) fn error_response_on(
     request_id: &str,
 ) -> Response {
     tracing::debug!(%status, code, "request refused");
-    let mut extensions = json!({ "code": code, "requestId": request_id });
-    if let Some(field) = field {
-        extensions["field"] = json!(field);
-    }
-    let body = json!({
-        "errors": [{ "message": message.into(), "extensions": extensions }]
-    });
+    let body = json!({ "errors": [coded_error(code, field, message, request_id)] });
     let mut response = (status, body.to_string()).into_response();
     response
         .headers_mut()
         .insert(header::CONTENT_TYPE, media.content_type());
     response
+}
+
+/// An error of our own making, with its code, the parameter at fault if one is, and the
+/// request id.
+pub(crate) fn coded_error(
+    code: &str,
+    field: Option<&str>,
+    message: impl Into<String>,
+    request_id: &str,
+) -> ServerError {
+    let mut error = ServerError::new(message, None);
+    let extensions = error
+        .extensions
+        .get_or_insert_with(ErrorExtensionValues::default);
+    extensions.set("code", code);
+    if let Some(field) = field {
+        extensions.set("field", field);
+    }
+    extensions.set("requestId", request_id);
+    error
 }
 
 /// 406: the client accepts neither response media type.
@@ -100,21 +114,26 @@ fn is_request_error(response: &GraphQLResponse) -> bool {
         && response.errors.iter().all(|e| e.path.is_empty())
 }
 
-/// The JSON of one response: without `data` when the request failed before execution, as the
-/// spec requires for `application/graphql-response+json`.
-pub(crate) fn response_json(mut response: GraphQLResponse, request_id: &str) -> (String, bool) {
+/// Gives every error of `response` its code and the request id; answers whether the request
+/// failed before execution.
+pub(crate) fn annotate_response(response: &mut GraphQLResponse, request_id: &str) -> bool {
     response
         .errors
         .iter_mut()
         .for_each(|e| annotate(e, request_id));
-    let request_error = is_request_error(&response);
+    is_request_error(response)
+}
+
+/// The JSON of one annotated response: without `data` when the request failed before
+/// execution, as the spec requires for `application/graphql-response+json`.
+pub(crate) fn to_json(response: GraphQLResponse, request_error: bool) -> String {
     // Serialized once, straight to text: this is the hot path of every request.
     let text = if request_error {
         serde_json::to_string(&json!({ "errors": response.errors }))
     } else {
         serde_json::to_string(&response)
     };
-    let text = text.unwrap_or_else(|_| {
+    text.unwrap_or_else(|_| {
         json!({
             "errors": [{
                 "message": "response encoding failed",
@@ -122,8 +141,13 @@ pub(crate) fn response_json(mut response: GraphQLResponse, request_id: &str) -> 
             }]
         })
         .to_string()
-    });
-    (text, request_error)
+    })
+}
+
+/// The JSON of one response, annotated, and whether the request failed before execution.
+pub(crate) fn response_json(mut response: GraphQLResponse, request_id: &str) -> (String, bool) {
+    let request_error = annotate_response(&mut response, request_id);
+    (to_json(response, request_error), request_error)
 }
 
 /// The response text if it fits in what is left of the response budget, otherwise an error
@@ -133,14 +157,19 @@ pub(crate) fn within_budget(body: String, budget: &mut usize, request_id: &str) 
         *budget -= body.len();
         return body;
     }
-    json!({
-        "data": null,
-        "errors": [{
-            "message": format!("the response is {} bytes, over the response limit; ask for fewer records or fields", body.len()),
-            "extensions": { "code": code::BAD_USER_INPUT, "field": "query", "requestId": request_id },
-        }]
-    })
-    .to_string()
+    json!({ "data": null, "errors": [over_budget(body.len(), request_id)] }).to_string()
+}
+
+/// The error that replaces a response of `bytes` bytes, over the response budget.
+pub(crate) fn over_budget(bytes: usize, request_id: &str) -> ServerError {
+    coded_error(
+        code::BAD_USER_INPUT,
+        Some("query"),
+        format!(
+            "the response is {bytes} bytes, over the response limit; ask for fewer records or fields"
+        ),
+        request_id,
+    )
 }
 
 #[cfg(test)]
