@@ -3,6 +3,41 @@
 use async_graphql::ErrorExtensions;
 use sea_orm::{DbErr, SqlErr};
 
+/// Declares each code as a constant spelled as its name, so that a constant cannot say one
+/// code and mean another, and lists them all for the test that pins them.
+macro_rules! codes {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        $($(#[$doc])* pub const $name: &str = stringify!($name);)*
+
+        #[cfg(test)]
+        pub(super) const ALL: &[&str] = &[$($name),*];
+    };
+}
+
+/// Every `extensions.code` the server answers with, and the labels of the `graphql_errors`
+/// metric: clients switch on these strings, so they are written here only.
+pub mod code {
+    codes! {
+        /// No credential, or one that is bad, expired or revoked.
+        UNAUTHENTICATED,
+        /// The credential is good but its role (or scope) may not do this.
+        FORBIDDEN,
+        /// No such record in the caller's organization.
+        NOT_FOUND,
+        /// The request or one of its input values is invalid; `extensions.field` names it.
+        BAD_USER_INPUT,
+        /// The record changed since the caller read it, or collides with another.
+        CONFLICT,
+        /// Anything else; details go to the log under the request id.
+        INTERNAL,
+        /// The request (or a WebSocket query or mutation) took longer than the time limit.
+        TIMEOUT,
+        /// Automatic persisted queries: the server does not know the hash, so the client sends
+        /// the query with it (Apollo's link reads this code).
+        PERSISTED_QUERY_NOT_FOUND,
+    }
+}
+
 /// A failed request, as the client sees it.
 ///
 /// Deliberately not `Display`: async-graphql converts any `Display` error into a GraphQL error
@@ -33,12 +68,12 @@ impl AppError {
     /// The stable code clients switch on.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Unauthenticated(_) => "UNAUTHENTICATED",
-            Self::Forbidden(_) => "FORBIDDEN",
-            Self::NotFound(_) => "NOT_FOUND",
-            Self::BadUserInput { .. } => "BAD_USER_INPUT",
-            Self::Conflict(_) => "CONFLICT",
-            Self::Internal(_) => "INTERNAL",
+            Self::Unauthenticated(_) => code::UNAUTHENTICATED,
+            Self::Forbidden(_) => code::FORBIDDEN,
+            Self::NotFound(_) => code::NOT_FOUND,
+            Self::BadUserInput { .. } => code::BAD_USER_INPUT,
+            Self::Conflict(_) => code::CONFLICT,
+            Self::Internal(_) => code::INTERNAL,
         }
     }
 
@@ -119,5 +154,38 @@ impl<T> DbResultExt<T> for Result<T, DbErr> {
             Some(SqlErr::UniqueConstraintViolation(_)) => AppError::bad_input(field, message),
             _ => err.into(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Clients switch on these strings: changing one is a breaking change of the API.
+    #[test]
+    fn the_codes_are_pinned() {
+        assert_eq!(
+            code::ALL,
+            [
+                "UNAUTHENTICATED",
+                "FORBIDDEN",
+                "NOT_FOUND",
+                "BAD_USER_INPUT",
+                "CONFLICT",
+                "INTERNAL",
+                "TIMEOUT",
+                "PERSISTED_QUERY_NOT_FOUND",
+            ]
+        );
+        let errors = [
+            AppError::Unauthenticated(String::new()),
+            AppError::Forbidden(String::new()),
+            AppError::NotFound(<entity::person::Entity as crate::record::Record>::TYPE),
+            AppError::bad_input("input.name", ""),
+            AppError::Conflict(String::new()),
+            AppError::Internal(anyhow::anyhow!("")),
+        ];
+        let codes: Vec<_> = errors.iter().map(AppError::code).collect();
+        assert_eq!(codes, code::ALL[..6]);
     }
 }

@@ -19,6 +19,8 @@ use prometheus_client::{
 };
 use sea_orm::DatabaseConnection;
 
+use crate::error::code;
+
 /// Longest operation name kept as a label; longer or odd names are folded, so that clients
 /// cannot blow up the number of series.
 const OPERATION_LABEL_MAX: usize = 64;
@@ -77,7 +79,7 @@ impl Default for Metrics {
         let operations = Family::<OperationLabels, Counter>::default();
         registry.register(
             "graphql_operations",
-            "GraphQL operations executed, by operation name",
+            "GraphQL operations executed (a subscription once, when it starts), by operation name",
             operations.clone(),
         );
         let latency = Family::<OperationLabels, Histogram, fn() -> Histogram>::new_with_constructor(
@@ -191,12 +193,13 @@ impl Metrics {
 }
 
 impl Metrics {
-    /// Records one executed operation.
-    pub fn operation(
+    /// Records a query or mutation that answered (or a document refused): its count, its
+    /// duration and its errors.
+    pub fn response(
         &self,
         name: OperationName<'_>,
         took: Duration,
-        error_codes: impl IntoIterator<Item = String>,
+        response: &async_graphql::Response,
     ) {
         let labels = OperationLabels {
             operation: self.operation_label(name),
@@ -206,34 +209,36 @@ impl Metrics {
             .latency
             .get_or_create(&labels)
             .observe(took.as_secs_f64());
-        for code in error_codes {
-            self.error(&code);
-        }
+        self.errors(response);
     }
 
-    /// Records an operation's response: errors without a code are the request's own (parse,
+    /// Records a subscription that started: counted among the operations, without a duration,
+    /// since it lasts as long as its client listens; its events' errors count as they are sent.
+    pub fn subscribed(&self, name: OperationName<'_>) {
+        let labels = OperationLabels {
+            operation: self.operation_label(name),
+        };
+        self.0.operations.get_or_create(&labels).inc();
+    }
+
+    /// Counts a response's errors by code. Errors without a code are the request's own (parse,
     /// validation), which the HTTP layer answers as BAD_USER_INPUT, and so does this count.
-    pub fn response(
-        &self,
-        name: OperationName<'_>,
-        took: Duration,
-        response: &async_graphql::Response,
-    ) {
-        let codes = response.errors.iter().map(|error| {
-            error
+    pub fn errors(&self, response: &async_graphql::Response) {
+        for error in &response.errors {
+            let given = error
                 .extensions
                 .as_ref()
                 .and_then(|e| e.get("code"))
-                .and_then(|code| match code {
-                    async_graphql::Value::String(code) => Some(code.clone()),
+                .and_then(|value| match value {
+                    async_graphql::Value::String(given) => Some(given.as_str()),
                     _ => None,
-                })
-                .unwrap_or_else(|| "BAD_USER_INPUT".to_owned())
-        });
-        self.operation(name, took, codes);
+                });
+            self.error(given.unwrap_or(code::BAD_USER_INPUT));
+        }
     }
 
-    /// Records an error answered outside an operation (bad body, timeout, ...).
+    /// Counts one error by its code: an operation's (through `errors`), or a timeout's, which
+    /// ends a request before its operation answers.
     pub fn error(&self, code: &str) {
         self.0
             .errors
@@ -243,8 +248,6 @@ impl Metrics {
             .inc();
     }
 
-    /// Counts every statement the pool sends, so that N+1 patterns show on a dashboard (and in
-    /// the tests that guard against them).
     /// Sets the read cache's size, read when /metrics is scraped.
     pub fn set_read_cache_bytes(&self, bytes: usize) {
         self.0
@@ -263,6 +266,8 @@ impl Metrics {
         (counter("hit"), counter("miss"))
     }
 
+    /// Counts every statement the pool sends, so that N+1 patterns show on a dashboard (and in
+    /// the tests that guard against them).
     pub fn count_statements(&self, db: &mut DatabaseConnection) {
         let statements = self.0.statements.clone();
         db.set_metric_callback(move |_| {
@@ -270,10 +275,12 @@ impl Metrics {
         });
     }
 
+    /// Counts a WebSocket connection opened in a protocol the server speaks, authenticated or not.
     pub fn websocket_opened(&self) {
         self.0.websockets.inc();
     }
 
+    /// Counts a WebSocket connection closed, however it ended.
     pub fn websocket_closed(&self) {
         self.0.websockets.dec();
     }

@@ -11,7 +11,7 @@ use async_graphql::{
 };
 
 use super::nesting;
-use crate::config::LimitsConfig;
+use crate::{config::LimitsConfig, error::code};
 
 /// The bounds, from `LimitsConfig`.
 #[derive(Clone, Copy, Debug)]
@@ -44,7 +44,7 @@ impl From<&LimitsConfig> for DocumentLimits {
 pub fn refusal_on(field: &str, message: String) -> ServerError {
     let mut error = ServerError::new(message, None);
     let mut extensions = async_graphql::ErrorExtensionValues::default();
-    extensions.set("code", "BAD_USER_INPUT");
+    extensions.set("code", code::BAD_USER_INPUT);
     extensions.set("field", field);
     error.extensions = Some(extensions);
     error

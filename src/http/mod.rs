@@ -39,7 +39,7 @@ pub struct Http {
 /// The router of the whole service.
 pub fn router(http: Http) -> Router {
     Router::new()
-        .route("/graphql", get(graphql::get).post(graphql::post))
+        .merge(graphql::router())
         .route("/graphql/ws", get(ws::upgrade))
         .route("/graphql/assets/{name}", get(graphiql::asset))
         .route("/healthz", get(healthz))

@@ -129,6 +129,87 @@ async fn metrics_move_with_requests() {
 }
 
 #[tokio::test]
+async fn websocket_operations_show_in_the_operation_metrics_as_http_ones_do() {
+    use crate::ws_client::{LEGACY, TRANSPORT, connect, init, next, send, subscribe};
+    let app = spawn_app().await;
+    let admin = app.admin();
+    let value = |text: &str, series: &str| -> f64 {
+        text.lines()
+            .find_map(|line| {
+                line.strip_prefix(series)
+                    .and_then(|rest| rest.trim().parse().ok())
+            })
+            .unwrap_or(0.0)
+    };
+    let before = app.metrics_text().await;
+    for protocol in [TRANSPORT, LEGACY] {
+        let mut socket = connect(&app, Some(protocol)).await;
+        init(&mut socket, &admin).await;
+        subscribe(
+            &mut socket,
+            protocol,
+            "q",
+            "query WsViewer { viewer { subject } }",
+        )
+        .await;
+        assert_eq!(next(&mut socket).await.json()["id"], "q");
+        assert_eq!(next(&mut socket).await.json()["type"], "complete");
+        subscribe(
+            &mut socket,
+            protocol,
+            "m",
+            "query WsMissing { person(id: \"UGVyc29uOjAxOWE0YzE2LTAwMDAtNzAwMC04MDAwLTAwMDAwMDAwMDAwMA\") { name } }",
+        )
+        .await;
+        let missing = next(&mut socket).await.json();
+        assert_eq!(
+            missing["payload"]["errors"][0]["extensions"]["code"], "NOT_FOUND",
+            "{missing:#}"
+        );
+        assert_eq!(next(&mut socket).await.json()["type"], "complete");
+        subscribe(
+            &mut socket,
+            protocol,
+            "s",
+            "subscription WsAudit { auditTrailAppended { action } }",
+        )
+        .await;
+        if protocol == TRANSPORT {
+            // Answered after the subscribe is handled: the subscription has started.
+            send(&mut socket, serde_json::json!({ "type": "ping" })).await;
+            assert_eq!(next(&mut socket).await.json()["type"], "pong");
+        } else {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    }
+
+    let after = app.metrics_text().await;
+    let delta = |series: &str| value(&after, series) - value(&before, series);
+    assert_eq!(
+        delta(r#"iso20000_graphql_operations_total{operation="WsViewer"}"#),
+        2.0,
+        "{after}"
+    );
+    assert_eq!(
+        delta(r#"iso20000_graphql_operation_duration_seconds_count{operation="WsViewer"}"#),
+        2.0
+    );
+    assert_eq!(
+        delta(r#"iso20000_graphql_operations_total{operation="WsMissing"}"#),
+        2.0
+    );
+    assert_eq!(
+        delta(r#"iso20000_graphql_errors_total{code="NOT_FOUND"}"#),
+        2.0
+    );
+    assert_eq!(
+        delta(r#"iso20000_graphql_operations_total{operation="WsAudit"}"#),
+        2.0,
+        "a subscription counts once, when it starts"
+    );
+}
+
+#[tokio::test]
 async fn metrics_label_only_operations_that_ran_for_a_credential_and_stay_bounded() {
     let app = spawn_app().await;
     let admin = app.admin();

@@ -2,10 +2,10 @@
 
 use std::{collections::HashMap, pin::Pin, time::Duration};
 
-use async_graphql::parser::types::OperationType;
+use async_graphql::ServerError;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::{SinkExt, StreamExt, stream::SplitStream};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use tokio::{
     sync::{broadcast, mpsc},
     task::{AbortHandle, JoinSet},
@@ -17,15 +17,17 @@ use super::{
     message::{self, ClientMessage, Protocol, close},
     registry::Registration,
 };
-use crate::graphql::limits::DocumentLimits;
 use crate::{
     auth::{Actor, ActorKind, Authentication},
     events::ChangeEvent,
     http::{
         Http,
-        graphql::{graphql_request, response_json, within_budget},
+        graphql::{
+            annotate_response, coded_error, graphql_request, over_budget, to_json, within_budget,
+        },
     },
 };
+use crate::{error::code, graphql::limits::DocumentLimits};
 
 /// How often the legacy protocol's keep-alive (`ka`) is sent.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -355,11 +357,14 @@ impl Connection {
             .limits
             .max_subscriptions_per_connection;
         if self.operations.len() >= limit {
-            let errors = json!([{
-                "message": format!("at most {limit} operations may run at once on one connection"),
-                "extensions": { "code": "BAD_USER_INPUT", "requestId": self.id },
-            }]);
-            self.send(message::error(self.protocol, &id, errors)).await;
+            let error = coded_error(
+                code::BAD_USER_INPUT,
+                None,
+                format!("at most {limit} operations may run at once on one connection"),
+                &self.id,
+            );
+            self.send(message::error(self.protocol, &id, &[error]))
+                .await;
             return None;
         }
 
@@ -368,30 +373,16 @@ impl Connection {
             Ok(authentication) => authentication,
             Err(closing) => return Some(closing),
         };
-        let data =
-            crate::graphql::Caller::uncached(&self.http.state, authentication).request_data();
-        let mut request = request;
-        let mut one_answer = true;
-        let mut root_keys = Vec::new();
-        let operation = request.operation_name.clone();
-        let mut responses = match DocumentLimits::from(&self.http.state.config.limits)
-            .check(&mut request)
-        {
-            Ok(_) => {
-                one_answer = !is_subscription(&mut request);
-                if let Ok(document) = request.parsed_query() {
-                    root_keys = crate::graphql::shape::root_keys(document, operation.as_deref());
-                }
-                self.http
-                    .schema
-                    .execute_stream_with_session_data(request, std::sync::Arc::new(data))
-                    .boxed()
-            }
-            Err(error) => futures_util::stream::once(async move {
-                async_graphql::Response::from_errors(vec![error])
-            })
-            .boxed(),
-        };
+        let mut caller = crate::graphql::Caller::uncached(&self.http.state, authentication);
+        // The same execution as an HTTP request's: limits, shape, metrics.
+        let answers = crate::graphql::execute_stream(
+            &self.http.schema,
+            limits,
+            &self.http.metrics,
+            &mut caller,
+            request,
+        );
+        let mut responses = answers.responses;
         let out = self.out.clone();
         let protocol = self.protocol;
         let connection_id = self.id.clone();
@@ -403,7 +394,7 @@ impl Connection {
         // A query or mutation has the time of an HTTP request; a subscription waits for its
         // events as long as it likes.
         let timeout = self.http.state.config.limits.request_timeout;
-        let deadline = one_answer.then(|| Instant::now() + timeout);
+        let deadline = (!answers.subscription).then(|| Instant::now() + timeout);
         let max_response = self.http.state.config.limits.max_response_bytes;
         let handle = self.tasks.spawn(async move {
             // Dropped however the task ends, aborted included.
@@ -411,12 +402,17 @@ impl Connection {
             let mut first = true;
             loop {
                 let timed_out = || {
-                    metrics.error("TIMEOUT");
-                    let errors = json!([{
-                        "message": format!("the operation took longer than {}", humantime::format_duration(timeout)),
-                        "extensions": { "code": "TIMEOUT", "requestId": connection_id },
-                    }]);
-                    message::error(protocol, &operation_id, errors)
+                    metrics.error(code::TIMEOUT);
+                    let error = coded_error(
+                        code::TIMEOUT,
+                        None,
+                        format!(
+                            "the operation took longer than {}",
+                            humantime::format_duration(timeout)
+                        ),
+                        &connection_id,
+                    );
+                    message::error(protocol, &operation_id, &[error])
                 };
                 let next = match deadline {
                     // The timer fires on millisecond ticks only; a passed deadline is caught here.
@@ -433,14 +429,19 @@ impl Connection {
                     return (operation_id, serial);
                 };
                 let Some(mut response) = next else { break };
-                crate::graphql::shape::shape(&root_keys, &mut response);
-                let (body, request_error) = response_json(response, &connection_id);
-                // Each message of a subscription has the whole budget of one response.
-                let body = within_budget(body, &mut max_response.clone(), &connection_id);
+                let request_error = annotate_response(&mut response, &connection_id);
                 let text = if first && request_error {
-                    let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
-                    message::error(protocol, &operation_id, body["errors"].clone())
+                    error_frame(
+                        protocol,
+                        &operation_id,
+                        &response.errors,
+                        max_response,
+                        &connection_id,
+                    )
                 } else {
+                    // Each message of a subscription has the whole budget of one response.
+                    let body = to_json(response, request_error);
+                    let body = within_budget(body, &mut max_response.clone(), &connection_id);
                     message::next(protocol, &operation_id, &body)
                 };
                 first = false;
@@ -533,18 +534,20 @@ async fn next_change(
     }
 }
 
-/// Whether the request's (parsed) operation is a subscription.
-fn is_subscription(request: &mut async_graphql::Request) -> bool {
-    let name = request.operation_name.clone();
-    request.parsed_query().is_ok_and(|document| {
-        document
-            .operations
-            .iter()
-            .find(|(operation, _)| {
-                name.is_none() || operation.map(|n| n.as_str()) == name.as_deref()
-            })
-            .is_some_and(|(_, operation)| operation.node.ty == OperationType::Subscription)
-    })
+/// The error frame of an operation that could not run, or the budget's error in its place
+/// when the frame is larger than one response may be.
+fn error_frame(
+    protocol: Protocol,
+    id: &str,
+    errors: &[ServerError],
+    max_response: usize,
+    connection_id: &str,
+) -> String {
+    let frame = message::error(protocol, id, errors);
+    if frame.len() <= max_response {
+        return frame;
+    }
+    message::error(protocol, id, &[over_budget(frame.len(), connection_id)])
 }
 
 /// The bearer token of a `connection_init` payload: `{"Authorization": "Bearer …"}` (any case)
@@ -569,6 +572,8 @@ pub(crate) fn init_token(payload: &Value) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]

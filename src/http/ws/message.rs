@@ -1,5 +1,6 @@
 //! The messages of both protocols, and the close codes of PROTOCOL.md.
 
+use async_graphql::ServerError;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -145,12 +146,12 @@ pub fn next(protocol: Protocol, id: &str, payload: &str) -> String {
     format!(r#"{{"type":"{kind}","id":{id},"payload":{payload}}}"#)
 }
 
-/// Errors of an operation that could not run: an array in graphql-transport-ws, one object
-/// in the legacy protocol.
-pub fn error(protocol: Protocol, id: &str, errors: Value) -> String {
+/// Errors of an operation that could not run: an array in graphql-transport-ws, the first
+/// one in the legacy protocol.
+pub fn error(protocol: Protocol, id: &str, errors: &[ServerError]) -> String {
     let payload = match protocol {
-        Protocol::TransportWs => errors,
-        Protocol::LegacyWs => errors.get(0).cloned().unwrap_or(Value::Null),
+        Protocol::TransportWs => json!(errors),
+        Protocol::LegacyWs => json!(errors.first()),
     };
     json!({ "type": "error", "id": id, "payload": payload }).to_string()
 }
