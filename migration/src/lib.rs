@@ -2,6 +2,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod columns;
 mod m20261125_000001_create_organization;
 mod m20261125_000002_create_person;
 mod m20261125_000003_create_audit_trail;
