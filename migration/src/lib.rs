@@ -10,6 +10,7 @@ mod m20261125_000004_create_api_token;
 mod m20261125_000005_create_portfolio;
 mod m20261125_000006_create_process_map;
 mod m20261202_000007_audit_entry_hash_version;
+mod m20261202_000008_foreign_key_indexes_link_target;
 
 /// Every migration of the product, oldest first.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_create_portfolio::Migration),
             Box::new(m20261125_000006_create_process_map::Migration),
             Box::new(m20261202_000007_audit_entry_hash_version::Migration),
+            Box::new(m20261202_000008_foreign_key_indexes_link_target::Migration),
         ]
     }
 }
