@@ -1,5 +1,7 @@
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::columns::{RecordColumns, create, drop_tables};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -8,31 +10,21 @@ pub(crate) enum Organization {
     Table,
     Id,
     Name,
-    Version,
-    CreatedAt,
-    UpdatedAt,
 }
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
-                Table::create()
-                    .table(Organization::Table)
-                    .col(uuid(Organization::Id).primary_key())
-                    .col(string_len(Organization::Name, 200))
-                    .col(integer(Organization::Version).default(1))
-                    .col(timestamp_with_time_zone(Organization::CreatedAt))
-                    .col(timestamp_with_time_zone(Organization::UpdatedAt))
-                    .to_owned(),
-            )
-            .await
+        let table = Table::create()
+            .table(Organization::Table)
+            .col(uuid(Organization::Id).primary_key())
+            .col(string_len(Organization::Name, 200))
+            .versioned()
+            .to_owned();
+        create(manager, table, []).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(Organization::Table).to_owned())
-            .await
+        drop_tables(manager, [Organization::Table.into_iden()]).await
     }
 }

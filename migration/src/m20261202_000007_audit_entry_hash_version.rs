@@ -14,24 +14,18 @@ enum AuditEntry {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(AuditEntry::Table)
-                    .add_column(small_integer(AuditEntry::HashVersion).default(1))
-                    .to_owned(),
-            )
-            .await
+        let add = Table::alter()
+            .table(AuditEntry::Table)
+            .add_column(small_integer(AuditEntry::HashVersion).default(1))
+            .to_owned();
+        manager.alter_table(add).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(AuditEntry::Table)
-                    .drop_column(AuditEntry::HashVersion)
-                    .to_owned(),
-            )
-            .await
+        let drop = Table::alter()
+            .table(AuditEntry::Table)
+            .drop_column(AuditEntry::HashVersion)
+            .to_owned();
+        manager.alter_table(drop).await
     }
 }

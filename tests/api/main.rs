@@ -14,6 +14,7 @@ mod dashboard;
 mod descriptions;
 mod graphql_over_http;
 mod helpers;
+mod indexes;
 mod introspection;
 mod jwks;
 mod limits;
