@@ -12,7 +12,7 @@ use crate::{
     graphql::scalars::DateTime,
     graphql::{
         ContextExt,
-        connection::{Page, PageArgs, page_complexity, paginate},
+        connection::{Page, paginate},
         ids::decode,
         mutate,
         node::find,
@@ -115,55 +115,6 @@ pub struct PeopleQuery;
 
 #[Object]
 impl PeopleQuery {
-    /// The organization's people, in the order they were added.
-    #[graphql(
-        guard = "Require(Permission::Read)",
-        complexity = "page_complexity(first, last, child_complexity)"
-    )]
-    async fn people(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Which people to list: the conditions set are combined with AND; everyone if omitted."
-        )]
-        filter: Option<PersonFilterInput>,
-        #[graphql(
-            desc = "Up to this many records from the start (or after `after`); 0 to 100, default 20 unless `last` is given. Outside 0 to 100: BAD_USER_INPUT."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Only records after this cursor: an edge's `cursor` or `pageInfo.endCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
-        )]
-        after: Option<String>,
-        #[graphql(
-            desc = "Up to this many records from the end (or before `before`); 0 to 100. With `first`, the last of those. Outside 0 to 100: BAD_USER_INPUT."
-        )]
-        last: Option<i32>,
-        #[graphql(
-            desc = "Only records before this cursor: an edge's `cursor` or `pageInfo.startCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
-        )]
-        before: Option<String>,
-    ) -> async_graphql::Result<Page<Person>> {
-        let filter = filter.unwrap_or_default();
-        let select = store::select(
-            ctx.scope()?,
-            PersonFilter {
-                search: filter.search,
-                active: filter.active,
-                role: filter.role.map(Into::into),
-            },
-        )?;
-        Ok(paginate(
-            ctx.reads(),
-            select,
-            person::Column::Id,
-            |p| p.id,
-            PageArgs::new(ctx, first, after, last, before),
-            Person,
-        )
-        .await?)
-    }
-
     /// One person by id; null with a NOT_FOUND error when the organization has none with it.
     #[graphql(guard = "Require(Permission::Read)")]
     async fn person(
@@ -328,4 +279,36 @@ async fn set_active(
     Ok(PersonPayload {
         person: Person::from(person),
     })
+}
+
+crate::connection_query! {
+    /// The people list.
+    PersonList {
+        /// The organization's people, in the order they were added.
+        people(ctx, args,
+            #[graphql(
+                desc = "Which people to list: the conditions set are combined with AND; everyone if omitted."
+            )]
+            filter: Option<PersonFilterInput>,
+        ) -> Page<Person>, guard = "Require(Permission::Read)" {
+            let filter = filter.unwrap_or_default();
+            let select = store::select(
+                ctx.scope()?,
+                PersonFilter {
+                    search: filter.search,
+                    active: filter.active,
+                    role: filter.role.map(Into::into),
+                },
+            )?;
+            Ok(paginate(
+                ctx.reads(),
+                select,
+                person::Column::Id,
+                |p| p.id,
+                args,
+                Person,
+            )
+            .await?)
+        }
+    }
 }

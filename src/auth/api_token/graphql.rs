@@ -10,7 +10,7 @@ use crate::{
     graphql::scalars::DateTime,
     graphql::{
         ContextExt,
-        connection::{Page, PageArgs, page_complexity, paginate},
+        connection::{Page, paginate},
         ids::decode,
         mutate,
     },
@@ -58,49 +58,6 @@ impl ApiToken {
     /// When it was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at.into()
-    }
-}
-
-/// API token queries.
-#[derive(Default)]
-pub struct ApiTokenQuery;
-
-#[Object]
-impl ApiTokenQuery {
-    /// The organization's API tokens, oldest first (ADMIN).
-    #[graphql(
-        guard = "Require(Permission::ManageAccess)",
-        complexity = "page_complexity(first, last, child_complexity)"
-    )]
-    async fn api_tokens(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Up to this many records from the start (or after `after`); 0 to 100, default 20 unless `last` is given. Outside 0 to 100: BAD_USER_INPUT."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Only records after this cursor: an edge's `cursor` or `pageInfo.endCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
-        )]
-        after: Option<String>,
-        #[graphql(
-            desc = "Up to this many records from the end (or before `before`); 0 to 100. With `first`, the last of those. Outside 0 to 100: BAD_USER_INPUT."
-        )]
-        last: Option<i32>,
-        #[graphql(
-            desc = "Only records before this cursor: an edge's `cursor` or `pageInfo.startCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
-        )]
-        before: Option<String>,
-    ) -> async_graphql::Result<Page<ApiToken>> {
-        Ok(paginate(
-            ctx.reads().uncached(),
-            store::select(ctx.scope()?),
-            api_token::Column::Id,
-            |t| t.id,
-            PageArgs::new(ctx, first, after, last, before),
-            ApiToken,
-        )
-        .await?)
     }
 }
 
@@ -175,5 +132,23 @@ impl ApiTokenMutation {
         Ok(RevokeApiTokenPayload {
             api_token: ApiToken::from(token),
         })
+    }
+}
+
+crate::connection_query! {
+    /// The API token list.
+    ApiTokenQuery {
+        /// The organization's API tokens, oldest first (ADMIN).
+        api_tokens(ctx, args) -> Page<ApiToken>, guard = "Require(Permission::ManageAccess)" {
+            Ok(paginate(
+                ctx.reads().uncached(),
+                store::select(ctx.scope()?),
+                api_token::Column::Id,
+                |t| t.id,
+                args,
+                ApiToken,
+            )
+            .await?)
+        }
     }
 }

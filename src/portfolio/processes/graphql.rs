@@ -11,7 +11,7 @@ use crate::{
     error::AppResult,
     graphql::{
         ContextExt,
-        connection::{Page, PageArgs, page_complexity, paginate},
+        connection::{Page, paginate},
         ids::decode,
         loaders::{ById, GroupedBy, Linked},
         mutate,
@@ -163,63 +163,6 @@ pub struct ProcessQuery;
 
 #[Object]
 impl ProcessQuery {
-    /// The organization's processes: the catalogue in clause order, then its own as added.
-    #[graphql(
-        guard = "Require(Permission::Read)",
-        complexity = "page_complexity(first, last, child_complexity)"
-    )]
-    async fn processes(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Which processes to list: the conditions set are combined with AND; all of them if omitted."
-        )]
-        filter: Option<ProcessFilterInput>,
-        #[graphql(
-            desc = "Up to this many records from the start (or after `after`); 0 to 100, default 20 unless `last` is given. Outside 0 to 100: BAD_USER_INPUT."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Only records after this cursor: an edge's `cursor` or `pageInfo.endCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
-        )]
-        after: Option<String>,
-        #[graphql(
-            desc = "Up to this many records from the end (or before `before`); 0 to 100. With `first`, the last of those. Outside 0 to 100: BAD_USER_INPUT."
-        )]
-        last: Option<i32>,
-        #[graphql(
-            desc = "Only records before this cursor: an edge's `cursor` or `pageInfo.startCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
-        )]
-        before: Option<String>,
-    ) -> async_graphql::Result<Page<Process>> {
-        let filter = filter.unwrap_or_default();
-        let select = store::select(
-            ctx.scope()?,
-            ProcessFilter {
-                search: filter.search,
-                built_in: filter.built_in,
-                applicable: filter.applicable,
-                maturity: filter.maturity.map(Into::into),
-                owner_id: filter
-                    .owner_id
-                    .as_ref()
-                    .map(|id| decode::<entity::person::Entity>(id, "filter.ownerId"))
-                    .transpose()?,
-                without_owner: filter.without_owner,
-                without_accountable: filter.without_accountable,
-            },
-        )?;
-        Ok(paginate(
-            ctx.reads(),
-            select,
-            process::Column::Id,
-            |p| p.id,
-            PageArgs::new(ctx, first, after, last, before),
-            Process,
-        )
-        .await?)
-    }
-
     /// One process by id; null with a NOT_FOUND error when the organization has none with it.
     #[graphql(guard = "Require(Permission::Read)")]
     async fn process(
@@ -427,5 +370,45 @@ impl ProcessMutation {
         Ok(ProcessPayload {
             process: Process::from(process),
         })
+    }
+}
+
+crate::connection_query! {
+    /// The process list.
+    ProcessList {
+        /// The organization's processes: the catalogue in clause order, then its own as added.
+        processes(ctx, args,
+            #[graphql(
+                desc = "Which processes to list: the conditions set are combined with AND; all of them if omitted."
+            )]
+            filter: Option<ProcessFilterInput>,
+        ) -> Page<Process>, guard = "Require(Permission::Read)" {
+            let filter = filter.unwrap_or_default();
+            let select = store::select(
+                ctx.scope()?,
+                ProcessFilter {
+                    search: filter.search,
+                    built_in: filter.built_in,
+                    applicable: filter.applicable,
+                    maturity: filter.maturity.map(Into::into),
+                    owner_id: filter
+                        .owner_id
+                        .as_ref()
+                        .map(|id| decode::<entity::person::Entity>(id, "filter.ownerId"))
+                        .transpose()?,
+                    without_owner: filter.without_owner,
+                    without_accountable: filter.without_accountable,
+                },
+            )?;
+            Ok(paginate(
+                ctx.reads(),
+                select,
+                process::Column::Id,
+                |p| p.id,
+                args,
+                Process,
+            )
+            .await?)
+        }
     }
 }

@@ -12,7 +12,7 @@ use crate::{
     graphql::scalars::DateTime,
     graphql::{
         ContextExt,
-        connection::{Page, PageArgs, page_complexity, paginate},
+        connection::{Page, paginate},
         ids::decode,
         mutate,
         node::find,
@@ -164,74 +164,6 @@ pub struct ServiceQuery;
 
 #[Object]
 impl ServiceQuery {
-    /// The service portfolio.
-    #[graphql(
-        guard = "Require(Permission::Read)",
-        complexity = "page_complexity(first, last, child_complexity)"
-    )]
-    #[allow(clippy::too_many_arguments)]
-    async fn services(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Which services to list: the conditions set are combined with AND; the whole portfolio if omitted."
-        )]
-        filter: Option<ServiceFilterInput>,
-        #[graphql(
-            desc = "Order of the list, default CREATED_AT. A cursor is valid only in the order it was read in."
-        )]
-        order_by: Option<ServiceOrder>,
-        #[graphql(
-            desc = "Up to this many records from the start (or after `after`); 0 to 100, default 20 unless `last` is given. Outside 0 to 100: BAD_USER_INPUT."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Only records after this cursor: an edge's `cursor` or `pageInfo.endCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
-        )]
-        after: Option<String>,
-        #[graphql(
-            desc = "Up to this many records from the end (or before `before`); 0 to 100. With `first`, the last of those. Outside 0 to 100: BAD_USER_INPUT."
-        )]
-        last: Option<i32>,
-        #[graphql(
-            desc = "Only records before this cursor: an edge's `cursor` or `pageInfo.startCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
-        )]
-        before: Option<String>,
-    ) -> async_graphql::Result<Page<Service>> {
-        let filter = filter.unwrap_or_default();
-        let select = store::select(
-            ctx.scope()?,
-            ServiceFilter {
-                search: filter.search,
-                status: filter.status.map(Into::into),
-                criticality: filter.criticality.map(Into::into),
-                owner_id: filter
-                    .owner_id
-                    .as_ref()
-                    .map(|id| decode::<entity::person::Entity>(id, "filter.ownerId"))
-                    .transpose()?,
-            },
-        )?;
-        let args = PageArgs::new(ctx, first, after, last, before);
-        let reads = ctx.reads();
-        Ok(match order_by.unwrap_or_default() {
-            ServiceOrder::CreatedAt => {
-                paginate(reads, select, service::Column::Id, |s| s.id, args, Service).await?
-            }
-            ServiceOrder::Name => {
-                paginate(
-                    reads,
-                    select,
-                    service::Column::Name,
-                    |s| s.name.clone(),
-                    args,
-                    Service,
-                )
-                .await?
-            }
-        })
-    }
-
     /// One service by id; null with a NOT_FOUND error when the organization has none with it.
     #[graphql(guard = "Require(Permission::Read)")]
     async fn service(
@@ -416,5 +348,54 @@ impl ServiceMutation {
         Ok(ServicePayload {
             service: Service::from(service),
         })
+    }
+}
+
+crate::connection_query! {
+    /// The service list.
+    ServiceList {
+        /// The service portfolio.
+        services(ctx, args,
+            #[graphql(
+                desc = "Which services to list: the conditions set are combined with AND; the whole portfolio if omitted."
+            )]
+            filter: Option<ServiceFilterInput>,
+            #[graphql(
+                desc = "Order of the list, default CREATED_AT. A cursor is valid only in the order it was read in."
+            )]
+            order_by: Option<ServiceOrder>,
+        ) -> Page<Service>, guard = "Require(Permission::Read)" {
+            let filter = filter.unwrap_or_default();
+            let select = store::select(
+                ctx.scope()?,
+                ServiceFilter {
+                    search: filter.search,
+                    status: filter.status.map(Into::into),
+                    criticality: filter.criticality.map(Into::into),
+                    owner_id: filter
+                        .owner_id
+                        .as_ref()
+                        .map(|id| decode::<entity::person::Entity>(id, "filter.ownerId"))
+                        .transpose()?,
+                },
+            )?;
+            let reads = ctx.reads();
+            Ok(match order_by.unwrap_or_default() {
+                ServiceOrder::CreatedAt => {
+                    paginate(reads, select, service::Column::Id, |s| s.id, args, Service).await?
+                }
+                ServiceOrder::Name => {
+                    paginate(
+                        reads,
+                        select,
+                        service::Column::Name,
+                        |s| s.name.clone(),
+                        args,
+                        Service,
+                    )
+                    .await?
+                }
+            })
+        }
     }
 }

@@ -9,7 +9,7 @@ use crate::{
     auth::{Permission, Require},
     graphql::{
         ContextExt,
-        connection::{Page, PageArgs, page_complexity, paginate},
+        connection::{Page, paginate},
         ids::decode,
         mutate,
         node::find,
@@ -80,42 +80,6 @@ pub struct ToolQuery;
 
 #[Object]
 impl ToolQuery {
-    /// The tools the SMS depends on.
-    #[graphql(
-        guard = "Require(Permission::Read)",
-        complexity = "page_complexity(first, last, child_complexity)"
-    )]
-    async fn tools(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Up to this many records from the start (or after `after`); 0 to 100, default 20 unless `last` is given. Outside 0 to 100: BAD_USER_INPUT."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Only records after this cursor: an edge's `cursor` or `pageInfo.endCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
-        )]
-        after: Option<String>,
-        #[graphql(
-            desc = "Up to this many records from the end (or before `before`); 0 to 100. With `first`, the last of those. Outside 0 to 100: BAD_USER_INPUT."
-        )]
-        last: Option<i32>,
-        #[graphql(
-            desc = "Only records before this cursor: an edge's `cursor` or `pageInfo.startCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
-        )]
-        before: Option<String>,
-    ) -> async_graphql::Result<Page<Tool>> {
-        Ok(paginate(
-            ctx.reads(),
-            ctx.scope()?.select::<tool::Entity>(),
-            tool::Column::Id,
-            |t| t.id,
-            PageArgs::new(ctx, first, after, last, before),
-            Tool,
-        )
-        .await?)
-    }
-
     /// One tool by id; null with a NOT_FOUND error when the organization has none with it.
     #[graphql(guard = "Require(Permission::Read)")]
     async fn tool(
@@ -236,5 +200,23 @@ impl ToolMutation {
         Ok(ToolPayload {
             tool: Tool::from(tool),
         })
+    }
+}
+
+crate::connection_query! {
+    /// The tool list.
+    ToolList {
+        /// The tools the SMS depends on.
+        tools(ctx, args) -> Page<Tool>, guard = "Require(Permission::Read)" {
+            Ok(paginate(
+                ctx.reads(),
+                ctx.scope()?.select::<tool::Entity>(),
+                tool::Column::Id,
+                |t| t.id,
+                args,
+                Tool,
+            )
+            .await?)
+        }
     }
 }
