@@ -39,6 +39,17 @@ pub async fn seed_organization(change: &mut crate::store::Change) -> crate::erro
     crate::portfolio::seed_organization(change).await
 }
 
+/// The fields areas add to `Person`, one part per area that relates records to people.
+#[derive(MergedObject)]
+pub struct PersonRelations(crate::portfolio::people::PersonPortfolio);
+
+impl PersonRelations {
+    /// The parts for one person.
+    pub fn of(person: &entity::person::Model) -> Self {
+        Self(crate::portfolio::people::PersonPortfolio(person.id))
+    }
+}
+
 /// Every query field, one part per area.
 #[derive(MergedObject, Default)]
 pub struct Query(

@@ -7,6 +7,7 @@ pub mod connection;
 mod context;
 pub mod cost;
 mod execute;
+mod fields;
 pub mod ids;
 pub mod limits;
 pub mod loaders;

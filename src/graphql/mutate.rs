@@ -18,3 +18,29 @@ pub async fn mutate<T>(
     change.commit(&state.bus).await?;
     Ok(value)
 }
+
+/// Declares the payload of a record's mutations, `payload!(/** docs */ ToolPayload {
+/// /** docs */ tool: Tool(tool) })` for rows of `entity::tool`, made from the changed row with
+/// `ToolPayload::from(row)`.
+#[macro_export]
+macro_rules! payload {
+    (
+        $(#[$meta:meta])*
+        $payload:ident { $(#[$field_meta:meta])* $field:ident: $object:ident($module:ident) }
+    ) => {
+        $(#[$meta])*
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $payload {
+            $(#[$field_meta])*
+            pub $field: $object,
+        }
+
+        impl From<entity::$module::Model> for $payload {
+            fn from(row: entity::$module::Model) -> Self {
+                Self {
+                    $field: $object::from(row),
+                }
+            }
+        }
+    };
+}

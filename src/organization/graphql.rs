@@ -1,6 +1,6 @@
 //! GraphQL types and resolvers of the organization and the viewer.
 
-use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object};
 use chrono::Utc;
 
 use super::store;
@@ -112,12 +112,13 @@ pub struct UpdateOrganizationInput {
     pub expected_version: Option<i32>,
 }
 
-/// Result of `updateOrganization`.
-#[derive(SimpleObject)]
-pub struct UpdateOrganizationPayload {
-    /// The organization after the change.
-    pub organization: Organization,
-}
+crate::payload!(
+    /// Result of `updateOrganization`.
+    UpdateOrganizationPayload {
+        /// The organization after the change.
+        organization: Organization(organization)
+    }
+);
 
 /// Organization mutations.
 #[derive(Default)]
@@ -137,8 +138,6 @@ impl OrganizationMutation {
             store::rename(change, name, input.expected_version).await
         })
         .await?;
-        Ok(UpdateOrganizationPayload {
-            organization: Organization::from(organization),
-        })
+        Ok(UpdateOrganizationPayload::from(organization))
     }
 }

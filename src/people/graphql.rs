@@ -1,6 +1,6 @@
 //! GraphQL types and resolvers of people.
 
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use chrono::Utc;
 use entity::person;
 
@@ -8,19 +8,12 @@ use super::store::{self, NewPerson, PersonFilter, PersonPatch, Subject};
 use crate::{
     auth::{Permission, Require, RoleValue},
     error::{AppError, AppResult},
-    graphql::loaders::GroupedBy,
-    graphql::scalars::DateTime,
     graphql::{
         ContextExt,
         connection::{Page, paginate},
         ids::decode,
-        mutate,
-        node::find,
-        patch,
-    },
-    portfolio::relations::{ProcessesOfOwner, RaciOfPerson, ServicesOfOwner},
-    portfolio::{
-        processes::graphql::Process, raci::graphql::RaciAssignment, services::graphql::Service,
+        mutate, patch,
+        scalars::DateTime,
     },
     validation::{Email, Name, parse_opt},
 };
@@ -69,32 +62,10 @@ impl Person {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at.into()
     }
-    /// Processes this person owns.
-    #[graphql(complexity = "crate::graphql::cost::related_complexity(child_complexity)")]
-    async fn owned_processes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Process>> {
-        Ok(ctx
-            .loader::<GroupedBy<ProcessesOfOwner>>()?
-            .list(self.0.id, Process)
-            .await?)
-    }
-    /// Services this person owns.
-    #[graphql(complexity = "crate::graphql::cost::related_complexity(child_complexity)")]
-    async fn owned_services(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Service>> {
-        Ok(ctx
-            .loader::<GroupedBy<ServicesOfOwner>>()?
-            .list(self.0.id, Service)
-            .await?)
-    }
-    /// This person's parts in processes.
-    #[graphql(complexity = "crate::graphql::cost::related_complexity(child_complexity)")]
-    async fn raci_assignments(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<RaciAssignment>> {
-        Ok(ctx
-            .loader::<GroupedBy<RaciOfPerson>>()?
-            .list(self.0.id, RaciAssignment)
-            .await?)
+    /// The fields other areas add to a person (owned processes, RACI parts, ...).
+    #[graphql(flatten)]
+    async fn related(&self) -> crate::schema::PersonRelations {
+        crate::schema::PersonRelations::of(&self.0)
     }
 }
 
@@ -109,23 +80,12 @@ pub struct PersonFilterInput {
     pub role: Option<RoleValue>,
 }
 
-/// People queries.
-#[derive(Default)]
-pub struct PeopleQuery;
-
-#[Object]
-impl PeopleQuery {
-    /// One person by id; null with a NOT_FOUND error when the organization has none with it.
-    #[graphql(guard = "Require(Permission::Read)")]
-    async fn person(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Global id of the person, as its `id` field returns it; null with NOT_FOUND when the organization has no person with it, BAD_USER_INPUT when it is not an id."
-        )]
-        id: ID,
-    ) -> async_graphql::Result<Option<Person>> {
-        Ok(Some(find::<Person>(ctx, &id).await?))
+crate::record_query! {
+    /// People queries.
+    PeopleQuery {
+        /// One person by id; null with a NOT_FOUND error when the organization has none with it.
+        person -> Person,
+        "Global id of the person, as its `id` field returns it; null with NOT_FOUND when the organization has no person with it, BAD_USER_INPUT when it is not an id."
     }
 }
 
@@ -169,12 +129,13 @@ pub struct SetPersonActiveInput {
     pub expected_version: Option<i32>,
 }
 
-/// Result of a person mutation.
-#[derive(SimpleObject)]
-pub struct PersonPayload {
-    /// The person after the change.
-    pub person: Person,
-}
+crate::payload!(
+    /// Result of a person mutation.
+    PersonPayload {
+        /// The person after the change.
+        person: Person(person)
+    }
+);
 
 fn require_access(ctx: &Context<'_>) -> async_graphql::Result<()> {
     if ctx.actor()?.may(Permission::ManageAccess) {
@@ -210,9 +171,7 @@ impl PeopleMutation {
             role: input.role.map(Into::into),
         };
         let person = mutate(ctx, async |change| store::create(change, new).await).await?;
-        Ok(PersonPayload {
-            person: Person::from(person),
-        })
+        Ok(PersonPayload::from(person))
     }
 
     /// Changes a person (ADMIN, MANAGER; login or role: ADMIN).
@@ -236,9 +195,7 @@ impl PeopleMutation {
             store::update(change, id, patch, input.expected_version).await
         })
         .await?;
-        Ok(PersonPayload {
-            person: Person::from(person),
-        })
+        Ok(PersonPayload::from(person))
     }
 
     /// Deactivates a person: kept in the records, logins refused (ADMIN, MANAGER).
@@ -276,9 +233,7 @@ async fn set_active(
         store::set_active(change, id, active, input.expected_version).await
     })
     .await?;
-    Ok(PersonPayload {
-        person: Person::from(person),
-    })
+    Ok(PersonPayload::from(person))
 }
 
 crate::connection_query! {

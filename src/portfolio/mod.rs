@@ -6,6 +6,7 @@ use sea_orm::EntityTrait;
 
 pub mod catalogue;
 pub mod demo;
+pub mod people;
 pub mod process_map;
 pub mod processes;
 pub mod raci;

@@ -63,6 +63,17 @@ where
     Ok(())
 }
 
+/// Refuses a reference to a row of `E` that the caller's organization does not have (an owner,
+/// a service): NOT_FOUND, as a missing id answers everywhere. `None` refers to nothing.
+pub async fn must_exist<E: Record>(change: &Change, id: Option<Uuid>) -> AppResult<()> {
+    if let Some(id) = id {
+        Scope::from(change.actor())
+            .find::<E>(change.db(), id)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Row `id` of `E` in the caller's organization, if the client's `expected_version` (when it
 /// sent one) is still its version: NOT_FOUND or CONFLICT otherwise.
 pub async fn find_current<E: Versioned>(

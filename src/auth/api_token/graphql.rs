@@ -88,12 +88,13 @@ pub struct RevokeApiTokenInput {
     pub id: ID,
 }
 
-/// Result of `revokeApiToken`.
-#[derive(SimpleObject)]
-pub struct RevokeApiTokenPayload {
-    /// The token, revoked.
-    pub api_token: ApiToken,
-}
+crate::payload!(
+    /// Result of `revokeApiToken`.
+    RevokeApiTokenPayload {
+        /// The token, revoked.
+        api_token: ApiToken(api_token)
+    }
+);
 
 /// API token mutations.
 #[derive(Default)]
@@ -129,9 +130,7 @@ impl ApiTokenMutation {
     ) -> async_graphql::Result<RevokeApiTokenPayload> {
         let id = decode::<entity::api_token::Entity>(&input.id, "input.id")?;
         let token = mutate(ctx, async |change| store::revoke(change, id).await).await?;
-        Ok(RevokeApiTokenPayload {
-            api_token: ApiToken::from(token),
-        })
+        Ok(RevokeApiTokenPayload::from(token))
     }
 }
 

@@ -172,15 +172,31 @@ pub struct RemoveProcessLinkInput {
     pub id: ID,
 }
 
-/// Result of a process-map mutation.
-#[derive(SimpleObject)]
-pub struct ProcessLinkPayload {
-    /// The edge after the change (before it, for a removal).
-    pub process_link: ProcessLink,
-}
+crate::payload!(
+    /// Result of a process-map mutation.
+    ProcessLinkPayload {
+        /// The edge after the change (before it, for a removal).
+        process_link: ProcessLink(process_link)
+    }
+);
 
-fn description(value: Option<String>) -> AppResult<LinkText> {
-    Ok(parse_opt(value, |text| LinkText::parse("input.description", text))?.unwrap_or_default())
+/// Adds the edge from process `process_id` to `target`.
+async fn link(
+    ctx: &Context<'_>,
+    process_id: &ID,
+    target: LinkTarget,
+    description: Option<String>,
+) -> async_graphql::Result<ProcessLinkPayload> {
+    let process_id = decode::<process::Entity>(process_id, "input.processId")?;
+    let description = parse_opt(description, |text| {
+        LinkText::parse("input.description", text)
+    })?
+    .unwrap_or_default();
+    let link = mutate(ctx, async |change| {
+        store::link(change, process_id, target, description).await
+    })
+    .await?;
+    Ok(ProcessLinkPayload::from(link))
 }
 
 /// Process-map mutations.
@@ -197,16 +213,8 @@ impl ProcessMapMutation {
         #[graphql(desc = "The process, the tool and what flows between them.")]
         input: LinkProcessToToolInput,
     ) -> async_graphql::Result<ProcessLinkPayload> {
-        let process_id = decode::<process::Entity>(&input.process_id, "input.processId")?;
         let target = LinkTarget::Tool(decode::<tool::Entity>(&input.tool_id, "input.toolId")?);
-        let description = description(input.description)?;
-        let link = mutate(ctx, async |change| {
-            store::link(change, process_id, target, description).await
-        })
-        .await?;
-        Ok(ProcessLinkPayload {
-            process_link: ProcessLink::from(link),
-        })
+        link(ctx, &input.process_id, target, input.description).await
     }
 
     /// Records that a process depends on another (ADMIN, MANAGER).
@@ -217,19 +225,15 @@ impl ProcessMapMutation {
         #[graphql(desc = "The dependent process and the process it depends on.")]
         input: AddProcessDependencyInput,
     ) -> async_graphql::Result<ProcessLinkPayload> {
-        let process_id = decode::<process::Entity>(&input.process_id, "input.processId")?;
-        let target = LinkTarget::Process(decode::<process::Entity>(
-            &input.depends_on_process_id,
-            "input.dependsOnProcessId",
-        )?);
-        let description = description(input.description)?;
-        let link = mutate(ctx, async |change| {
-            store::link(change, process_id, target, description).await
-        })
-        .await?;
-        Ok(ProcessLinkPayload {
-            process_link: ProcessLink::from(link),
-        })
+        let other =
+            decode::<process::Entity>(&input.depends_on_process_id, "input.dependsOnProcessId")?;
+        link(
+            ctx,
+            &input.process_id,
+            LinkTarget::Process(other),
+            input.description,
+        )
+        .await
     }
 
     /// Removes an edge of the process map (ADMIN, MANAGER).
@@ -241,8 +245,6 @@ impl ProcessMapMutation {
     ) -> async_graphql::Result<ProcessLinkPayload> {
         let id = decode::<process_link::Entity>(&input.id, "input.id")?;
         let link = mutate(ctx, async |change| store::unlink(change, id).await).await?;
-        Ok(ProcessLinkPayload {
-            process_link: ProcessLink::from(link),
-        })
+        Ok(ProcessLinkPayload::from(link))
     }
 }

@@ -1,6 +1,6 @@
 //! GraphQL types and resolvers of processes.
 
-use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
 use chrono::Utc;
 use entity::{person, process, service};
 use uuid::Uuid;
@@ -14,9 +14,7 @@ use crate::{
         connection::{Page, paginate},
         ids::decode,
         loaders::{ById, GroupedBy, Linked},
-        mutate,
-        node::find,
-        patch,
+        mutate, patch,
         scalars::DateTime,
     },
     people::graphql::Person,
@@ -157,23 +155,12 @@ pub struct ProcessFilterInput {
     pub without_accountable: Option<bool>,
 }
 
-/// Process queries.
-#[derive(Default)]
-pub struct ProcessQuery;
-
-#[Object]
-impl ProcessQuery {
-    /// One process by id; null with a NOT_FOUND error when the organization has none with it.
-    #[graphql(guard = "Require(Permission::Read)")]
-    async fn process(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Global id of the process, as its `id` field returns it; null with NOT_FOUND when the organization has no process with it, BAD_USER_INPUT when it is not an id."
-        )]
-        id: ID,
-    ) -> async_graphql::Result<Option<Process>> {
-        Ok(Some(find::<Process>(ctx, &id).await?))
+crate::record_query! {
+    /// Process queries.
+    ProcessQuery {
+        /// One process by id; null with a NOT_FOUND error when the organization has none with it.
+        process -> Process,
+        "Global id of the process, as its `id` field returns it; null with NOT_FOUND when the organization has no process with it, BAD_USER_INPUT when it is not an id."
     }
 }
 
@@ -238,12 +225,13 @@ pub struct DeleteProcessInput {
     pub id: ID,
 }
 
-/// Result of a process mutation.
-#[derive(SimpleObject)]
-pub struct ProcessPayload {
-    /// The process after the change (before it, for a deletion).
-    pub process: Process,
-}
+crate::payload!(
+    /// Result of a process mutation.
+    ProcessPayload {
+        /// The process after the change (before it, for a deletion).
+        process: Process(process)
+    }
+);
 
 fn service_ids(list: Option<Vec<ID>>) -> AppResult<Option<Vec<Uuid>>> {
     list.map(|ids| {
@@ -306,9 +294,7 @@ impl ProcessMutation {
     ) -> async_graphql::Result<ProcessPayload> {
         let new = input.parse()?;
         let process = mutate(ctx, async |change| store::create(change, new).await).await?;
-        Ok(ProcessPayload {
-            process: Process::from(process),
-        })
+        Ok(ProcessPayload::from(process))
     }
 
     /// Changes a process (ADMIN, MANAGER; a PROCESS_OWNER the processes they own, but not
@@ -327,9 +313,7 @@ impl ProcessMutation {
             store::update(change, id, patch, expected_version).await
         })
         .await?;
-        Ok(ProcessPayload {
-            process: Process::from(process),
-        })
+        Ok(ProcessPayload::from(process))
     }
 
     /// Marks a process applicable, or not applicable with a justification (ADMIN, MANAGER).
@@ -353,9 +337,7 @@ impl ProcessMutation {
             .await
         })
         .await?;
-        Ok(ProcessPayload {
-            process: Process::from(process),
-        })
+        Ok(ProcessPayload::from(process))
     }
 
     /// Deletes one of the organization's own processes; built-in ones are refused (ADMIN, MANAGER).
@@ -367,9 +349,7 @@ impl ProcessMutation {
     ) -> async_graphql::Result<ProcessPayload> {
         let id = decode::<process::Entity>(&input.id, "input.id")?;
         let process = mutate(ctx, async |change| store::delete(change, id).await).await?;
-        Ok(ProcessPayload {
-            process: Process::from(process),
-        })
+        Ok(ProcessPayload::from(process))
     }
 }
 

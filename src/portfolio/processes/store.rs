@@ -133,18 +133,9 @@ async fn set_services(
     Ok(ids)
 }
 
-async fn check_owner(change: &Change, owner: Option<Uuid>) -> AppResult<()> {
-    if let Some(owner) = owner {
-        Scope::from(change.actor())
-            .find::<person::Entity>(change.db(), owner)
-            .await?;
-    }
-    Ok(())
-}
-
 /// Creates one of the organization's own processes.
 pub async fn create(change: &mut Change, new: NewProcess) -> AppResult<process::Model> {
-    check_owner(change, new.owner_id).await?;
+    store::must_exist::<person::Entity>(change, new.owner_id).await?;
     let now = store::now();
     let process = process::Model {
         id: Uuid::now_v7(),
@@ -234,7 +225,7 @@ pub async fn update(
         after.maturity = maturity;
     }
     if let Some(owner) = patch.owner_id {
-        check_owner(change, owner).await?;
+        store::must_exist::<person::Entity>(change, owner).await?;
         after.owner_id = owner;
     }
     save(

@@ -231,12 +231,13 @@ pub struct RemoveRaciAssignmentInput {
     pub id: ID,
 }
 
-/// Result of a RACI mutation.
-#[derive(SimpleObject)]
-pub struct RaciAssignmentPayload {
-    /// The assignment after the change (before it, for a removal).
-    pub raci_assignment: RaciAssignment,
-}
+crate::payload!(
+    /// Result of a RACI mutation.
+    RaciAssignmentPayload {
+        /// The assignment after the change (before it, for a removal).
+        raci_assignment: RaciAssignment(raci_assignment)
+    }
+);
 
 /// RACI mutations.
 #[derive(Default)]
@@ -263,9 +264,7 @@ impl RaciMutation {
             responsibilities: responsibilities(input.responsibilities)?,
         };
         let assignment = mutate(ctx, async |change| store::assign(change, new).await).await?;
-        Ok(RaciAssignmentPayload {
-            raci_assignment: RaciAssignment::from(assignment),
-        })
+        Ok(RaciAssignmentPayload::from(assignment))
     }
 
     /// Makes another person the process's ACCOUNTABLE, in one step (ADMIN, MANAGER; a
@@ -284,9 +283,7 @@ impl RaciMutation {
             store::replace_accountable(change, process_id, person_id, text).await
         })
         .await?;
-        Ok(RaciAssignmentPayload {
-            raci_assignment: RaciAssignment::from(assignment),
-        })
+        Ok(RaciAssignmentPayload::from(assignment))
     }
 
     /// Changes what a person does in a process (ADMIN, MANAGER; a PROCESS_OWNER in the
@@ -304,9 +301,7 @@ impl RaciMutation {
             store::update(change, id, text, input.expected_version).await
         })
         .await?;
-        Ok(RaciAssignmentPayload {
-            raci_assignment: RaciAssignment::from(assignment),
-        })
+        Ok(RaciAssignmentPayload::from(assignment))
     }
 
     /// Removes a role (ADMIN, MANAGER; a PROCESS_OWNER in the processes they own).
@@ -318,8 +313,6 @@ impl RaciMutation {
     ) -> async_graphql::Result<RaciAssignmentPayload> {
         let id = decode::<raci_assignment::Entity>(&input.id, "input.id")?;
         let assignment = mutate(ctx, async |change| store::remove(change, id).await).await?;
-        Ok(RaciAssignmentPayload {
-            raci_assignment: RaciAssignment::from(assignment),
-        })
+        Ok(RaciAssignmentPayload::from(assignment))
     }
 }

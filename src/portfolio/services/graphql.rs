@@ -14,9 +14,7 @@ use crate::{
         ContextExt,
         connection::{Page, paginate},
         ids::decode,
-        mutate,
-        node::find,
-        patch,
+        mutate, patch,
     },
     people::graphql::Person,
     portfolio::processes::graphql::Process,
@@ -158,23 +156,12 @@ pub enum ServiceOrder {
     Name,
 }
 
-/// Service queries.
-#[derive(Default)]
-pub struct ServiceQuery;
-
-#[Object]
-impl ServiceQuery {
-    /// One service by id; null with a NOT_FOUND error when the organization has none with it.
-    #[graphql(guard = "Require(Permission::Read)")]
-    async fn service(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Global id of the service, as its `id` field returns it; null with NOT_FOUND when the organization has no service with it, BAD_USER_INPUT when it is not an id."
-        )]
-        id: ID,
-    ) -> async_graphql::Result<Option<Service>> {
-        Ok(Some(find::<Service>(ctx, &id).await?))
+crate::record_query! {
+    /// Service queries.
+    ServiceQuery {
+        /// One service by id; null with a NOT_FOUND error when the organization has none with it.
+        service -> Service,
+        "Global id of the service, as its `id` field returns it; null with NOT_FOUND when the organization has no service with it, BAD_USER_INPUT when it is not an id."
     }
 }
 
@@ -233,12 +220,13 @@ pub struct RetireServiceInput {
     pub expected_version: Option<i32>,
 }
 
-/// Result of a service mutation.
-#[derive(SimpleObject)]
-pub struct ServicePayload {
-    /// The service after the change.
-    pub service: Service,
-}
+crate::payload!(
+    /// Result of a service mutation.
+    ServicePayload {
+        /// The service after the change.
+        service: Service(service)
+    }
+);
 
 fn targets(targets: Option<Vec<RestoreTarget>>) -> AppResult<Option<RestoreTargets>> {
     targets
@@ -304,9 +292,7 @@ impl ServiceMutation {
     ) -> async_graphql::Result<ServicePayload> {
         let new = input.parse()?;
         let service = mutate(ctx, async |change| store::create(change, new).await).await?;
-        Ok(ServicePayload {
-            service: Service::from(service),
-        })
+        Ok(ServicePayload::from(service))
     }
 
     /// Changes a service (ADMIN, MANAGER).
@@ -324,9 +310,7 @@ impl ServiceMutation {
             store::update(change, id, patch, expected_version, "service.update").await
         })
         .await?;
-        Ok(ServicePayload {
-            service: Service::from(service),
-        })
+        Ok(ServicePayload::from(service))
     }
 
     /// Retires a service: it stays in the records with status RETIRED (ADMIN, MANAGER).
@@ -345,9 +329,7 @@ impl ServiceMutation {
             store::update(change, id, patch, input.expected_version, "service.retire").await
         })
         .await?;
-        Ok(ServicePayload {
-            service: Service::from(service),
-        })
+        Ok(ServicePayload::from(service))
     }
 }
 

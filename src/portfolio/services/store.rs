@@ -113,18 +113,9 @@ const UNIQUE: &[Unique] = &[Unique {
     message: "another service of this organization has this name",
 }];
 
-async fn check_owner(change: &Change, owner: Option<Uuid>) -> AppResult<()> {
-    if let Some(owner) = owner {
-        Scope::from(change.actor())
-            .find::<person::Entity>(change.db(), owner)
-            .await?;
-    }
-    Ok(())
-}
-
 /// Creates a service.
 pub async fn create(change: &mut Change, new: NewService) -> AppResult<service::Model> {
-    check_owner(change, new.owner_id).await?;
+    store::must_exist::<person::Entity>(change, new.owner_id).await?;
     let now = store::now();
     let service = service::Model {
         id: Uuid::now_v7(),
@@ -176,7 +167,7 @@ pub async fn update(
         after.availability_target = target.map(|a| a.0);
     }
     if let Some(owner) = patch.owner_id {
-        check_owner(change, owner).await?;
+        store::must_exist::<person::Entity>(change, owner).await?;
         after.owner_id = owner;
     }
     store::save::<service::Entity>(change, action, before, after, UNIQUE).await

@@ -1,6 +1,6 @@
 //! GraphQL types and resolvers of tools.
 
-use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
 use chrono::Utc;
 use entity::tool;
 
@@ -11,9 +11,7 @@ use crate::{
         ContextExt,
         connection::{Page, paginate},
         ids::decode,
-        mutate,
-        node::find,
-        patch,
+        mutate, patch,
         scalars::DateTime,
     },
     validation::{Line, Name, Url, parse_opt},
@@ -74,23 +72,12 @@ impl Tool {
     }
 }
 
-/// Tool queries.
-#[derive(Default)]
-pub struct ToolQuery;
-
-#[Object]
-impl ToolQuery {
-    /// One tool by id; null with a NOT_FOUND error when the organization has none with it.
-    #[graphql(guard = "Require(Permission::Read)")]
-    async fn tool(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Global id of the tool, as its `id` field returns it; null with NOT_FOUND when the organization has no tool with it, BAD_USER_INPUT when it is not an id."
-        )]
-        id: ID,
-    ) -> async_graphql::Result<Option<Tool>> {
-        Ok(Some(find::<Tool>(ctx, &id).await?))
+crate::record_query! {
+    /// Tool queries.
+    ToolQuery {
+        /// One tool by id; null with a NOT_FOUND error when the organization has none with it.
+        tool -> Tool,
+        "Global id of the tool, as its `id` field returns it; null with NOT_FOUND when the organization has no tool with it, BAD_USER_INPUT when it is not an id."
     }
 }
 
@@ -131,12 +118,13 @@ pub struct DeleteToolInput {
     pub id: ID,
 }
 
-/// Result of a tool mutation.
-#[derive(SimpleObject)]
-pub struct ToolPayload {
-    /// The tool after the change (before it, for a deletion).
-    pub tool: Tool,
-}
+crate::payload!(
+    /// Result of a tool mutation.
+    ToolPayload {
+        /// The tool after the change (before it, for a deletion).
+        tool: Tool(tool)
+    }
+);
 
 /// Tool mutations.
 #[derive(Default)]
@@ -159,9 +147,7 @@ impl ToolMutation {
             url: parse_opt(input.url, |u| Url::parse("input.url", u))?,
         };
         let tool = mutate(ctx, async |change| store::create(change, new).await).await?;
-        Ok(ToolPayload {
-            tool: Tool::from(tool),
-        })
+        Ok(ToolPayload::from(tool))
     }
 
     /// Changes a tool (ADMIN, MANAGER).
@@ -183,9 +169,7 @@ impl ToolMutation {
             store::update(change, id, patch, input.expected_version).await
         })
         .await?;
-        Ok(ToolPayload {
-            tool: Tool::from(tool),
-        })
+        Ok(ToolPayload::from(tool))
     }
 
     /// Removes a tool and its links (ADMIN, MANAGER).
@@ -197,9 +181,7 @@ impl ToolMutation {
     ) -> async_graphql::Result<ToolPayload> {
         let id = decode::<entity::tool::Entity>(&input.id, "input.id")?;
         let tool = mutate(ctx, async |change| store::delete(change, id).await).await?;
-        Ok(ToolPayload {
-            tool: Tool::from(tool),
-        })
+        Ok(ToolPayload::from(tool))
     }
 }
 

@@ -1,0 +1,96 @@
+//! The query fields every record type has, written once: its connection and its by-id read.
+//! Macros, because async-graphql takes a field's arguments and their descriptions only from
+//! the resolver's own signature.
+
+/// A query part with one connection field: its Relay arguments (`first`, `after`, `last`,
+/// `before`, with the descriptions every list shares), its guard and its complexity. The
+/// body reads the page arguments as `$args` ([`PageArgs`](super::connection::PageArgs)):
+///
+/// ```ignore
+/// crate::connection_query! {
+///     /// Tool list.
+///     ToolList {
+///         /// The tools the SMS depends on.
+///         tools(ctx, args) -> Page<Tool>, guard = "Require(Permission::Read)" {
+///             Ok(paginate(ctx.reads(), ..., args, Tool).await?)
+///         }
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! connection_query {
+    (
+        $(#[$part_meta:meta])*
+        $part:ident {
+            $(#[$meta:meta])*
+            $name:ident($ctx:ident, $args:ident $(, $(#[$arg_meta:meta])* $arg:ident: $arg_ty:ty)* $(,)?)
+                -> $page:ty, guard = $guard:literal $body:block
+        }
+    ) => {
+        $(#[$part_meta])*
+        #[derive(Default)]
+        pub struct $part;
+
+        #[async_graphql::Object]
+        impl $part {
+            $(#[$meta])*
+            #[graphql(
+                guard = $guard,
+                complexity = "crate::graphql::connection::page_complexity(first, last, child_complexity)"
+            )]
+            #[allow(clippy::too_many_arguments)]
+            async fn $name(
+                &self,
+                $ctx: &async_graphql::Context<'_>,
+                $($(#[$arg_meta])* $arg: $arg_ty,)*
+                #[graphql(
+                    desc = "Up to this many records from the start (or after `after`); 0 to 100, default 20 unless `last` is given. Outside 0 to 100: BAD_USER_INPUT."
+                )]
+                first: Option<i32>,
+                #[graphql(
+                    desc = "Only records after this cursor: an edge's `cursor` or `pageInfo.endCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
+                )]
+                after: Option<String>,
+                #[graphql(
+                    desc = "Up to this many records from the end (or before `before`); 0 to 100. With `first`, the last of those. Outside 0 to 100: BAD_USER_INPUT."
+                )]
+                last: Option<i32>,
+                #[graphql(
+                    desc = "Only records before this cursor: an edge's `cursor` or `pageInfo.startCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
+                )]
+                before: Option<String>,
+            ) -> async_graphql::Result<$page> {
+                let $args =
+                    $crate::graphql::connection::PageArgs::new($ctx, first, after, last, before);
+                $body
+            }
+        }
+    };
+}
+
+/// A query part with the field that reads one record by global id:
+/// `record_query!(/** docs */ ToolQuery { /** field docs */ tool -> Tool, "id's description" })`.
+#[macro_export]
+macro_rules! record_query {
+    (
+        $(#[$part_meta:meta])*
+        $part:ident { $(#[$meta:meta])* $name:ident -> $object:ident, $desc:literal }
+    ) => {
+        $(#[$part_meta])*
+        #[derive(Default)]
+        pub struct $part;
+
+        #[async_graphql::Object]
+        impl $part {
+            $(#[$meta])*
+            #[graphql(guard = "crate::auth::Require(crate::auth::Permission::Read)")]
+            async fn $name(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                #[graphql(desc = $desc)] id: async_graphql::ID,
+            ) -> async_graphql::Result<Option<$object>> {
+                Ok(Some($crate::graphql::node::find::<$object>(ctx, &id).await?))
+            }
+        }
+    };
+}
