@@ -4,23 +4,28 @@
 use std::time::Instant;
 
 use async_graphql::{
-    Name, Request, Response, ServerError,
+    Name, ObjectType, Request, Response, Schema, ServerError, SubscriptionType,
     parser::types::{ExecutableDocument, OperationType},
 };
 use futures_util::{StreamExt, stream::BoxStream};
 
-use super::{AppSchema, Caller, limits, shape};
+use super::{Caller, limits, shape};
 use crate::metrics::{Metrics, OperationName};
 
 /// Runs one query or mutation as the server does: the document limits, then the schema with
 /// the caller's data; the operation goes into the metrics.
-pub async fn execute(
-    schema: &AppSchema,
+pub async fn execute<Q, M, S>(
+    schema: &Schema<Q, M, S>,
     limits: limits::DocumentLimits,
     metrics: &Metrics,
     caller: &mut Caller,
     request: Request,
-) -> Response {
+) -> Response
+where
+    Q: ObjectType + 'static,
+    M: ObjectType + 'static,
+    S: SubscriptionType + 'static,
+{
     let started = Instant::now();
     let admitted = admit(limits, caller, request);
     answer(
@@ -45,13 +50,18 @@ pub struct Answers {
 /// Runs one operation of a WebSocket as `execute` runs an HTTP request's: a query or mutation
 /// exactly so, when the stream is polled; a subscription admitted the same way and counted
 /// among the operations when it starts, each of its events shaped and its errors counted.
-pub fn execute_stream(
-    schema: &AppSchema,
+pub fn execute_stream<Q, M, S>(
+    schema: &Schema<Q, M, S>,
     limits: limits::DocumentLimits,
     metrics: &Metrics,
     caller: &mut Caller,
     request: Request,
-) -> Answers {
+) -> Answers
+where
+    Q: ObjectType + 'static,
+    M: ObjectType + 'static,
+    S: SubscriptionType + 'static,
+{
     let started = Instant::now();
     let authenticated = caller.is_authenticated();
     match admit(limits, caller, request) {
@@ -125,13 +135,18 @@ fn admit(
 }
 
 /// Runs an admitted query or mutation, or answers the refusal, and records the operation.
-async fn answer(
-    schema: &AppSchema,
+async fn answer<Q, M, S>(
+    schema: &Schema<Q, M, S>,
     metrics: &Metrics,
     authenticated: bool,
     started: Instant,
     admitted: Result<Admitted, ServerError>,
-) -> Response {
+) -> Response
+where
+    Q: ObjectType + 'static,
+    M: ObjectType + 'static,
+    S: SubscriptionType + 'static,
+{
     let (name, response) = match admitted {
         Ok(admitted) => {
             let mut response = schema.execute(admitted.request).await;

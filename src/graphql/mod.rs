@@ -23,8 +23,6 @@ pub use context::ContextExt;
 pub use execute::{Answers, execute, execute_stream};
 pub use mutate::mutate;
 
-use crate::schema::AppSchema;
-
 /// An update field that may be omitted (leave it), `null` (clear it) or a value (set it):
 /// `None`, `Some(None)` or `Some(Some(..))`, with the value mapped (and checked) on the way.
 pub fn patch<T, U>(
