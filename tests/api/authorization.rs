@@ -40,13 +40,11 @@ const PORTFOLIO: Who = Who {
     scopes: &["PORTFOLIO_WRITE"],
 };
 
-/// Who may run each mutation today, one line per mutation; every other role and scope the
-/// schema serves gets a FORBIDDEN case, and those allowed must get past the guard. PROCESS_OWNER
-/// may run none of them yet. A role on a line means it may run the mutation on any record: when
-/// process owners may maintain the processes they own, the lines of updateProcess and the RACI
-/// mutations stay as they are for other processes (the PROCESS_OWNER caller here is linked to
-/// no person, so it owns nothing and stays refused) and the owner's own process gets a test of
-/// its own.
+/// Who may run each mutation on any record, one line per mutation; every other role and scope
+/// the schema serves gets a FORBIDDEN case, and those allowed must get past the guard. A
+/// PROCESS_OWNER maintains only the processes they own (updateProcess and the RACI mutations):
+/// the PROCESS_OWNER caller here is linked to no person, so it owns nothing and is refused;
+/// the owner's own processes are tested in process_owners.rs.
 const MAY: &[(&str, Who)] = &[
     ("addProcessDependency", PORTFOLIO),
     ("assignRaci", PORTFOLIO),
