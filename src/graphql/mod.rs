@@ -17,6 +17,7 @@ pub mod nesting;
 pub mod node;
 pub mod scalars;
 pub mod shape;
+pub mod stamps;
 
 pub use caller::Caller;
 pub use context::ContextExt;

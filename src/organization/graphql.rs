@@ -1,12 +1,11 @@
 //! GraphQL types and resolvers of the organization and the viewer.
 
 use async_graphql::{Context, ID, InputObject, Object};
-use chrono::Utc;
 
 use super::store;
 use crate::{
     auth::{ApiScope, Grant, Permission, Require, RoleValue},
-    graphql::scalars::DateTime,
+    graphql::stamps::Stamps,
     graphql::{ContextExt, mutate},
     people::graphql::Person,
     tenancy::Scope,
@@ -28,17 +27,10 @@ impl Organization {
     async fn name(&self) -> &str {
         &self.0.name
     }
-    /// Version, for `expectedVersion`.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    /// When it was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at.into()
-    }
-    /// When it last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at.into()
+    /// `version`, `createdAt`, `updatedAt`.
+    #[graphql(flatten)]
+    async fn stamps(&self) -> Stamps {
+        Stamps::of(self.0.version, self.0.created_at, self.0.updated_at)
     }
 }
 

@@ -1,19 +1,18 @@
 //! GraphQL types and resolvers of people.
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
-use chrono::Utc;
 use entity::person;
 
 use super::store::{self, NewPerson, PersonFilter, PersonPatch, Subject};
 use crate::{
     auth::{Permission, Require, RoleValue},
     error::{AppError, AppResult},
+    graphql::stamps::Stamps,
     graphql::{
         ContextExt,
         connection::{Page, paginate},
         ids::decode,
         mutate, patch,
-        scalars::DateTime,
     },
     validation::{Email, Name, parse_opt},
 };
@@ -50,17 +49,10 @@ impl Person {
     async fn active(&self) -> bool {
         self.0.active
     }
-    /// Version, for `expectedVersion`.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    /// When the person was added.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at.into()
-    }
-    /// When the person last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at.into()
+    /// `version`, `createdAt`, `updatedAt`.
+    #[graphql(flatten)]
+    async fn stamps(&self) -> Stamps {
+        Stamps::of(self.0.version, self.0.created_at, self.0.updated_at)
     }
     /// The fields other areas add to a person (owned processes, RACI parts, ...).
     #[graphql(flatten)]

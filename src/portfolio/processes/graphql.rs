@@ -1,7 +1,6 @@
 //! GraphQL types and resolvers of processes.
 
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
-use chrono::Utc;
 use entity::{person, process, service};
 use uuid::Uuid;
 
@@ -9,13 +8,13 @@ use super::store::{self, Code, NewProcess, ProcessFilter, ProcessPatch};
 use crate::{
     auth::{Permission, Require},
     error::AppResult,
+    graphql::stamps::Stamps,
     graphql::{
         ContextExt,
         connection::{Page, paginate},
         ids::decode,
         loaders::{ById, GroupedBy, Linked},
         mutate, patch,
-        scalars::DateTime,
     },
     people::graphql::Person,
     portfolio::relations::{AccountableOfProcess, RaciOfProcess, ServicesOfProcess},
@@ -122,17 +121,10 @@ impl Process {
             .one(self.0.id, Person)
             .await?)
     }
-    /// Version, for `expectedVersion`.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    /// When it was added.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at.into()
-    }
-    /// When it last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at.into()
+    /// `version`, `createdAt`, `updatedAt`.
+    #[graphql(flatten)]
+    async fn stamps(&self) -> Stamps {
+        Stamps::of(self.0.version, self.0.created_at, self.0.updated_at)
     }
 }
 

@@ -1,7 +1,6 @@
 //! GraphQL types and resolvers of services.
 
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
-use chrono::Utc;
 use entity::{LifecycleStatus, person, service};
 
 use super::store::{self, Availability, NewService, RestoreTargets, ServiceFilter, ServicePatch};
@@ -9,7 +8,7 @@ use crate::{
     auth::{Permission, Require},
     error::AppResult,
     graphql::loaders::{ById, Linked},
-    graphql::scalars::DateTime,
+    graphql::stamps::Stamps,
     graphql::{
         ContextExt,
         connection::{Page, paginate},
@@ -119,17 +118,10 @@ impl Service {
     async fn availability_target(&self) -> Option<f64> {
         self.0.availability_target
     }
-    /// Version, for `expectedVersion`.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    /// When it was added.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at.into()
-    }
-    /// When it last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at.into()
+    /// `version`, `createdAt`, `updatedAt`.
+    #[graphql(flatten)]
+    async fn stamps(&self) -> Stamps {
+        Stamps::of(self.0.version, self.0.created_at, self.0.updated_at)
     }
 }
 
