@@ -43,6 +43,11 @@ pub fn decode<E: Record>(id: &ID, field: &str) -> AppResult<Uuid> {
     }
 }
 
+/// The database id of an optional argument that must name a row of `E`, as [`decode`].
+pub fn decode_opt<E: Record>(id: Option<&ID>, field: &str) -> AppResult<Option<Uuid>> {
+    id.map(|id| decode::<E>(id, field)).transpose()
+}
+
 /// The database id inside a global id of any type; BAD_USER_INPUT on `field` if it is not one.
 pub fn decode_id_any(id: &ID, field: &str) -> AppResult<Uuid> {
     parse_global_id(id)

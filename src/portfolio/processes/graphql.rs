@@ -12,7 +12,7 @@ use crate::{
     graphql::{
         ContextExt,
         connection::{Page, paginate},
-        ids::decode,
+        ids::{decode, decode_opt},
         loaders::{ById, GroupedBy, Linked},
         mutate, patch,
     },
@@ -363,11 +363,7 @@ crate::connection_query! {
                     built_in: filter.built_in,
                     applicable: filter.applicable,
                     maturity: filter.maturity.map(Into::into),
-                    owner_id: filter
-                        .owner_id
-                        .as_ref()
-                        .map(|id| decode::<entity::person::Entity>(id, "filter.ownerId"))
-                        .transpose()?,
+                    owner_id: decode_opt::<entity::person::Entity>(filter.owner_id.as_ref(), "filter.ownerId")?,
                     without_owner: filter.without_owner,
                     without_accountable: filter.without_accountable,
                 },

@@ -12,7 +12,7 @@ use crate::{
     graphql::{
         ContextExt,
         connection::{Page, paginate},
-        ids::decode,
+        ids::{decode, decode_opt},
         mutate, patch,
     },
     people::graphql::Person,
@@ -346,11 +346,7 @@ crate::connection_query! {
                     search: filter.search,
                     status: filter.status.map(Into::into),
                     criticality: filter.criticality.map(Into::into),
-                    owner_id: filter
-                        .owner_id
-                        .as_ref()
-                        .map(|id| decode::<entity::person::Entity>(id, "filter.ownerId"))
-                        .transpose()?,
+                    owner_id: decode_opt::<entity::person::Entity>(filter.owner_id.as_ref(), "filter.ownerId")?,
                 },
             )?;
             let reads = ctx.reads();
