@@ -1,15 +1,20 @@
-//! The query fields every record type has, written once: its connection and its by-id read.
+//! The query fields every record type has, written once: its by-id read and its connection.
 //! Macros, because async-graphql takes a field's arguments and their descriptions only from
 //! the resolver's own signature.
 
-/// A query part with one connection field: its Relay arguments (`first`, `after`, `last`,
-/// `before`, with the descriptions every list shares), its guard and its complexity. The
-/// body reads the page arguments as `$args` ([`PageArgs`](super::connection::PageArgs)):
+/// The query part of a record type: the field that reads one record by global id (unless the
+/// type has none), and its
+/// connection with the Relay arguments (`first`, `after`, `last`, `before`, with the
+/// descriptions every list shares), its guard and its complexity. The connection's body reads
+/// the page arguments as `$args` ([`PageArgs`](super::connection::PageArgs)):
 ///
 /// ```ignore
-/// crate::connection_query! {
-///     /// Tool list.
-///     ToolList {
+/// crate::record_queries! {
+///     /// Tool queries.
+///     ToolQuery {
+///         @by_id
+///         /// One tool by id.
+///         tool -> Tool, "Global id of the tool ...";
 ///         /// The tools the SMS depends on.
 ///         tools(ctx, args) -> Page<Tool>, guard = "Require(Permission::Read)" {
 ///             Ok(paginate(ctx.reads(), ..., args, Tool).await?)
@@ -18,10 +23,12 @@
 /// }
 /// ```
 #[macro_export]
-macro_rules! connection_query {
+macro_rules! record_queries {
     (
         $(#[$part_meta:meta])*
         $part:ident {
+            $(@by_id $(#[$one_meta:meta])*
+            $one:ident -> $object:ident, $id_desc:literal;)?
             $(#[$meta:meta])*
             $name:ident($ctx:ident, $args:ident $(, $(#[$arg_meta:meta])* $arg:ident: $arg_ty:ty)* $(,)?)
                 -> $page:ty, guard = $guard:literal $body:block
@@ -33,6 +40,16 @@ macro_rules! connection_query {
 
         #[async_graphql::Object]
         impl $part {
+            $($(#[$one_meta])*
+            #[graphql(guard = "crate::auth::Require(crate::auth::Permission::Read)")]
+            async fn $one(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                #[graphql(desc = $id_desc)] id: async_graphql::ID,
+            ) -> async_graphql::Result<Option<$object>> {
+                Ok(Some($crate::graphql::node::find::<$object>(ctx, &id).await?))
+            })?
+
             $(#[$meta])*
             #[graphql(
                 guard = $guard,
@@ -63,33 +80,6 @@ macro_rules! connection_query {
                 let $args =
                     $crate::graphql::connection::PageArgs::new($ctx, first, after, last, before);
                 $body
-            }
-        }
-    };
-}
-
-/// A query part with the field that reads one record by global id:
-/// `record_query!(/** docs */ ToolQuery { /** field docs */ tool -> Tool, "id's description" })`.
-#[macro_export]
-macro_rules! record_query {
-    (
-        $(#[$part_meta:meta])*
-        $part:ident { $(#[$meta:meta])* $name:ident -> $object:ident, $desc:literal }
-    ) => {
-        $(#[$part_meta])*
-        #[derive(Default)]
-        pub struct $part;
-
-        #[async_graphql::Object]
-        impl $part {
-            $(#[$meta])*
-            #[graphql(guard = "crate::auth::Require(crate::auth::Permission::Read)")]
-            async fn $name(
-                &self,
-                ctx: &async_graphql::Context<'_>,
-                #[graphql(desc = $desc)] id: async_graphql::ID,
-            ) -> async_graphql::Result<Option<$object>> {
-                Ok(Some($crate::graphql::node::find::<$object>(ctx, &id).await?))
             }
         }
     };

@@ -72,15 +72,6 @@ pub struct PersonFilterInput {
     pub role: Option<RoleValue>,
 }
 
-crate::record_query! {
-    /// People queries.
-    PeopleQuery {
-        /// One person by id; null with a NOT_FOUND error when the organization has none with it.
-        person -> Person,
-        "Global id of the person, as its `id` field returns it; null with NOT_FOUND when the organization has no person with it, BAD_USER_INPUT when it is not an id."
-    }
-}
-
 /// Input of `createPerson`.
 #[derive(InputObject)]
 pub struct CreatePersonInput {
@@ -228,9 +219,12 @@ async fn set_active(
     Ok(PersonPayload::from(person))
 }
 
-crate::connection_query! {
-    /// The people list.
-    PersonList {
+crate::record_queries! {
+    /// People queries.
+    PeopleQuery {
+        @by_id
+        /// One person by id; null with a NOT_FOUND error when the organization has none with it.
+        person -> Person, "Global id of the person, as its `id` field returns it; null with NOT_FOUND when the organization has no person with it, BAD_USER_INPUT when it is not an id.";
         /// The organization's people, in the order they were added.
         people(ctx, args,
             #[graphql(

@@ -134,7 +134,7 @@ impl ApiTokenMutation {
     }
 }
 
-crate::connection_query! {
+crate::record_queries! {
     /// The API token list.
     ApiTokenQuery {
         /// The organization's API tokens, oldest first (ADMIN).

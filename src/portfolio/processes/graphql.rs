@@ -147,15 +147,6 @@ pub struct ProcessFilterInput {
     pub without_accountable: Option<bool>,
 }
 
-crate::record_query! {
-    /// Process queries.
-    ProcessQuery {
-        /// One process by id; null with a NOT_FOUND error when the organization has none with it.
-        process -> Process,
-        "Global id of the process, as its `id` field returns it; null with NOT_FOUND when the organization has no process with it, BAD_USER_INPUT when it is not an id."
-    }
-}
-
 /// Input of `createProcess`.
 #[derive(InputObject)]
 pub struct CreateProcessInput {
@@ -259,15 +250,21 @@ impl CreateProcessInput {
 }
 
 impl UpdateProcessInput {
-    fn parse(self) -> AppResult<ProcessPatch> {
-        Ok(ProcessPatch {
-            name: parse_opt(self.name, |n| Name::parse("input.name", n))?,
-            description: text(self.description, "input.description")?,
-            goals: text(self.goals, "input.goals")?,
-            maturity: self.maturity.map(Into::into),
-            owner_id: patch(self.owner_id, |id| owner(&id))?,
-            service_ids: service_ids(self.service_ids)?,
-        })
+    /// The record, the version the client read and the patch.
+    fn parse(self) -> AppResult<(uuid::Uuid, Option<i32>, ProcessPatch)> {
+        let id = decode::<process::Entity>(&self.id, "input.id")?;
+        Ok((
+            id,
+            self.expected_version,
+            ProcessPatch {
+                name: parse_opt(self.name, |n| Name::parse("input.name", n))?,
+                description: text(self.description, "input.description")?,
+                goals: text(self.goals, "input.goals")?,
+                maturity: self.maturity.map(Into::into),
+                owner_id: patch(self.owner_id, |id| owner(&id))?,
+                service_ids: service_ids(self.service_ids)?,
+            },
+        ))
     }
 }
 
@@ -298,9 +295,7 @@ impl ProcessMutation {
         #[graphql(desc = "The process, the version read and the fields to change.")]
         input: UpdateProcessInput,
     ) -> async_graphql::Result<ProcessPayload> {
-        let id = decode::<process::Entity>(&input.id, "input.id")?;
-        let expected_version = input.expected_version;
-        let patch = input.parse()?;
+        let (id, expected_version, patch) = input.parse()?;
         let process = mutate(ctx, async |change| {
             store::update(change, id, patch, expected_version).await
         })
@@ -345,9 +340,12 @@ impl ProcessMutation {
     }
 }
 
-crate::connection_query! {
-    /// The process list.
-    ProcessList {
+crate::record_queries! {
+    /// Process queries.
+    ProcessQuery {
+        @by_id
+        /// One process by id; null with a NOT_FOUND error when the organization has none with it.
+        process -> Process, "Global id of the process, as its `id` field returns it; null with NOT_FOUND when the organization has no process with it, BAD_USER_INPUT when it is not an id.";
         /// The organization's processes: the catalogue in clause order, then its own as added.
         processes(ctx, args,
             #[graphql(

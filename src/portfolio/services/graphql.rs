@@ -148,15 +148,6 @@ pub enum ServiceOrder {
     Name,
 }
 
-crate::record_query! {
-    /// Service queries.
-    ServiceQuery {
-        /// One service by id; null with a NOT_FOUND error when the organization has none with it.
-        service -> Service,
-        "Global id of the service, as its `id` field returns it; null with NOT_FOUND when the organization has no service with it, BAD_USER_INPUT when it is not an id."
-    }
-}
-
 /// Input of `createService`.
 #[derive(InputObject)]
 pub struct CreateServiceInput {
@@ -255,17 +246,23 @@ impl CreateServiceInput {
 }
 
 impl UpdateServiceInput {
-    fn parse(self) -> AppResult<ServicePatch> {
-        Ok(ServicePatch {
-            name: parse_opt(self.name, |n| Name::parse("input.name", n))?,
-            description: parse_opt(self.description, |d| Text::parse("input.description", d))?,
-            customer: parse_opt(self.customer, |c| Line::parse("input.customer", c))?,
-            criticality: self.criticality.map(Into::into),
-            lifecycle_status: self.status.map(Into::into),
-            owner_id: patch(self.owner_id, |id| owner(&id))?,
-            restore_targets: targets(self.restore_targets)?,
-            availability_target: patch(self.availability_target, Availability::parse)?,
-        })
+    /// The record, the version the client read and the patch.
+    fn parse(self) -> AppResult<(uuid::Uuid, Option<i32>, ServicePatch)> {
+        let id = decode::<service::Entity>(&self.id, "input.id")?;
+        Ok((
+            id,
+            self.expected_version,
+            ServicePatch {
+                name: parse_opt(self.name, |n| Name::parse("input.name", n))?,
+                description: parse_opt(self.description, |d| Text::parse("input.description", d))?,
+                customer: parse_opt(self.customer, |c| Line::parse("input.customer", c))?,
+                criticality: self.criticality.map(Into::into),
+                lifecycle_status: self.status.map(Into::into),
+                owner_id: patch(self.owner_id, |id| owner(&id))?,
+                restore_targets: targets(self.restore_targets)?,
+                availability_target: patch(self.availability_target, Availability::parse)?,
+            },
+        ))
     }
 }
 
@@ -295,9 +292,7 @@ impl ServiceMutation {
         #[graphql(desc = "The service, the version read and the fields to change.")]
         input: UpdateServiceInput,
     ) -> async_graphql::Result<ServicePayload> {
-        let id = decode::<service::Entity>(&input.id, "input.id")?;
-        let expected_version = input.expected_version;
-        let patch = input.parse()?;
+        let (id, expected_version, patch) = input.parse()?;
         let service = mutate(ctx, async |change| {
             store::update(change, id, patch, expected_version, "service.update").await
         })
@@ -325,9 +320,12 @@ impl ServiceMutation {
     }
 }
 
-crate::connection_query! {
-    /// The service list.
-    ServiceList {
+crate::record_queries! {
+    /// Service queries.
+    ServiceQuery {
+        @by_id
+        /// One service by id; null with a NOT_FOUND error when the organization has none with it.
+        service -> Service, "Global id of the service, as its `id` field returns it; null with NOT_FOUND when the organization has no service with it, BAD_USER_INPUT when it is not an id.";
         /// The service portfolio.
         services(ctx, args,
             #[graphql(

@@ -72,15 +72,6 @@ impl Tool {
     }
 }
 
-crate::record_query! {
-    /// Tool queries.
-    ToolQuery {
-        /// One tool by id; null with a NOT_FOUND error when the organization has none with it.
-        tool -> Tool,
-        "Global id of the tool, as its `id` field returns it; null with NOT_FOUND when the organization has no tool with it, BAD_USER_INPUT when it is not an id."
-    }
-}
-
 /// Input of `createTool`.
 #[derive(InputObject)]
 pub struct CreateToolInput {
@@ -185,9 +176,12 @@ impl ToolMutation {
     }
 }
 
-crate::connection_query! {
-    /// The tool list.
-    ToolList {
+crate::record_queries! {
+    /// Tool queries.
+    ToolQuery {
+        @by_id
+        /// One tool by id; null with a NOT_FOUND error when the organization has none with it.
+        tool -> Tool, "Global id of the tool, as its `id` field returns it; null with NOT_FOUND when the organization has no tool with it, BAD_USER_INPUT when it is not an id.";
         /// The tools the SMS depends on.
         tools(ctx, args) -> Page<Tool>, guard = "Require(Permission::Read)" {
             Ok(paginate(
