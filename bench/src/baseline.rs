@@ -6,7 +6,7 @@
 use std::{collections::HashMap, net::SocketAddr};
 
 use axum::{Json, Router, extract::State, routing::get};
-use iso20000::graphql::ids::global_id;
+use iso20000::graphql::ids::encode;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, QueryResult, Statement, Value as SqlValue,
 };
@@ -201,7 +201,7 @@ async fn build(db: &DatabaseConnection, organization_id: Uuid) -> anyhow::Result
         let mut ids = processes_of.get(&id).cloned().unwrap_or_default();
         ids.sort_unstable();
         edges.push(json!({ "node": {
-            "id": global_id("Service", id).to_string(),
+            "id": encode::<entity::service::Entity>(id).to_string(),
             "name": row.try_get::<String>("", "name")?,
             "criticality": row.try_get::<String>("", "criticality")?,
             "status": row.try_get::<String>("", "lifecycle_status")?,

@@ -5,18 +5,19 @@
 
 use entity::{Criticality, LifecycleStatus, Maturity, RaciRole, Role, process};
 use iso20000::{
-    audit_trail::Change,
     auth::Actor,
     error::AppError,
     organization::store as organization_store,
     people::store::{self as people_store, NewPerson},
     portfolio::{
-        processes::store::{self as process_store, ProcessFields},
+        processes::store::{self as process_store, ProcessPatch},
         raci::store::{self as raci_store, NewAssignment},
-        services::store::{self as service_store, ServiceFields},
+        services::store::{self as service_store, NewService},
     },
     state::AppState,
+    store::Change,
     tenancy::Scope,
+    validation::{Email, Line, Name, Text},
 };
 use sea_orm::QueryOrder;
 use uuid::Uuid;
@@ -56,8 +57,9 @@ pub async fn generate(state: &AppState, size: Size) -> anyhow::Result<Uuid> {
         let mut change = Change::begin(&state.db, &actor).await.map_err(fail)?;
         for index in start..(start + BATCH).min(size.people) {
             let person = NewPerson {
-                name: format!("Person {index:04}"),
-                email: format!("person{index}@bench.example"),
+                name: Name::parse("name", &format!("Person {index:04}")).map_err(fail)?,
+                email: Email::parse("email", &format!("person{index}@bench.example"))
+                    .map_err(fail)?,
                 login_subject: None,
                 role: Some(if index % 10 == 0 {
                     Role::ProcessOwner
@@ -86,20 +88,23 @@ pub async fn generate(state: &AppState, size: Size) -> anyhow::Result<Uuid> {
     for start in (0..size.services).step_by(BATCH) {
         let mut change = Change::begin(&state.db, &actor).await.map_err(fail)?;
         for index in start..(start + BATCH).min(size.services) {
-            let fields = ServiceFields {
-                name: Some(format!("Service {index:04}")),
-                customer: Some(format!("Customer {}", index % 17)),
-                criticality: Some(criticalities[index % 4]),
-                lifecycle_status: Some(if index % 9 == 0 {
+            let new = NewService {
+                name: Name::parse("name", &format!("Service {index:04}")).map_err(fail)?,
+                description: Text::default(),
+                customer: Line::parse("customer", &format!("Customer {}", index % 17))
+                    .map_err(fail)?,
+                criticality: criticalities[index % 4],
+                lifecycle_status: if index % 9 == 0 {
                     LifecycleStatus::Pipeline
                 } else {
                     LifecycleStatus::Live
-                }),
-                owner_id: Some(Some(people[index % people.len()])),
-                ..Default::default()
+                },
+                owner_id: Some(people[index % people.len()]),
+                restore_targets: Default::default(),
+                availability_target: None,
             };
             services.push(
-                service_store::create(&mut change, fields)
+                service_store::create(&mut change, new)
                     .await
                     .map_err(fail)?
                     .id,
@@ -116,13 +121,13 @@ pub async fn generate(state: &AppState, size: Size) -> anyhow::Result<Uuid> {
         .await?;
     for (index, process) in processes.iter().enumerate() {
         let key = KEY_PROCESSES.contains(&process.code.as_str());
-        let fields = ProcessFields {
+        let patch = ProcessPatch {
             owner_id: Some(Some(people[(index * 3) % people.len()])),
             maturity: Some(Maturity::Defined),
             service_ids: key.then(|| services.clone()),
             ..Default::default()
         };
-        process_store::update(&mut change, process.id, fields, None)
+        process_store::update(&mut change, process.id, patch, None)
             .await
             .map_err(fail)?;
         let roles = [
@@ -136,7 +141,7 @@ pub async fn generate(state: &AppState, size: Size) -> anyhow::Result<Uuid> {
                 process_id: process.id,
                 person_id: people[(index * 3 + offset + 1) % people.len()],
                 role,
-                responsibilities: String::new(),
+                responsibilities: Text::default(),
             };
             raci_store::assign(&mut change, new).await.map_err(fail)?;
         }
