@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use entity::audit_entry;
 use tokio::sync::broadcast;
-use uuid::Uuid;
 
 /// Events kept for slow subscribers before they start to miss some (and are told so).
 const CAPACITY: usize = 1024;
@@ -15,21 +14,14 @@ const CAPACITY: usize = 1024;
 /// One committed change of one record.
 #[derive(Clone, Debug)]
 pub struct ChangeEvent {
-    pub organization_id: Uuid,
-    pub record_type: String,
-    pub record_id: Uuid,
-    pub action: String,
-    /// The audit entry that records the change.
+    /// The audit entry that records the change. Subscribers filter on its organization and
+    /// record, so the event holds no copies of them that could drift from the entry.
     pub entry: Arc<audit_entry::Model>,
 }
 
 impl From<audit_entry::Model> for ChangeEvent {
     fn from(entry: audit_entry::Model) -> Self {
         Self {
-            organization_id: entry.organization_id,
-            record_type: entry.record_type.clone(),
-            record_id: entry.record_id,
-            action: entry.action.clone(),
             entry: Arc::new(entry),
         }
     }

@@ -357,7 +357,7 @@ impl AuditTrailSubscription {
         let events = BroadcastStream::new(ctx.state().bus.subscribe());
         Ok(events.filter_map(move |event| async move {
             match event {
-                Ok(event) if event.organization_id == organization_id => Some(Ok(AuditEntry(event.entry))),
+                Ok(event) if event.entry.organization_id == organization_id => Some(Ok(AuditEntry(event.entry))),
                 Ok(_) => None,
                 Err(BroadcastStreamRecvError::Lagged(missed)) => Some(Err(AppError::Conflict(format!(
                     "this subscriber fell behind and missed {missed} events; fetch them with auditTrail(after:)"

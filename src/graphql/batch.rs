@@ -1,24 +1,24 @@
 //! Per-request batching of relation lookups, collected inside the request's own task.
 //!
-//! async-graphql resolves the fields of one level concurrently within one task: every sibling
-//! future is polled once before any of them is polled again. So the first lookup of a level
-//! opens a batch and yields once; by the time it runs again every sibling has added its key,
-//! and one query answers them all. Unlike async-graphql's `DataLoader`, no timer decides when a
-//! batch is complete: no fixed wait per level, and a batch never splits because its keys came
-//! a little late. Answers are kept for the rest of the request, so a person named by many rows
-//! is read once, and values are shared (`Arc`), not copied. A batcher given the request's
-//! `CachedReads` also shares its answers with later requests that see the same data version,
-//! and asks the database only for keys none of them has read yet.
+//! async-graphql resolves the fields of one level concurrently within one task, so the lookups
+//! of a level arrive together, but in an order nobody promises: how the siblings are joined
+//! decides which is polled when, and tokio's habit of waking a yielded task only at the end of
+//! its poll pass is not part of its contract. So a batch does not infer from the poll order
+//! that its level is complete. It stays open while lookups keep joining it, and closes after a
+//! yield during which none did. In the orders the tests try (joined in turn, and unordered)
+//! that is after the whole level joined; in any other order the worst case is a sibling that
+//! comes after its batch closed: it opens the next batch, which costs one more statement and
+//! answers it just as well. Unlike async-graphql's `DataLoader`, no timer decides when a batch
+//! is complete, so a level does not wait a fixed time. Answers are kept for the rest of the
+//! request, so a person named by many rows is read once, and values are shared (`Arc`), not
+//! copied. A batcher given the request's `CachedReads` also shares its answers with later
+//! requests that see the same data version, and asks the database only for keys none of them
+//! has read yet.
 
 use std::{
     collections::HashMap,
     future::Future,
-    pin::Pin,
-    sync::{
-        Arc, Mutex, MutexGuard, PoisonError,
-        atomic::{AtomicBool, Ordering},
-    },
-    task::{Context, Poll, Wake, Waker},
+    sync::{Arc, Mutex, MutexGuard, PoisonError, Weak},
 };
 
 use futures_util::future::{BoxFuture, FutureExt, Shared};
@@ -52,7 +52,17 @@ struct State<V> {
     /// Keys asked for but not answered yet, with the batch that answers them.
     waiting: HashMap<Uuid, Batch>,
     /// The batch still taking keys: it has not queried yet.
-    open: Option<(Vec<Uuid>, Batch)>,
+    open: Option<Open>,
+}
+
+/// The batch still taking keys.
+struct Open {
+    keys: Vec<Uuid>,
+    batch: Batch,
+    /// The lookups that joined it so far: new keys, and keys already waiting on it. A repeated
+    /// key counts too, since it is a sibling still arriving: counting only new keys would close
+    /// the batch while siblings with repeated keys are polled, before the ones after them.
+    joins: usize,
 }
 
 struct Inner<L: BatchLoad> {
@@ -122,17 +132,29 @@ impl<L: BatchLoad> Batcher<L> {
                 state.known.insert(key, value.clone());
                 return Ok(value);
             }
-            match state.waiting.get(&key) {
-                Some(batch) => batch.clone(),
+            match state.waiting.get(&key).cloned() {
+                Some(batch) => {
+                    if let Some(open) = &mut state.open
+                        && open.batch.ptr_eq(&batch)
+                    {
+                        open.joins += 1;
+                    }
+                    batch
+                }
                 None => {
                     let batch = match &mut state.open {
-                        Some((keys, batch)) => {
-                            keys.push(key);
-                            batch.clone()
+                        Some(open) => {
+                            open.keys.push(key);
+                            open.joins += 1;
+                            open.batch.clone()
                         }
                         None => {
                             let batch = run(&self.inner);
-                            state.open = Some((vec![key], batch.clone()));
+                            state.open = Some(Open {
+                                keys: vec![key],
+                                batch: batch.clone(),
+                                joins: 1,
+                            });
                             batch
                         }
                     };
@@ -153,23 +175,30 @@ impl<L: BatchLoad> Batcher<L> {
 fn run<L: BatchLoad>(inner: &Arc<Inner<L>>) -> Batch {
     let weak = Arc::downgrade(inner);
     async move {
-        NextPass::default().await;
         let gone = || Arc::new(DbErr::Custom("the request ended".into()));
+        // A yield may end early, when a sibling polls the batch in the same pass; but that
+        // sibling has just joined, so the batch yields again. It closes once a yield passes
+        // with nobody joining, whichever order the siblings are polled in.
+        loop {
+            let before = joins(&weak).ok_or_else(gone)?;
+            tokio::task::yield_now().await;
+            if joins(&weak).ok_or_else(gone)? == before {
+                break;
+            }
+        }
         let (keys, mut plan) = {
             let inner = weak.upgrade().ok_or_else(gone)?;
             let keys = inner
                 .state()
                 .open
                 .take()
-                .map(|(keys, _)| keys)
+                .map(|open| open.keys)
                 .unwrap_or_default();
             let plan = Plan::new(&inner, &keys);
             (keys, plan)
         };
         let loaded = match plan.query.take() {
-            Some(query) => query.await.unwrap_or_else(|failed| {
-                Err(DbErr::Custom(format!("a relation query failed: {failed}")))
-            }),
+            Some(query) => query.await.unwrap_or_else(|failed| Err(joined(failed))),
             None => Ok(HashMap::new()),
         };
         let mut found = loaded;
@@ -212,6 +241,16 @@ fn run<L: BatchLoad>(inner: &Arc<Inner<L>>) -> Batch {
     }
     .boxed()
     .shared()
+}
+
+/// How many lookups have joined the open batch, if the request still runs.
+///
+/// Only the batch that is open runs this, since a batch closes itself; the strong reference
+/// ends with the call, so the batch still holds its loader weakly while it yields.
+fn joins<L: BatchLoad>(weak: &Weak<Inner<L>>) -> Option<usize> {
+    let inner = weak.upgrade()?;
+    let joins = inner.state().open.as_ref().map_or(0, |open| open.joins);
+    Some(joins)
 }
 
 /// What a loader's query answers.
@@ -277,6 +316,7 @@ impl<L: BatchLoad> Plan<L> {
     }
 }
 
+/// The error of a query task that panicked or was cancelled.
 fn joined(failed: tokio::task::JoinError) -> DbErr {
     DbErr::Custom(format!("a relation query failed: {failed}"))
 }
@@ -291,66 +331,19 @@ fn query<L: BatchLoad>(
     async move { inner.loader.load(&keys).await }.in_current_span()
 }
 
-/// Completes when the task has finished the poll pass it was first polled in.
-///
-/// `tokio::task::yield_now` alone is not enough: it completes at its next poll, and inside a
-/// shared batch the next poll may come from a sibling in the same pass, before the rest of the
-/// siblings have added their keys. Its wake-up, though, is deferred by tokio to the end of the
-/// pass; this future waits for that wake-up itself.
-#[derive(Default)]
-struct NextPass {
-    woken: Option<Arc<PassWaker>>,
-}
-
-struct PassWaker {
-    woken: AtomicBool,
-    task: Waker,
-}
-
-impl Wake for PassWaker {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.woken.store(true, Ordering::Release);
-        self.task.wake_by_ref();
-    }
-}
-
-impl Future for NextPass {
-    type Output = ();
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        match &self.woken {
-            Some(waker) if waker.woken.load(Ordering::Acquire) => Poll::Ready(()),
-            Some(_) => Poll::Pending,
-            None => {
-                let waker = Arc::new(PassWaker {
-                    woken: AtomicBool::new(false),
-                    task: cx.waker().clone(),
-                });
-                let mut yielding = std::pin::pin!(tokio::task::yield_now());
-                let pass_waker = Waker::from(Arc::clone(&waker));
-                if yielding
-                    .as_mut()
-                    .poll(&mut Context::from_waker(&pass_waker))
-                    .is_ready()
-                {
-                    return Poll::Ready(());
-                }
-                self.woken = Some(waker);
-                Poll::Pending
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::AtomicUsize;
+    use std::{
+        sync::atomic::{AtomicUsize, Ordering},
+        task::Context,
+    };
 
-    use futures_util::future::join_all;
+    use futures_util::{
+        StreamExt,
+        future::{join, join_all},
+        stream::FuturesUnordered,
+    };
+    use tokio::sync::{Notify, Semaphore};
 
     use super::*;
 
@@ -383,18 +376,62 @@ mod tests {
         Uuid::from_bytes([n; 16])
     }
 
-    // On a worker thread of the server's runtime, as requests run: that is where tokio defers
-    // a yield's wake-up to the end of the pass.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn concurrent_lookups_share_one_query_and_answers_are_remembered() {
-        tokio::spawn(lookups()).await.unwrap();
+    /// How the lookups of a level are polled.
+    #[derive(Clone, Copy)]
+    enum Order {
+        /// As async-graphql joins sibling fields: in turn, each time the task runs.
+        Joined,
+        /// Added in reverse and polled as they are woken, each lookup on its own.
+        Unordered,
     }
 
-    async fn lookups() {
+    type Answer = Result<Option<Arc<u16>>, Arc<DbErr>>;
+
+    /// 40 lookups of 20 distinct keys, including one without a value, polled in `order`;
+    /// the answers in the order of the lookups.
+    async fn forty_lookups(batcher: &Batcher<Arc<Counting>>, order: Order) -> Vec<Answer> {
+        let lookup = |n: u8| batcher.load_one(key(n % 20));
+        match order {
+            Order::Joined => join_all((0..40u8).map(lookup)).await,
+            Order::Unordered => {
+                let mut answers: Vec<(u8, Answer)> = (0..40u8)
+                    .rev()
+                    .map(|n| async move { (n, lookup(n).await) })
+                    .collect::<FuturesUnordered<_>>()
+                    .collect()
+                    .await;
+                answers.sort_by_key(|(n, _)| *n);
+                answers.into_iter().map(|(_, answer)| answer).collect()
+            }
+        }
+    }
+
+    // On a worker thread of the server's runtime, as requests run.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_lookups_share_one_query_and_answers_are_remembered() {
+        tokio::spawn(lookups(Order::Joined)).await.unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn unordered_lookups_share_one_query() {
+        tokio::spawn(lookups(Order::Unordered)).await.unwrap();
+    }
+
+    // In the runtime's own thread, outside any spawned task.
+    #[tokio::test]
+    async fn concurrent_lookups_share_one_query_on_one_thread() {
+        lookups(Order::Joined).await;
+    }
+
+    #[tokio::test]
+    async fn unordered_lookups_share_one_query_on_one_thread() {
+        lookups(Order::Unordered).await;
+    }
+
+    async fn lookups(order: Order) {
         let counting = Arc::new(Counting::default());
         let batcher = Batcher::new(Arc::clone(&counting));
-        // 40 lookups of 20 distinct keys, including one without a value.
-        let answers = join_all((0..40u8).map(|n| batcher.load_one(key(n % 20)))).await;
+        let answers = forty_lookups(&batcher, order).await;
         assert_eq!(counting.queries.load(Ordering::SeqCst), 1);
         assert_eq!(*counting.keys.lock().unwrap(), vec![20]);
         assert_eq!(answers[0].as_ref().unwrap(), &None);
@@ -417,7 +454,7 @@ mod tests {
         let batcher = Batcher::new(Arc::clone(&counting));
         let weak = Arc::downgrade(&batcher.inner);
         {
-            // Polled once: the batch is open and waits for the end of the pass.
+            // Polled once: the batch is open and yields.
             let mut lookup = Box::pin(batcher.load_one(key(1)));
             let waker = futures_util::task::noop_waker();
             assert!(
@@ -454,5 +491,57 @@ mod tests {
         let answers = join_all((0..3u8).map(|n| batcher.load_one(key(n)))).await;
         assert!(answers.iter().all(Result::is_err));
         assert!(batcher.load_one(key(1)).await.is_err());
+    }
+
+    /// Counts like [`Counting`], but each query says it started and waits until the gate opens.
+    struct Gated {
+        counting: Arc<Counting>,
+        started: Notify,
+        gate: Semaphore,
+    }
+
+    impl Default for Gated {
+        fn default() -> Self {
+            Self {
+                counting: Arc::default(),
+                started: Notify::new(),
+                gate: Semaphore::new(0),
+            }
+        }
+    }
+
+    impl BatchLoad for Arc<Gated> {
+        type Value = Arc<u16>;
+
+        fn weight(_: &Self::Value) -> usize {
+            1
+        }
+
+        async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, DbErr> {
+            self.started.notify_one();
+            let _open = self.gate.acquire().await.unwrap();
+            self.counting.load(keys).await
+        }
+    }
+
+    #[tokio::test]
+    async fn lookups_after_their_batch_closed_are_answered() {
+        let gated = Arc::new(Gated::default());
+        let batcher = Batcher::new(Arc::clone(&gated));
+        let first = tokio::spawn({
+            let batcher = batcher.clone();
+            async move { batcher.load_one(key(1)).await }
+        });
+        // The first batch closed and its query runs.
+        gated.started.notified().await;
+        // Too late for it: the key it is reading waits for its answer, and a new key makes a
+        // batch of its own.
+        let late = join(batcher.load_one(key(1)), batcher.load_one(key(2)));
+        gated.gate.add_permits(1);
+        let (again, other) = late.await;
+        assert_eq!(first.await.unwrap().unwrap().as_deref(), Some(&2));
+        assert_eq!(again.unwrap().as_deref(), Some(&2));
+        assert_eq!(other.unwrap().as_deref(), Some(&4));
+        assert_eq!(*gated.counting.keys.lock().unwrap(), vec![1, 1]);
     }
 }

@@ -499,6 +499,7 @@ impl Connection {
 
 /// Whether `change` may revoke what `actor`'s credential may do.
 fn concerns(actor: &Actor, change: &ChangeEvent) -> bool {
+    let change = &change.entry;
     if change.organization_id != actor.organization_id {
         return false;
     }
