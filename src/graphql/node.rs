@@ -31,6 +31,22 @@ where
     Ok(T::from(row))
 }
 
+/// The record of type `T` a row refers to (its owner, say), through the request's loader of
+/// `T`'s rows by id, so a page of rows costs one query for all of them; `None` refers to none.
+pub async fn related<T>(ctx: &Context<'_>, id: Option<Uuid>) -> AppResult<Option<T>>
+where
+    T: NodeObject + From<std::sync::Arc<<T::Entity as EntityTrait>::Model>>,
+    T::Entity: Send + Sync,
+    <T::Entity as EntityTrait>::Model: FromQueryResult + serde::Serialize + Send + Sync,
+{
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    ctx.loader::<super::loaders::ById<T::Entity>>()?
+        .one(id, T::from)
+        .await
+}
+
 /// The GraphQL type of a record's rows.
 pub trait NodeObject: From<<Self::Entity as EntityTrait>::Model> + Clone + Send + Sync {
     /// The record type.
@@ -190,6 +206,12 @@ macro_rules! node_object {
         impl From<entity::$module::Model> for $object {
             fn from(model: entity::$module::Model) -> Self {
                 Self(std::sync::Arc::new(model))
+            }
+        }
+
+        impl From<std::sync::Arc<entity::$module::Model>> for $object {
+            fn from(model: std::sync::Arc<entity::$module::Model>) -> Self {
+                Self(model)
             }
         }
 

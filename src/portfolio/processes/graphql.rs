@@ -8,12 +8,13 @@ use super::store::{self, Code, NewProcess, ProcessFilter, ProcessPatch};
 use crate::{
     auth::{Permission, Require},
     error::AppResult,
+    graphql::node::related,
     graphql::stamps::Stamps,
     graphql::{
         ContextExt,
         connection::{Page, paginate},
         ids::{decode, decode_opt},
-        loaders::{ById, GroupedBy, Linked},
+        loaders::{GroupedBy, Linked},
         mutate, patch,
     },
     people::graphql::Person,
@@ -87,13 +88,7 @@ impl Process {
     }
     /// The process owner.
     async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person>> {
-        let Some(owner) = self.0.owner_id else {
-            return Ok(None);
-        };
-        Ok(ctx
-            .loader::<ById<entity::person::Entity>>()?
-            .one(owner, Person)
-            .await?)
+        Ok(related::<Person>(ctx, self.0.owner_id).await?)
     }
     /// The services the process applies to.
     #[graphql(complexity = "crate::graphql::cost::related_complexity(child_complexity)")]

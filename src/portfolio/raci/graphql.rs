@@ -15,8 +15,8 @@ use crate::{
         ContextExt,
         cost::{related_complexity, whole_organization_complexity},
         ids::{decode, encode},
-        loaders::ById,
         mutate,
+        node::related,
     },
     people::graphql::Person,
     portfolio::processes::graphql::Process,
@@ -59,19 +59,15 @@ impl RaciAssignment {
     }
     /// The process.
     async fn process(&self, ctx: &Context<'_>) -> async_graphql::Result<Process> {
-        Ok(ctx
-            .loader::<ById<entity::process::Entity>>()?
-            .one(self.0.process_id, Process)
+        Ok(related::<Process>(ctx, Some(self.0.process_id))
             .await?
-            .ok_or(AppError::NotFound(entity::process::Entity::TYPE))?)
+            .ok_or(AppError::NotFound(process::Entity::TYPE))?)
     }
     /// The person.
     async fn person(&self, ctx: &Context<'_>) -> async_graphql::Result<Person> {
-        Ok(ctx
-            .loader::<ById<entity::person::Entity>>()?
-            .one(self.0.person_id, Person)
+        Ok(related::<Person>(ctx, Some(self.0.person_id))
             .await?
-            .ok_or(AppError::NotFound(entity::person::Entity::TYPE))?)
+            .ok_or(AppError::NotFound(person::Entity::TYPE))?)
     }
     /// Version, for `expectedVersion`.
     async fn version(&self) -> i32 {

@@ -7,7 +7,8 @@ use super::store::{self, Availability, NewService, RestoreTargets, ServiceFilter
 use crate::{
     auth::{Permission, Require},
     error::AppResult,
-    graphql::loaders::{ById, Linked},
+    graphql::loaders::Linked,
+    graphql::node::related,
     graphql::stamps::Stamps,
     graphql::{
         ContextExt,
@@ -90,13 +91,7 @@ impl Service {
     }
     /// The service owner.
     async fn owner(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person>> {
-        let Some(owner) = self.0.owner_id else {
-            return Ok(None);
-        };
-        Ok(ctx
-            .loader::<ById<entity::person::Entity>>()?
-            .one(owner, Person)
-            .await?)
+        Ok(related::<Person>(ctx, self.0.owner_id).await?)
     }
     /// The processes that apply to this service.
     #[graphql(complexity = "crate::graphql::cost::related_complexity(child_complexity)")]
