@@ -9,12 +9,17 @@ use chrono::{DateTime, Utc};
 use sea_orm::EntityTrait;
 use uuid::Uuid;
 
-/// A table whose rows belong to one organization and appear in the API as one GraphQL type.
-pub trait Record: EntityTrait {
-    /// The GraphQL type name of its rows.
-    const TYPE: &'static str;
+/// A table whose rows belong to one organization: every query of it goes through
+/// [`Scope`](crate::tenancy::Scope).
+pub trait Tenant: EntityTrait {
     /// The column that holds the organization a row belongs to.
     fn organization_column() -> Self::Column;
+}
+
+/// A tenant table whose rows appear in the API as one GraphQL type.
+pub trait Record: Tenant {
+    /// The GraphQL type name of its rows.
+    const TYPE: &'static str;
     /// The primary key column.
     fn id_column() -> Self::Column;
     /// The primary key of a row.
@@ -51,11 +56,9 @@ macro_rules! record {
         $crate::record!(@record $module $name OrganizationId);
     };
     (@record $module:ident $name:literal $organization:ident) => {
+        $crate::tenant!($module, $organization);
         impl $crate::record::Record for entity::$module::Entity {
             const TYPE: &'static str = $name;
-            fn organization_column() -> Self::Column {
-                entity::$module::Column::$organization
-            }
             fn id_column() -> Self::Column {
                 entity::$module::Column::Id
             }
@@ -83,9 +86,24 @@ macro_rules! record {
             fn fixed_columns() -> [Self::Column; 3] {
                 [
                     entity::$module::Column::Id,
-                    <Self as $crate::record::Record>::organization_column(),
+                    <Self as $crate::record::Tenant>::organization_column(),
                     entity::$module::Column::CreatedAt,
                 ]
+            }
+        }
+    };
+}
+
+/// Declares a tenant table that is no record of its own (a link table): `tenant!(process_service)`.
+#[macro_export]
+macro_rules! tenant {
+    ($module:ident) => {
+        $crate::tenant!($module, OrganizationId);
+    };
+    ($module:ident, $organization:ident) => {
+        impl $crate::record::Tenant for entity::$module::Entity {
+            fn organization_column() -> Self::Column {
+                entity::$module::Column::$organization
             }
         }
     };

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::{
     auth::Actor,
     error::{AppError, AppResult},
-    record::Record,
+    record::{Record, Tenant},
 };
 
 /// The organization a request may see and change.
@@ -27,7 +27,7 @@ impl From<&Actor> for Scope {
 
 impl Scope {
     /// All rows of `E` in this organization.
-    pub fn select<E: Record>(self) -> Select<E> {
+    pub fn select<E: Tenant>(self) -> Select<E> {
         E::find().filter(E::organization_column().eq(self.organization_id))
     }
 
@@ -37,12 +37,12 @@ impl Scope {
     }
 
     /// An update of rows of `E` in this organization only.
-    pub fn update<E: Record>(self) -> UpdateMany<E> {
+    pub fn update<E: Tenant>(self) -> UpdateMany<E> {
         E::update_many().filter(E::organization_column().eq(self.organization_id))
     }
 
     /// A delete of rows of `E` in this organization only.
-    pub fn delete<E: Record>(self) -> DeleteMany<E> {
+    pub fn delete<E: Tenant>(self) -> DeleteMany<E> {
         E::delete_many().filter(E::organization_column().eq(self.organization_id))
     }
 

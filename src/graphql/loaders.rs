@@ -28,7 +28,7 @@ use super::{
 use crate::{
     error::{AppError, AppResult},
     read_cache::{CachedReads, weigh},
-    record::Record,
+    record::{Record, Tenant},
     tenancy::Scope,
 };
 
@@ -176,13 +176,11 @@ where
 /// of a record type) in another. Declared with [`link_table!`](crate::link_table).
 pub trait LinkTable: Send + Sync + 'static {
     /// The link table.
-    type Table: EntityTrait;
+    type Table: Tenant;
     /// The record type on the far side.
     type Target: Record;
     /// The loader's name in the read cache.
     const NAME: &'static str;
-    /// The link table's organization column.
-    fn organization_column() -> <Self::Table as EntityTrait>::Column;
     /// The column the keys are in.
     fn key_column() -> <Self::Table as EntityTrait>::Column;
     /// (key, target id) of a link.
@@ -208,8 +206,9 @@ where
     }
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, DbErr> {
-        let links: Vec<(Uuid, Uuid)> = L::Table::find()
-            .filter(L::organization_column().eq(self.scope.organization_id))
+        let links: Vec<(Uuid, Uuid)> = self
+            .scope
+            .select::<L::Table>()
             .filter(L::key_column().is_in(keys.iter().copied()))
             .all(&self.db)
             .await?
@@ -282,9 +281,6 @@ macro_rules! link_table {
             type Table = entity::$table::Entity;
             type Target = entity::$target::Entity;
             const NAME: &'static str = stringify!($name);
-            fn organization_column() -> entity::$table::Column {
-                entity::$table::Column::OrganizationId
-            }
             fn key_column() -> entity::$table::Column {
                 entity::$table::Column::$column
             }

@@ -19,6 +19,7 @@ crate::record!(process => "Process", versioned);
 crate::record!(raci_assignment => "RaciAssignment", versioned);
 crate::record!(tool => "Tool", versioned);
 crate::record!(process_link => "ProcessLink");
+crate::tenant!(process_service);
 
 /// Every organization starts with the clause-8 process catalogue.
 pub async fn seed_organization(change: &mut crate::store::Change) -> crate::error::AppResult<()> {

@@ -85,10 +85,10 @@ const UNIQUE: &[Unique] = &[Unique {
 
 /// The services process `id` applies to, in id order.
 async fn service_ids(change: &Change, id: Uuid) -> AppResult<Vec<Uuid>> {
-    Ok(process_service::Entity::find()
+    Ok(Scope::from(change.actor())
+        .select::<process_service::Entity>()
         .select_only()
         .column(process_service::Column::ServiceId)
-        .filter(process_service::Column::OrganizationId.eq(change.actor().organization_id))
         .filter(process_service::Column::ProcessId.eq(id))
         .order_by_asc(process_service::Column::ServiceId)
         .into_tuple::<Uuid>()
@@ -114,8 +114,8 @@ async fn set_services(
     if found != ids.len() as u64 {
         return Err(AppError::NotFound(service::Entity::TYPE));
     }
-    process_service::Entity::delete_many()
-        .filter(process_service::Column::OrganizationId.eq(scope.organization_id))
+    scope
+        .delete::<process_service::Entity>()
         .filter(process_service::Column::ProcessId.eq(process.id))
         .exec(change.db())
         .await?;
