@@ -406,6 +406,27 @@ impl TestApp {
         Gql { status, body }
     }
 
+    /// The global id of the default organization's process with this code.
+    pub async fn process_id(&self, code: &str) -> String {
+        let data = self
+            .graphql(
+                Some(&self.admin()),
+                "query($code: String!) { processes(filter: { search: $code }, first: 100) { edges { node { id code } } } }",
+                json!({ "code": code }),
+            )
+            .await
+            .ok();
+        data["processes"]["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .find(|e| e["node"]["code"] == code)
+            .expect("the process")["node"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    }
+
     /// Creates a person as ADMIN and returns its global id.
     pub async fn create_person(&self, token: &str, name: &str, email: &str) -> String {
         let data = self

@@ -4,27 +4,11 @@
 
 use serde_json::json;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::spawn_app;
 
 const CREATE_TOOL: &str = "mutation($input: CreateToolInput!) { createTool(input: $input) { tool { id name kind vendor url } } }";
 const LINK_TOOL: &str = "mutation($input: LinkProcessToToolInput!) { linkProcessToTool(input: $input) { processLink { id kind source target description } } }";
 const DEPEND: &str = "mutation($input: AddProcessDependencyInput!) { addProcessDependency(input: $input) { processLink { id kind source target } } }";
-
-async fn process(app: &TestApp, token: &str, code: &str) -> String {
-    let data = app
-        .graphql(Some(token), "query($code: String!) { processes(filter: { search: $code }, first: 100) { edges { node { id code } } } }", json!({ "code": code }))
-        .await
-        .ok();
-    data["processes"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["node"]["code"] == code)
-        .unwrap()["node"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
 
 #[tokio::test]
 async fn the_process_map_shows_processes_tools_and_their_links() {
@@ -36,8 +20,8 @@ async fn the_process_map_shows_processes_tools_and_their_links() {
         .ok()["createTool"]["tool"]
         .clone();
     assert_eq!(tool["kind"], "ITSM");
-    let incident = process(&app, &admin, "INCIDENT").await;
-    let problem = process(&app, &admin, "PROBLEM").await;
+    let incident = app.process_id("INCIDENT").await;
+    let problem = app.process_id("PROBLEM").await;
     let uses = app
         .graphql(Some(&admin), LINK_TOOL, json!({ "input": { "processId": incident, "toolId": tool["id"], "description": "incident records" } }))
         .await
@@ -118,7 +102,7 @@ async fn bad_map_input_is_refused() {
         response.expect_code("BAD_USER_INPUT");
         assert_eq!(response.field(), Some(field), "{input}");
     }
-    let incident = process(&app, &admin, "INCIDENT").await;
+    let incident = app.process_id("INCIDENT").await;
     let itself = app
         .graphql(
             Some(&admin),

@@ -10,26 +10,6 @@ const UPDATE: &str = "mutation($input: UpdateProcessInput!) { updateProcess(inpu
 const ASSIGN: &str =
     "mutation($input: AssignRaciInput!) { assignRaci(input: $input) { raciAssignment { id } } }";
 
-async fn process_id(app: &TestApp, code: &str) -> String {
-    let data = app
-        .graphql(
-            Some(&app.admin()),
-            "query($code: String!) { processes(filter: { search: $code }, first: 100) { edges { node { id code } } } }",
-            json!({ "code": code }),
-        )
-        .await
-        .ok();
-    data["processes"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["node"]["code"] == code)
-        .unwrap()["node"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 /// A person with a PROCESS_OWNER login `subject`.
 async fn owner_with_login(app: &TestApp, name: &str, subject: &str) -> String {
     let data = app
@@ -61,8 +41,8 @@ async fn a_process_owner_maintains_their_own_processes_only() {
     let app = spawn_app().await;
     let pat = owner_with_login(&app, "Pat Owner", "pat").await;
     let other = owner_with_login(&app, "Olu Other", "olu").await;
-    let incident = process_id(&app, "INCIDENT").await;
-    let change = process_id(&app, "CHANGE").await;
+    let incident = app.process_id("INCIDENT").await;
+    let change = app.process_id("CHANGE").await;
     set_owner(&app, &incident, &pat).await;
     set_owner(&app, &change, &other).await;
     let token = app.token(Role::ProcessOwner, "pat");
@@ -134,7 +114,7 @@ async fn a_process_audit_entry_shows_its_services() {
         .await
         .ok()["createService"]["service"]["id"]
         .clone();
-    let incident = process_id(&app, "INCIDENT").await;
+    let incident = app.process_id("INCIDENT").await;
     app.graphql(
         Some(&admin),
         UPDATE,

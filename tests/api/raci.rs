@@ -9,22 +9,6 @@ use crate::helpers::{TestApp, spawn_app};
 
 const ASSIGN: &str = "mutation($input: AssignRaciInput!) { assignRaci(input: $input) { raciAssignment { id role responsibilities person { name } process { code } } } }";
 
-async fn process_id(app: &TestApp, code: &str) -> String {
-    let data = app
-        .graphql(Some(&app.admin()), "query($code: String!) { processes(filter: { search: $code }, first: 100) { edges { node { id code } } } }", json!({ "code": code }))
-        .await
-        .ok();
-    data["processes"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["node"]["code"] == code)
-        .unwrap()["node"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 async fn count(app: &TestApp) -> u64 {
     raci_assignment::Entity::find()
         .count(&app.db)
@@ -36,7 +20,7 @@ async fn count(app: &TestApp) -> u64 {
 async fn a_second_accountable_is_refused_and_replacing_is_one_step() {
     let app = spawn_app().await;
     let admin = app.admin();
-    let incident = process_id(&app, "INCIDENT").await;
+    let incident = app.process_id("INCIDENT").await;
     let ana = app.create_person(&admin, "Ana", "ana@example.com").await;
     let ben = app.create_person(&admin, "Ben", "ben@example.com").await;
     let first = app
@@ -103,7 +87,7 @@ async fn a_second_accountable_is_refused_and_replacing_is_one_step() {
 async fn two_concurrent_accountables_exactly_one_wins() {
     let app = spawn_app().await;
     let admin = app.admin();
-    let change = process_id(&app, "CHANGE").await;
+    let change = app.process_id("CHANGE").await;
     let mut people = Vec::new();
     for i in 0..6 {
         people.push(
@@ -140,7 +124,7 @@ async fn two_concurrent_accountables_exactly_one_wins() {
 async fn bad_raci_input_is_refused() {
     let app = spawn_app().await;
     let admin = app.admin();
-    let incident = process_id(&app, "INCIDENT").await;
+    let incident = app.process_id("INCIDENT").await;
     let ana = app.create_person(&admin, "Ana", "ana@example.com").await;
     for (input, code) in [
         (
@@ -178,8 +162,8 @@ async fn bad_raci_input_is_refused() {
 async fn the_matrix_comes_in_one_request() {
     let app = spawn_app().await;
     let admin = app.admin();
-    let incident = process_id(&app, "INCIDENT").await;
-    let change = process_id(&app, "CHANGE").await;
+    let incident = app.process_id("INCIDENT").await;
+    let change = app.process_id("CHANGE").await;
     let ana = app.create_person(&admin, "Ana", "ana@example.com").await;
     let ben = app.create_person(&admin, "Ben", "ben@example.com").await;
     for (process, person, role) in [
