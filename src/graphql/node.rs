@@ -55,6 +55,9 @@ pub trait NodeObject: From<<Self::Entity as EntityTrait>::Model> + Clone + Send 
     const PERMISSION: Permission = Permission::Read;
 }
 
+/// The records found for a `node`/`nodes` call, by id, with their type's name.
+pub type Found<N> = HashMap<Uuid, (&'static str, N)>;
+
 /// The global ids of a `node`/`nodes` call, parsed once.
 pub struct Lookup {
     parsed: Vec<Option<(String, Uuid)>>,
@@ -78,7 +81,7 @@ impl Lookup {
     pub async fn load<T, N>(
         &self,
         ctx: &Context<'_>,
-        found: &mut HashMap<(&'static str, Uuid), N>,
+        found: &mut Found<N>,
         wrap: fn(T) -> N,
     ) -> AppResult<()>
     where
@@ -102,22 +105,23 @@ impl Lookup {
             .await?;
         for row in rows {
             found.insert(
-                (T::Entity::TYPE, T::Entity::id_of(&row)),
-                wrap(T::from(row)),
+                T::Entity::id_of(&row),
+                (T::Entity::TYPE, wrap(T::from(row))),
             );
         }
         Ok(())
     }
 
     /// The found records in the order of the ids; `None` where there is none.
-    pub fn answer<N: Clone>(self, found: HashMap<(&'static str, Uuid), N>) -> Vec<Option<N>> {
+    pub fn answer<N: Clone>(self, found: Found<N>) -> Vec<Option<N>> {
         self.parsed
             .into_iter()
             .map(|parsed| {
                 let (type_name, id) = parsed?;
+                // A row's id under another type's name names nothing.
                 found
-                    .iter()
-                    .find(|((t, i), _)| *t == type_name && *i == id)
+                    .get(&id)
+                    .filter(|(found_type, _)| *found_type == type_name)
                     .map(|(_, node)| node.clone())
             })
             .collect()

@@ -7,9 +7,8 @@ use uuid::Uuid;
 use crate::{
     audit_trail::store::start_chain,
     auth::Actor,
-    error::{AppError, AppResult},
+    error::AppResult,
     events::EventBus,
-    record::Record,
     store::{self, Change},
     tenancy::Scope,
     validation::Name,
@@ -48,10 +47,9 @@ pub async fn create(
 
 /// The caller's organization.
 pub async fn get(db: &DatabaseConnection, scope: Scope) -> AppResult<organization::Model> {
-    organization::Entity::find_by_id(scope.organization_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound(entity::organization::Entity::TYPE))
+    scope
+        .find::<organization::Entity>(db, scope.organization_id)
+        .await
 }
 
 /// The first organization ever created, if any (the demo checks for it).

@@ -26,9 +26,8 @@ impl Unique {
     fn names(&self, message: &str) -> bool {
         message.contains(&format!("\"{}\"", self.index))
             || message
-                .strip_prefix("UNIQUE constraint failed: ")
-                .or_else(|| message.split("UNIQUE constraint failed: ").nth(1))
-                .is_some_and(|columns| columns.trim() == self.columns)
+                .split_once("UNIQUE constraint failed: ")
+                .is_some_and(|(_, columns)| columns.trim() == self.columns)
     }
 }
 

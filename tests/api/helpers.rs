@@ -341,6 +341,16 @@ impl TestApp {
         }
     }
 
+    /// GET /graphql as a browser asks for it (GraphiQL).
+    pub async fn graphiql_page(&self) -> reqwest::Response {
+        self.client
+            .get(self.url("/graphql"))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .expect("GET /graphql")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.address)
     }

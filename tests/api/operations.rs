@@ -41,24 +41,12 @@ async fn every_response_carries_a_request_id() {
 #[tokio::test]
 async fn graphiql_is_served_and_can_be_turned_off() {
     let app = spawn_app().await;
-    let page = app
-        .client
-        .get(app.url("/graphql"))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let page = app.graphiql_page().await;
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("graphiql"));
 
     let app = spawn_app_with(|config: &mut ServeConfig| config.server.graphiql = false).await;
-    let page = app
-        .client
-        .get(app.url("/graphql"))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let page = app.graphiql_page().await;
     assert_eq!(page.status(), 404);
 }
 
@@ -287,13 +275,7 @@ async fn metrics_can_require_a_token() {
 async fn graphiql_is_served_from_the_binary_with_nothing_from_elsewhere() {
     use sha2::{Digest, Sha256};
     let app = spawn_app().await;
-    let page = app
-        .client
-        .get(app.url("/graphql"))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let page = app.graphiql_page().await;
     let policy = page.headers()["content-security-policy"]
         .to_str()
         .unwrap()

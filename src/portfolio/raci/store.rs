@@ -51,8 +51,13 @@ async fn maintained_process(change: &Change, process_id: Uuid) -> AppResult<proc
 
 /// Assigns a person a role in a process.
 pub async fn assign(change: &mut Change, new: NewAssignment) -> AppResult<raci_assignment::Model> {
-    let scope = Scope::from(change.actor());
     maintained_process(change, new.process_id).await?;
+    insert(change, new).await
+}
+
+/// Inserts an assignment into a process the caller was found to maintain.
+async fn insert(change: &mut Change, new: NewAssignment) -> AppResult<raci_assignment::Model> {
+    let scope = Scope::from(change.actor());
     scope
         .find::<person::Entity>(change.db(), new.person_id)
         .await?;
@@ -131,9 +136,10 @@ pub async fn replace_accountable(
         .one(change.db())
         .await?;
     if let Some(current) = current {
-        remove(change, current.id).await?;
+        store::delete::<raci_assignment::Entity>(change, "raci.remove", current, Vec::new())
+            .await?;
     }
-    assign(
+    insert(
         change,
         NewAssignment {
             process_id,
