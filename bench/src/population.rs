@@ -15,7 +15,7 @@ use iso20000::{
         services::store::{self as service_store, NewService},
     },
     state::AppState,
-    store::Change,
+    store::{Change, Edit},
     tenancy::Scope,
     validation::{Email, Line, Name, Text},
 };
@@ -127,7 +127,7 @@ pub async fn generate(state: &AppState, size: Size) -> anyhow::Result<Uuid> {
             service_ids: key.then(|| services.clone()),
             ..Default::default()
         };
-        process_store::update(&mut change, process.id, patch, None)
+        process_store::update(&mut change, Edit::latest(process.id, patch))
             .await
             .map_err(fail)?;
         let roles = [

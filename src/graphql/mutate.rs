@@ -44,3 +44,58 @@ macro_rules! payload {
         }
     };
 }
+
+/// The mutation part of an area, one entry per mutation: the input is parsed (its own
+/// `parse(self)`, before anything is read), optionally checked against the caller
+/// (`check = f`, `f(ctx, &parsed)`), applied by the store function `apply(change, parsed)` in
+/// one [`mutate`] envelope, and answered as the payload made from what the store returned
+/// (`From`). A mutation that does not fit this is a sign its input or store function wants
+/// reshaping, not a hand-written resolver.
+///
+/// ```ignore
+/// crate::record_mutations! {
+///     /// Tool mutations.
+///     ToolMutation {
+///         /// Adds a tool (ADMIN, MANAGER).
+///         create_tool(CreateToolInput, "The new tool.") -> ToolPayload,
+///             guard = "Require(Permission::ManagePortfolio)", apply = store::create;
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! record_mutations {
+    (
+        $(#[$part_meta:meta])*
+        $part:ident {
+            $(
+                $(#[$meta:meta])*
+                $name:ident($input:ty, $desc:literal) -> $payload:ty,
+                    guard = $guard:literal, $(check = $check:path,)? apply = $apply:expr;
+            )*
+        }
+    ) => {
+        $(#[$part_meta])*
+        #[derive(Default)]
+        pub struct $part;
+
+        #[async_graphql::Object]
+        impl $part {
+            $(
+                $(#[$meta])*
+                #[graphql(guard = $guard)]
+                async fn $name(
+                    &self,
+                    ctx: &async_graphql::Context<'_>,
+                    #[graphql(desc = $desc)] input: $input,
+                ) -> async_graphql::Result<$payload> {
+                    let parsed = input.parse()?;
+                    $($check(ctx, &parsed)?;)?
+                    let changed =
+                        $crate::graphql::mutate(ctx, async |change| $apply(change, parsed).await)
+                            .await?;
+                    Ok(<$payload>::from(changed))
+                }
+            )*
+        }
+    };
+}

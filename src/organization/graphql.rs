@@ -2,11 +2,12 @@
 
 use async_graphql::{Context, ID, InputObject, Object};
 
-use super::store;
+use super::store::{self, Rename};
 use crate::{
     auth::{ApiScope, Grant, Permission, Require, RoleValue},
+    error::AppResult,
+    graphql::ContextExt,
     graphql::stamps::Stamps,
-    graphql::{ContextExt, mutate},
     people::graphql::Person,
     tenancy::Scope,
     validation::Name,
@@ -112,24 +113,21 @@ crate::payload!(
     }
 );
 
-/// Organization mutations.
-#[derive(Default)]
-pub struct OrganizationMutation;
-
-#[Object]
-impl OrganizationMutation {
-    /// Renames the caller's organization (ADMIN).
-    #[graphql(guard = "Require(Permission::ManageAccess)")]
-    async fn update_organization(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The new name, and the version read.")] input: UpdateOrganizationInput,
-    ) -> async_graphql::Result<UpdateOrganizationPayload> {
-        let name = Name::parse("input.name", &input.name)?;
-        let organization = mutate(ctx, async |change| {
-            store::rename(change, name, input.expected_version).await
+impl UpdateOrganizationInput {
+    fn parse(self) -> AppResult<Rename> {
+        Ok(Rename {
+            name: Name::parse("input.name", &self.name)?,
+            expected_version: self.expected_version,
         })
-        .await?;
-        Ok(UpdateOrganizationPayload::from(organization))
+    }
+}
+
+crate::record_mutations! {
+    /// Organization mutations.
+    OrganizationMutation {
+        /// Renames the caller's organization (ADMIN).
+        update_organization(UpdateOrganizationInput, "The new name, and the version read.")
+            -> UpdateOrganizationPayload,
+            guard = "Require(Permission::ManageAccess)", apply = store::rename;
     }
 }

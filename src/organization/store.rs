@@ -61,11 +61,19 @@ pub async fn first(db: &DatabaseConnection) -> AppResult<Option<organization::Mo
         .await?)
 }
 
+/// A new name for the caller's organization, if it is still at the version the client read.
+pub struct Rename {
+    pub name: Name,
+    pub expected_version: Option<i32>,
+}
+
 /// Renames the caller's organization.
 pub async fn rename(
     change: &mut Change,
-    name: Name,
-    expected_version: Option<i32>,
+    Rename {
+        name,
+        expected_version,
+    }: Rename,
 ) -> AppResult<organization::Model> {
     let id = change.actor().organization_id;
     let before = store::find_current::<organization::Entity>(change, id, expected_version).await?;

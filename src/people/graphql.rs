@@ -4,6 +4,7 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use entity::person;
 
 use super::store::{self, NewPerson, PersonFilter, PersonPatch, Subject};
+use crate::store::Edit;
 use crate::{
     auth::{Permission, Require, RoleValue},
     error::{AppError, AppResult},
@@ -12,7 +13,7 @@ use crate::{
         ContextExt,
         connection::{Page, paginate},
         ids::decode,
-        mutate, patch,
+        patch,
     },
     validation::{Email, Name, parse_opt},
 };
@@ -120,85 +121,39 @@ crate::payload!(
     }
 );
 
-fn require_access(ctx: &Context<'_>) -> async_graphql::Result<()> {
-    if ctx.actor()?.may(Permission::ManageAccess) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden("only an ADMIN may set login subjects and roles".into()).into())
+impl CreatePersonInput {
+    fn parse(self) -> AppResult<NewPerson> {
+        Ok(NewPerson {
+            name: Name::parse("input.name", &self.name)?,
+            email: Email::parse("input.email", &self.email)?,
+            login_subject: parse_opt(self.login_subject, subject)?,
+            role: self.role.map(Into::into),
+        })
     }
 }
 
-/// People mutations.
-#[derive(Default)]
-pub struct PeopleMutation;
-
-#[Object]
-impl PeopleMutation {
-    /// Adds a person (ADMIN, MANAGER; linking a login or role: ADMIN).
-    #[graphql(guard = "Require(Permission::ManagePeople)")]
-    async fn create_person(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The new person: name, e-mail address and, for an ADMIN, login subject and role."
-        )]
-        input: CreatePersonInput,
-    ) -> async_graphql::Result<PersonPayload> {
-        if input.login_subject.is_some() || input.role.is_some() {
-            require_access(ctx)?;
-        }
-        let new = NewPerson {
-            name: Name::parse("input.name", &input.name)?,
-            email: Email::parse("input.email", &input.email)?,
-            login_subject: parse_opt(input.login_subject, subject)?,
-            role: input.role.map(Into::into),
-        };
-        let person = mutate(ctx, async |change| store::create(change, new).await).await?;
-        Ok(PersonPayload::from(person))
-    }
-
-    /// Changes a person (ADMIN, MANAGER; login or role: ADMIN).
-    #[graphql(guard = "Require(Permission::ManagePeople)")]
-    async fn update_person(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The person and the fields to change.")] input: UpdatePersonInput,
-    ) -> async_graphql::Result<PersonPayload> {
-        let id = decode::<person::Entity>(&input.id, "input.id")?;
-        let patch = PersonPatch {
-            name: parse_opt(input.name, |n| Name::parse("input.name", n))?,
-            email: parse_opt(input.email, |e| Email::parse("input.email", e))?,
-            login_subject: patch(input.login_subject, |s| subject(&s))?,
-            role: patch(input.role, |role| Ok(role.into()))?,
-        };
-        if patch.touches_access() {
-            require_access(ctx)?;
-        }
-        let person = mutate(ctx, async |change| {
-            store::update(change, id, patch, input.expected_version).await
+impl UpdatePersonInput {
+    fn parse(self) -> AppResult<Edit<PersonPatch>> {
+        Ok(Edit {
+            id: decode::<person::Entity>(&self.id, "input.id")?,
+            expected_version: self.expected_version,
+            patch: PersonPatch {
+                name: parse_opt(self.name, |n| Name::parse("input.name", n))?,
+                email: parse_opt(self.email, |e| Email::parse("input.email", e))?,
+                login_subject: patch(self.login_subject, |s| subject(&s))?,
+                role: patch(self.role, |role| Ok(role.into()))?,
+            },
         })
-        .await?;
-        Ok(PersonPayload::from(person))
     }
+}
 
-    /// Deactivates a person: kept in the records, logins refused (ADMIN, MANAGER).
-    #[graphql(guard = "Require(Permission::ManagePeople)")]
-    async fn deactivate_person(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The person to deactivate.")] input: SetPersonActiveInput,
-    ) -> async_graphql::Result<PersonPayload> {
-        set_active(ctx, input, false).await
-    }
-
-    /// Reactivates a deactivated person (ADMIN, MANAGER).
-    #[graphql(guard = "Require(Permission::ManagePeople)")]
-    async fn reactivate_person(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The person to reactivate.")] input: SetPersonActiveInput,
-    ) -> async_graphql::Result<PersonPayload> {
-        set_active(ctx, input, true).await
+impl SetPersonActiveInput {
+    fn parse(self) -> AppResult<Edit<()>> {
+        Ok(Edit {
+            id: decode::<person::Entity>(&self.id, "input.id")?,
+            expected_version: self.expected_version,
+            patch: (),
+        })
     }
 }
 
@@ -206,17 +161,41 @@ fn subject(value: &str) -> AppResult<Subject> {
     Subject::parse("input.loginSubject", value)
 }
 
-async fn set_active(
-    ctx: &Context<'_>,
-    input: SetPersonActiveInput,
-    active: bool,
-) -> async_graphql::Result<PersonPayload> {
-    let id = decode::<person::Entity>(&input.id, "input.id")?;
-    let person = mutate(ctx, async |change| {
-        store::set_active(change, id, active, input.expected_version).await
-    })
-    .await?;
-    Ok(PersonPayload::from(person))
+/// Linking a login or giving a role is for an ADMIN only, also when a MANAGER adds the person.
+fn may_set_access(ctx: &Context<'_>, touches_access: bool) -> AppResult<()> {
+    if touches_access && !ctx.actor()?.may(Permission::ManageAccess) {
+        return Err(AppError::Forbidden(
+            "only an ADMIN may set login subjects and roles".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn may_create(ctx: &Context<'_>, new: &NewPerson) -> AppResult<()> {
+    may_set_access(ctx, new.login_subject.is_some() || new.role.is_some())
+}
+
+fn may_update(ctx: &Context<'_>, edit: &Edit<PersonPatch>) -> AppResult<()> {
+    may_set_access(ctx, edit.patch.touches_access())
+}
+
+crate::record_mutations! {
+    /// People mutations.
+    PeopleMutation {
+        /// Adds a person (ADMIN, MANAGER; linking a login or role: ADMIN).
+        create_person(CreatePersonInput, "The new person: name, e-mail address and, for an ADMIN, login subject and role.")
+            -> PersonPayload,
+            guard = "Require(Permission::ManagePeople)", check = may_create, apply = store::create;
+        /// Changes a person (ADMIN, MANAGER; login or role: ADMIN).
+        update_person(UpdatePersonInput, "The person and the fields to change.") -> PersonPayload,
+            guard = "Require(Permission::ManagePeople)", check = may_update, apply = store::update;
+        /// Deactivates a person: kept in the records, logins refused (ADMIN, MANAGER).
+        deactivate_person(SetPersonActiveInput, "The person to deactivate.") -> PersonPayload,
+            guard = "Require(Permission::ManagePeople)", apply = store::deactivate;
+        /// Reactivates a deactivated person (ADMIN, MANAGER).
+        reactivate_person(SetPersonActiveInput, "The person to reactivate.") -> PersonPayload,
+            guard = "Require(Permission::ManagePeople)", apply = store::reactivate;
+    }
 }
 
 crate::record_queries! {

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use crate::{
     error::{AppError, AppResult},
-    store::{self, Change, Unique},
+    store::{self, Change, Edit, Unique},
     tenancy::Scope,
     validation::{Email, Name, Required, SUBJECT_MAX},
 };
@@ -100,9 +100,11 @@ pub async fn create(change: &mut Change, new: NewPerson) -> AppResult<person::Mo
 /// Applies `patch` to person `id` if it is still at `expected_version`.
 pub async fn update(
     change: &mut Change,
-    id: Uuid,
-    patch: PersonPatch,
-    expected_version: Option<i32>,
+    Edit {
+        id,
+        expected_version,
+        patch,
+    }: Edit<PersonPatch>,
 ) -> AppResult<person::Model> {
     let before = store::find_current::<person::Entity>(change, id, expected_version).await?;
     let mut after = before.clone();
@@ -124,13 +126,24 @@ pub async fn update(
     store::save::<person::Entity>(change, "person.update", before, after, UNIQUE).await
 }
 
-/// Deactivates (`active = false`) or reactivates a person. A deactivated person's login is
-/// refused from the next request on.
-pub async fn set_active(
+/// Deactivates a person: their login is refused from the next request on.
+pub async fn deactivate(change: &mut Change, edit: Edit<()>) -> AppResult<person::Model> {
+    set_active(change, edit, false).await
+}
+
+/// Reactivates a deactivated person.
+pub async fn reactivate(change: &mut Change, edit: Edit<()>) -> AppResult<person::Model> {
+    set_active(change, edit, true).await
+}
+
+async fn set_active(
     change: &mut Change,
-    id: Uuid,
+    Edit {
+        id,
+        expected_version,
+        ..
+    }: Edit<()>,
     active: bool,
-    expected_version: Option<i32>,
 ) -> AppResult<person::Model> {
     let before = store::find_current::<person::Entity>(change, id, expected_version).await?;
     if before.active != active {

@@ -5,7 +5,7 @@ use entity::{Criticality, LifecycleStatus, Maturity, RaciRole, process, tool::To
 use sea_orm::QueryOrder;
 
 use super::{
-    process_map::store::{self as map_store, LinkTarget, LinkText},
+    process_map::store::{self as map_store, LinkTarget, LinkText, NewLink},
     processes::store::{self as process_store, ProcessPatch},
     raci::store::{self as raci_store, NewAssignment},
     services::store::{self as service_store, Availability, NewService},
@@ -13,7 +13,7 @@ use super::{
 };
 use crate::{
     error::AppResult,
-    store::Change,
+    store::{Change, Edit},
     tenancy::Scope,
     validation::{Line, Name, Text},
 };
@@ -118,7 +118,7 @@ pub async fn load(change: &mut Change, staff: &[entity::person::Model]) -> AppRe
             service_ids: key.then(|| services[..4].to_vec()),
             ..Default::default()
         };
-        process_store::update(change, process.id, patch, None).await?;
+        process_store::update(change, Edit::latest(process.id, patch)).await?;
         if !key {
             continue;
         }
@@ -201,14 +201,22 @@ async fn process_map(change: &mut Change, processes: &[entity::process::Model]) 
     }
     for (code, tool, flow) in TOOL_USES {
         if let Some(process) = by_code(code) {
-            let flow = LinkText::parse("description", flow)?;
-            map_store::link(change, process, LinkTarget::Tool(tools[tool]), flow).await?;
+            let link = NewLink {
+                process_id: process,
+                target: LinkTarget::Tool(tools[tool]),
+                description: LinkText::parse("description", flow)?,
+            };
+            map_store::link(change, link).await?;
         }
     }
     for (code, other, why) in DEPENDENCIES {
         if let (Some(process), Some(other)) = (by_code(code), by_code(other)) {
-            let why = LinkText::parse("description", why)?;
-            map_store::link(change, process, LinkTarget::Process(other), why).await?;
+            let link = NewLink {
+                process_id: process,
+                target: LinkTarget::Process(other),
+                description: LinkText::parse("description", why)?,
+            };
+            map_store::link(change, link).await?;
         }
     }
     Ok(())

@@ -25,6 +25,25 @@ use crate::{
     tenancy::Scope,
 };
 
+/// A change to one versioned record, as a mutation's input gives it: the record, the version
+/// the client read (`None`: whatever is current) and what to change.
+pub struct Edit<P> {
+    pub id: Uuid,
+    pub expected_version: Option<i32>,
+    pub patch: P,
+}
+
+impl<P> Edit<P> {
+    /// An edit of whatever version is current: for changes the server makes itself (the demo).
+    pub fn latest(id: Uuid, patch: P) -> Self {
+        Self {
+            id,
+            expected_version: None,
+            patch,
+        }
+    }
+}
+
 /// The time a change stamps on its rows, at the precision both databases keep.
 pub fn now() -> chrono::DateTime<Utc> {
     Utc::now().trunc_subsecs(6)

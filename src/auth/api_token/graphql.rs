@@ -1,18 +1,18 @@
 //! GraphQL types and resolvers of API tokens (ADMIN only).
 
-use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use async_graphql::{ID, InputObject, Object, SimpleObject};
 use chrono::Utc;
 use entity::api_token;
 
 use super::store::{self, NewApiToken};
 use crate::{
     auth::{ApiScope, Permission, Require},
+    error::AppResult,
     graphql::scalars::DateTime,
     graphql::{
         ContextExt,
         connection::{Page, paginate},
         ids::decode,
-        mutate,
     },
 };
 
@@ -96,41 +96,41 @@ crate::payload!(
     }
 );
 
-/// API token mutations.
-#[derive(Default)]
-pub struct ApiTokenMutation;
-
-#[Object]
-impl ApiTokenMutation {
-    /// Creates an API token and returns its secret, once (ADMIN).
-    #[graphql(guard = "Require(Permission::ManageAccess)")]
-    async fn create_api_token(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The token's name, scopes and expiry.")] input: CreateApiTokenInput,
-    ) -> async_graphql::Result<CreateApiTokenPayload> {
-        let new = NewApiToken {
-            name: input.name,
-            scopes: input.scopes,
-            expires_at: input.expires_at.map(|at| at.0),
-        };
-        let (token, secret) = mutate(ctx, async |change| store::create(change, new).await).await?;
-        Ok(CreateApiTokenPayload {
+impl From<(api_token::Model, String)> for CreateApiTokenPayload {
+    fn from((token, secret): (api_token::Model, String)) -> Self {
+        Self {
             api_token: ApiToken::from(token),
             secret,
+        }
+    }
+}
+
+impl CreateApiTokenInput {
+    fn parse(self) -> AppResult<NewApiToken> {
+        Ok(NewApiToken {
+            name: self.name,
+            scopes: self.scopes,
+            expires_at: self.expires_at.map(|at| at.0),
         })
     }
+}
 
-    /// Revokes an API token; its next request is refused (ADMIN).
-    #[graphql(guard = "Require(Permission::ManageAccess)")]
-    async fn revoke_api_token(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The token to revoke.")] input: RevokeApiTokenInput,
-    ) -> async_graphql::Result<RevokeApiTokenPayload> {
-        let id = decode::<entity::api_token::Entity>(&input.id, "input.id")?;
-        let token = mutate(ctx, async |change| store::revoke(change, id).await).await?;
-        Ok(RevokeApiTokenPayload::from(token))
+impl RevokeApiTokenInput {
+    fn parse(self) -> AppResult<uuid::Uuid> {
+        decode::<api_token::Entity>(&self.id, "input.id")
+    }
+}
+
+crate::record_mutations! {
+    /// API token mutations.
+    ApiTokenMutation {
+        /// Creates an API token and returns its secret, once (ADMIN).
+        create_api_token(CreateApiTokenInput, "The token's name, scopes and expiry.")
+            -> CreateApiTokenPayload,
+            guard = "Require(Permission::ManageAccess)", apply = store::create;
+        /// Revokes an API token; its next request is refused (ADMIN).
+        revoke_api_token(RevokeApiTokenInput, "The token to revoke.") -> RevokeApiTokenPayload,
+            guard = "Require(Permission::ManageAccess)", apply = store::revoke;
     }
 }
 

@@ -4,14 +4,13 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use entity::{process, process_link, tool};
 use sea_orm::ActiveEnum;
 
-use super::store::{self, LinkTarget, LinkText};
+use super::store::{self, LinkTarget, LinkText, NewLink};
 use crate::{
     auth::{Permission, Require},
     error::AppResult,
     graphql::{
         ContextExt,
         ids::{decode, encode},
-        mutate,
     },
     validation::parse_opt,
 };
@@ -180,71 +179,60 @@ crate::payload!(
     }
 );
 
-/// Adds the edge from process `process_id` to `target`.
-async fn link(
-    ctx: &Context<'_>,
+/// The edge from process `process_id` to `target`, as a mutation's input gives it.
+fn new_link(
     process_id: &ID,
     target: LinkTarget,
     description: Option<String>,
-) -> async_graphql::Result<ProcessLinkPayload> {
-    let process_id = decode::<process::Entity>(process_id, "input.processId")?;
-    let description = parse_opt(description, |text| {
-        LinkText::parse("input.description", text)
-    })?
-    .unwrap_or_default();
-    let link = mutate(ctx, async |change| {
-        store::link(change, process_id, target, description).await
+) -> AppResult<NewLink> {
+    Ok(NewLink {
+        process_id: decode::<process::Entity>(process_id, "input.processId")?,
+        target,
+        description: parse_opt(description, |text| {
+            LinkText::parse("input.description", text)
+        })?
+        .unwrap_or_default(),
     })
-    .await?;
-    Ok(ProcessLinkPayload::from(link))
 }
 
-/// Process-map mutations.
-#[derive(Default)]
-pub struct ProcessMapMutation;
-
-#[Object]
-impl ProcessMapMutation {
-    /// Records that a process uses a tool, and for what (ADMIN, MANAGER).
-    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
-    async fn link_process_to_tool(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The process, the tool and what flows between them.")]
-        input: LinkProcessToToolInput,
-    ) -> async_graphql::Result<ProcessLinkPayload> {
-        let target = LinkTarget::Tool(decode::<tool::Entity>(&input.tool_id, "input.toolId")?);
-        link(ctx, &input.process_id, target, input.description).await
+impl LinkProcessToToolInput {
+    fn parse(self) -> AppResult<NewLink> {
+        let tool = decode::<tool::Entity>(&self.tool_id, "input.toolId")?;
+        new_link(&self.process_id, LinkTarget::Tool(tool), self.description)
     }
+}
 
-    /// Records that a process depends on another (ADMIN, MANAGER).
-    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
-    async fn add_process_dependency(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The dependent process and the process it depends on.")]
-        input: AddProcessDependencyInput,
-    ) -> async_graphql::Result<ProcessLinkPayload> {
+impl AddProcessDependencyInput {
+    fn parse(self) -> AppResult<NewLink> {
         let other =
-            decode::<process::Entity>(&input.depends_on_process_id, "input.dependsOnProcessId")?;
-        link(
-            ctx,
-            &input.process_id,
+            decode::<process::Entity>(&self.depends_on_process_id, "input.dependsOnProcessId")?;
+        new_link(
+            &self.process_id,
             LinkTarget::Process(other),
-            input.description,
+            self.description,
         )
-        .await
     }
+}
 
-    /// Removes an edge of the process map (ADMIN, MANAGER).
-    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
-    async fn remove_process_link(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The edge to remove.")] input: RemoveProcessLinkInput,
-    ) -> async_graphql::Result<ProcessLinkPayload> {
-        let id = decode::<process_link::Entity>(&input.id, "input.id")?;
-        let link = mutate(ctx, async |change| store::unlink(change, id).await).await?;
-        Ok(ProcessLinkPayload::from(link))
+impl RemoveProcessLinkInput {
+    fn parse(self) -> AppResult<uuid::Uuid> {
+        decode::<process_link::Entity>(&self.id, "input.id")
+    }
+}
+
+crate::record_mutations! {
+    /// Process-map mutations.
+    ProcessMapMutation {
+        /// Records that a process uses a tool, and for what (ADMIN, MANAGER).
+        link_process_to_tool(LinkProcessToToolInput, "The process, the tool and what flows between them.")
+            -> ProcessLinkPayload,
+            guard = "Require(Permission::ManagePortfolio)", apply = store::link;
+        /// Records that a process depends on another (ADMIN, MANAGER).
+        add_process_dependency(AddProcessDependencyInput, "The dependent process and the process it depends on.")
+            -> ProcessLinkPayload,
+            guard = "Require(Permission::ManagePortfolio)", apply = store::link;
+        /// Removes an edge of the process map (ADMIN, MANAGER).
+        remove_process_link(RemoveProcessLinkInput, "The edge to remove.") -> ProcessLinkPayload,
+            guard = "Require(Permission::ManagePortfolio)", apply = store::unlink;
     }
 }

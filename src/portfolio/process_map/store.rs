@@ -23,12 +23,21 @@ pub enum LinkTarget {
     Process(Uuid),
 }
 
+/// An edge to add to the process map.
+pub struct NewLink {
+    pub process_id: Uuid,
+    pub target: LinkTarget,
+    pub description: LinkText,
+}
+
 /// Adds an edge to the process map: a process uses a tool, or depends on another process.
 pub async fn link(
     change: &mut Change,
-    process_id: Uuid,
-    target: LinkTarget,
-    description: LinkText,
+    NewLink {
+        process_id,
+        target,
+        description,
+    }: NewLink,
 ) -> AppResult<process_link::Model> {
     let scope = Scope::from(change.actor());
     scope

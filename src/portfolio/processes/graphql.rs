@@ -4,7 +4,8 @@ use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
 use entity::{person, process, service};
 use uuid::Uuid;
 
-use super::store::{self, Code, NewProcess, ProcessFilter, ProcessPatch};
+use super::store::{self, Applicability, Code, NewProcess, ProcessFilter, ProcessPatch};
+use crate::store::Edit;
 use crate::{
     auth::{Permission, Require},
     error::AppResult,
@@ -15,7 +16,7 @@ use crate::{
         connection::{Page, paginate},
         ids::{decode, decode_opt},
         loaders::{GroupedBy, Linked},
-        mutate, patch,
+        patch,
     },
     people::graphql::Person,
     portfolio::relations::{AccountableOfProcess, RaciOfProcess, ServicesOfProcess},
@@ -245,13 +246,11 @@ impl CreateProcessInput {
 }
 
 impl UpdateProcessInput {
-    /// The record, the version the client read and the patch.
-    fn parse(self) -> AppResult<(uuid::Uuid, Option<i32>, ProcessPatch)> {
-        let id = decode::<process::Entity>(&self.id, "input.id")?;
-        Ok((
-            id,
-            self.expected_version,
-            ProcessPatch {
+    fn parse(self) -> AppResult<Edit<ProcessPatch>> {
+        Ok(Edit {
+            id: decode::<process::Entity>(&self.id, "input.id")?,
+            expected_version: self.expected_version,
+            patch: ProcessPatch {
                 name: parse_opt(self.name, |n| Name::parse("input.name", n))?,
                 description: text(self.description, "input.description")?,
                 goals: text(self.goals, "input.goals")?,
@@ -259,79 +258,47 @@ impl UpdateProcessInput {
                 owner_id: patch(self.owner_id, |id| owner(&id))?,
                 service_ids: service_ids(self.service_ids)?,
             },
-        ))
+        })
     }
 }
 
-/// Process mutations.
-#[derive(Default)]
-pub struct ProcessMutation;
-
-#[Object]
-impl ProcessMutation {
-    /// Adds one of the organization's own processes (ADMIN, MANAGER).
-    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
-    async fn create_process(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The new process.")] input: CreateProcessInput,
-    ) -> async_graphql::Result<ProcessPayload> {
-        let new = input.parse()?;
-        let process = mutate(ctx, async |change| store::create(change, new).await).await?;
-        Ok(ProcessPayload::from(process))
-    }
-
-    /// Changes a process (ADMIN, MANAGER; a PROCESS_OWNER the processes they own, but not
-    /// their owner).
-    #[graphql(guard = "Require(Permission::MaintainOwnProcesses)")]
-    async fn update_process(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The process, the version read and the fields to change.")]
-        input: UpdateProcessInput,
-    ) -> async_graphql::Result<ProcessPayload> {
-        let (id, expected_version, patch) = input.parse()?;
-        let process = mutate(ctx, async |change| {
-            store::update(change, id, patch, expected_version).await
+impl SetProcessApplicabilityInput {
+    fn parse(self) -> AppResult<Edit<Applicability>> {
+        Ok(Edit {
+            id: decode::<process::Entity>(&self.id, "input.id")?,
+            expected_version: self.expected_version,
+            patch: Applicability {
+                applicable: self.applicable,
+                justification: text(self.justification, "input.justification")?,
+            },
         })
-        .await?;
-        Ok(ProcessPayload::from(process))
     }
+}
 
-    /// Marks a process applicable, or not applicable with a justification (ADMIN, MANAGER).
-    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
-    async fn set_process_applicability(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The process, whether it applies and, if not, why.")]
-        input: SetProcessApplicabilityInput,
-    ) -> async_graphql::Result<ProcessPayload> {
-        let id = decode::<process::Entity>(&input.id, "input.id")?;
-        let justification = text(input.justification, "input.justification")?;
-        let process = mutate(ctx, async |change| {
-            store::set_applicability(
-                change,
-                id,
-                input.applicable,
-                justification,
-                input.expected_version,
-            )
-            .await
-        })
-        .await?;
-        Ok(ProcessPayload::from(process))
+impl DeleteProcessInput {
+    fn parse(self) -> AppResult<Uuid> {
+        decode::<process::Entity>(&self.id, "input.id")
     }
+}
 
-    /// Deletes one of the organization's own processes; built-in ones are refused (ADMIN, MANAGER).
-    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
-    async fn delete_process(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The process to delete.")] input: DeleteProcessInput,
-    ) -> async_graphql::Result<ProcessPayload> {
-        let id = decode::<process::Entity>(&input.id, "input.id")?;
-        let process = mutate(ctx, async |change| store::delete(change, id).await).await?;
-        Ok(ProcessPayload::from(process))
+crate::record_mutations! {
+    /// Process mutations.
+    ProcessMutation {
+        /// Adds one of the organization's own processes (ADMIN, MANAGER).
+        create_process(CreateProcessInput, "The new process.") -> ProcessPayload,
+            guard = "Require(Permission::ManagePortfolio)", apply = store::create;
+        /// Changes a process (ADMIN, MANAGER; a PROCESS_OWNER the processes they own, but not
+        /// their owner).
+        update_process(UpdateProcessInput, "The process, the version read and the fields to change.")
+            -> ProcessPayload,
+            guard = "Require(Permission::MaintainOwnProcesses)", apply = store::update;
+        /// Marks a process applicable, or not applicable with a justification (ADMIN, MANAGER).
+        set_process_applicability(SetProcessApplicabilityInput, "The process, whether it applies and, if not, why.")
+            -> ProcessPayload,
+            guard = "Require(Permission::ManagePortfolio)", apply = store::set_applicability;
+        /// Deletes one of the organization's own processes; built-in ones are refused (ADMIN, MANAGER).
+        delete_process(DeleteProcessInput, "The process to delete.") -> ProcessPayload,
+            guard = "Require(Permission::ManagePortfolio)", apply = store::delete;
     }
 }
 

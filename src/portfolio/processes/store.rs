@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::{
     error::{AppError, AppResult},
     record::Record,
-    store::{self, Cascade, Change, Unique},
+    store::{self, Cascade, Change, Edit, Unique},
     tenancy::Scope,
     validation::{Name, Required, Text},
 };
@@ -199,9 +199,11 @@ async fn save(
 /// Updates a process if it is still at `expected_version`.
 pub async fn update(
     change: &mut Change,
-    id: Uuid,
-    patch: ProcessPatch,
-    expected_version: Option<i32>,
+    Edit {
+        id,
+        expected_version,
+        patch,
+    }: Edit<ProcessPatch>,
 ) -> AppResult<process::Model> {
     let before = store::find_current::<process::Entity>(change, id, expected_version).await?;
     super::access::may_maintain(change, &before, &patch)?;
@@ -238,14 +240,24 @@ pub async fn update(
     .await
 }
 
+/// Whether a process applies, and if not, why.
+pub struct Applicability {
+    pub applicable: bool,
+    pub justification: Option<Text>,
+}
+
 /// Marks a process applicable, or not applicable with a justification (the only way to take
 /// a built-in process out of scope).
 pub async fn set_applicability(
     change: &mut Change,
-    id: Uuid,
-    applicable: bool,
-    justification: Option<Text>,
-    expected_version: Option<i32>,
+    Edit {
+        id,
+        expected_version,
+        patch: Applicability {
+            applicable,
+            justification,
+        },
+    }: Edit<Applicability>,
 ) -> AppResult<process::Model> {
     let before = store::find_current::<process::Entity>(change, id, expected_version).await?;
     let justification = match (applicable, justification) {

@@ -7,7 +7,8 @@ use entity::{person, process, raci_assignment};
 use sea_orm::QueryOrder;
 use uuid::Uuid;
 
-use super::store::{self, NewAssignment};
+use super::store::{self, NewAccountable, NewAssignment};
+use crate::store::Edit;
 use crate::{
     auth::{Permission, Require},
     error::{AppError, AppResult},
@@ -15,7 +16,6 @@ use crate::{
         ContextExt,
         cost::{related_complexity, whole_organization_complexity},
         ids::{decode, encode},
-        mutate,
         node::related,
     },
     people::graphql::Person,
@@ -235,80 +235,68 @@ crate::payload!(
     }
 );
 
-/// RACI mutations.
-#[derive(Default)]
-pub struct RaciMutation;
-
 fn responsibilities(value: Option<String>) -> AppResult<Text> {
     Ok(parse_opt(value, |text| Text::parse("input.responsibilities", text))?.unwrap_or_default())
 }
 
-#[Object]
-impl RaciMutation {
-    /// Gives a person a role in a process; a second ACCOUNTABLE is refused with CONFLICT
-    /// (ADMIN, MANAGER; a PROCESS_OWNER in the processes they own).
-    #[graphql(guard = "Require(Permission::MaintainOwnProcesses)")]
-    async fn assign_raci(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The process, the person and the role.")] input: AssignRaciInput,
-    ) -> async_graphql::Result<RaciAssignmentPayload> {
-        let new = NewAssignment {
-            process_id: decode::<process::Entity>(&input.process_id, "input.processId")?,
-            person_id: decode::<person::Entity>(&input.person_id, "input.personId")?,
-            role: input.role.into(),
-            responsibilities: responsibilities(input.responsibilities)?,
-        };
-        let assignment = mutate(ctx, async |change| store::assign(change, new).await).await?;
-        Ok(RaciAssignmentPayload::from(assignment))
-    }
-
-    /// Makes another person the process's ACCOUNTABLE, in one step (ADMIN, MANAGER; a
-    /// PROCESS_OWNER in the processes they own).
-    #[graphql(guard = "Require(Permission::MaintainOwnProcesses)")]
-    async fn replace_accountable(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The process and its new ACCOUNTABLE person.")]
-        input: ReplaceAccountableInput,
-    ) -> async_graphql::Result<RaciAssignmentPayload> {
-        let process_id = decode::<process::Entity>(&input.process_id, "input.processId")?;
-        let person_id = decode::<person::Entity>(&input.person_id, "input.personId")?;
-        let text = responsibilities(input.responsibilities)?;
-        let assignment = mutate(ctx, async |change| {
-            store::replace_accountable(change, process_id, person_id, text).await
+impl AssignRaciInput {
+    fn parse(self) -> AppResult<NewAssignment> {
+        Ok(NewAssignment {
+            process_id: decode::<process::Entity>(&self.process_id, "input.processId")?,
+            person_id: decode::<person::Entity>(&self.person_id, "input.personId")?,
+            role: self.role.into(),
+            responsibilities: responsibilities(self.responsibilities)?,
         })
-        .await?;
-        Ok(RaciAssignmentPayload::from(assignment))
     }
+}
 
-    /// Changes what a person does in a process (ADMIN, MANAGER; a PROCESS_OWNER in the
-    /// processes they own).
-    #[graphql(guard = "Require(Permission::MaintainOwnProcesses)")]
-    async fn update_raci_assignment(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The assignment, its new responsibilities and the version read.")]
-        input: UpdateRaciAssignmentInput,
-    ) -> async_graphql::Result<RaciAssignmentPayload> {
-        let id = decode::<raci_assignment::Entity>(&input.id, "input.id")?;
-        let text = responsibilities(Some(input.responsibilities))?;
-        let assignment = mutate(ctx, async |change| {
-            store::update(change, id, text, input.expected_version).await
+impl ReplaceAccountableInput {
+    fn parse(self) -> AppResult<NewAccountable> {
+        Ok(NewAccountable {
+            process_id: decode::<process::Entity>(&self.process_id, "input.processId")?,
+            person_id: decode::<person::Entity>(&self.person_id, "input.personId")?,
+            responsibilities: responsibilities(self.responsibilities)?,
         })
-        .await?;
-        Ok(RaciAssignmentPayload::from(assignment))
     }
+}
 
-    /// Removes a role (ADMIN, MANAGER; a PROCESS_OWNER in the processes they own).
-    #[graphql(guard = "Require(Permission::MaintainOwnProcesses)")]
-    async fn remove_raci_assignment(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The assignment to remove.")] input: RemoveRaciAssignmentInput,
-    ) -> async_graphql::Result<RaciAssignmentPayload> {
-        let id = decode::<raci_assignment::Entity>(&input.id, "input.id")?;
-        let assignment = mutate(ctx, async |change| store::remove(change, id).await).await?;
-        Ok(RaciAssignmentPayload::from(assignment))
+impl UpdateRaciAssignmentInput {
+    fn parse(self) -> AppResult<Edit<Text>> {
+        Ok(Edit {
+            id: decode::<raci_assignment::Entity>(&self.id, "input.id")?,
+            expected_version: self.expected_version,
+            patch: responsibilities(Some(self.responsibilities))?,
+        })
+    }
+}
+
+impl RemoveRaciAssignmentInput {
+    fn parse(self) -> AppResult<Uuid> {
+        decode::<raci_assignment::Entity>(&self.id, "input.id")
+    }
+}
+
+crate::record_mutations! {
+    /// RACI mutations.
+    RaciMutation {
+        /// Gives a person a role in a process; a second ACCOUNTABLE is refused with CONFLICT
+        /// (ADMIN, MANAGER; a PROCESS_OWNER in the processes they own).
+        assign_raci(AssignRaciInput, "The process, the person and the role.")
+            -> RaciAssignmentPayload,
+            guard = "Require(Permission::MaintainOwnProcesses)", apply = store::assign;
+        /// Makes another person the process's ACCOUNTABLE, in one step (ADMIN, MANAGER; a
+        /// PROCESS_OWNER in the processes they own).
+        replace_accountable(ReplaceAccountableInput, "The process and its new ACCOUNTABLE person.")
+            -> RaciAssignmentPayload,
+            guard = "Require(Permission::MaintainOwnProcesses)", apply = store::replace_accountable;
+        /// Changes what a person does in a process (ADMIN, MANAGER; a PROCESS_OWNER in the
+        /// processes they own).
+        update_raci_assignment(UpdateRaciAssignmentInput, "The assignment, its new responsibilities and the version read.")
+            -> RaciAssignmentPayload,
+            guard = "Require(Permission::MaintainOwnProcesses)", apply = store::update;
+        /// Removes a role (ADMIN, MANAGER; a PROCESS_OWNER in the processes they own).
+        remove_raci_assignment(RemoveRaciAssignmentInput, "The assignment to remove.")
+            -> RaciAssignmentPayload,
+            guard = "Require(Permission::MaintainOwnProcesses)", apply = store::remove;
     }
 }

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::{
     error::{AppError, AppResult},
     portfolio::processes::access::may_maintain_records,
-    store::{self, Change, Unique},
+    store::{self, Change, Edit, Unique},
     tenancy::Scope,
     validation::Text,
 };
@@ -37,6 +37,13 @@ pub struct NewAssignment {
     pub process_id: Uuid,
     pub person_id: Uuid,
     pub role: RaciRole,
+    pub responsibilities: Text,
+}
+
+/// The person to make a process's ACCOUNTABLE, in place of the current one.
+pub struct NewAccountable {
+    pub process_id: Uuid,
+    pub person_id: Uuid,
     pub responsibilities: Text,
 }
 
@@ -106,9 +113,11 @@ pub async fn remove(change: &mut Change, id: Uuid) -> AppResult<raci_assignment:
 /// Changes an assignment's responsibilities text if it is still at `expected_version`.
 pub async fn update(
     change: &mut Change,
-    id: Uuid,
-    responsibilities: Text,
-    expected_version: Option<i32>,
+    Edit {
+        id,
+        expected_version,
+        patch: responsibilities,
+    }: Edit<Text>,
 ) -> AppResult<raci_assignment::Model> {
     let before =
         store::find_current::<raci_assignment::Entity>(change, id, expected_version).await?;
@@ -123,9 +132,11 @@ pub async fn update(
 /// Makes `person_id` the process's ACCOUNTABLE, removing the previous one, in one transaction.
 pub async fn replace_accountable(
     change: &mut Change,
-    process_id: Uuid,
-    person_id: Uuid,
-    responsibilities: Text,
+    NewAccountable {
+        process_id,
+        person_id,
+        responsibilities,
+    }: NewAccountable,
 ) -> AppResult<raci_assignment::Model> {
     let scope = Scope::from(change.actor());
     maintained_process(change, process_id).await?;

@@ -4,6 +4,7 @@ use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Simp
 use entity::{LifecycleStatus, person, service};
 
 use super::store::{self, Availability, NewService, RestoreTargets, ServiceFilter, ServicePatch};
+use crate::store::Edit;
 use crate::{
     auth::{Permission, Require},
     error::AppResult,
@@ -14,7 +15,7 @@ use crate::{
         ContextExt,
         connection::{Page, paginate},
         ids::{decode, decode_opt},
-        mutate, patch,
+        patch,
     },
     people::graphql::Person,
     portfolio::processes::graphql::Process,
@@ -241,13 +242,11 @@ impl CreateServiceInput {
 }
 
 impl UpdateServiceInput {
-    /// The record, the version the client read and the patch.
-    fn parse(self) -> AppResult<(uuid::Uuid, Option<i32>, ServicePatch)> {
-        let id = decode::<service::Entity>(&self.id, "input.id")?;
-        Ok((
-            id,
-            self.expected_version,
-            ServicePatch {
+    fn parse(self) -> AppResult<Edit<ServicePatch>> {
+        Ok(Edit {
+            id: decode::<service::Entity>(&self.id, "input.id")?,
+            expected_version: self.expected_version,
+            patch: ServicePatch {
                 name: parse_opt(self.name, |n| Name::parse("input.name", n))?,
                 description: parse_opt(self.description, |d| Text::parse("input.description", d))?,
                 customer: parse_opt(self.customer, |c| Line::parse("input.customer", c))?,
@@ -257,61 +256,37 @@ impl UpdateServiceInput {
                 restore_targets: targets(self.restore_targets)?,
                 availability_target: patch(self.availability_target, Availability::parse)?,
             },
-        ))
+        })
     }
 }
 
-/// Service mutations.
-#[derive(Default)]
-pub struct ServiceMutation;
-
-#[Object]
-impl ServiceMutation {
-    /// Adds a service to the portfolio (ADMIN, MANAGER).
-    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
-    async fn create_service(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The new service.")] input: CreateServiceInput,
-    ) -> async_graphql::Result<ServicePayload> {
-        let new = input.parse()?;
-        let service = mutate(ctx, async |change| store::create(change, new).await).await?;
-        Ok(ServicePayload::from(service))
-    }
-
-    /// Changes a service (ADMIN, MANAGER).
-    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
-    async fn update_service(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The service, the version read and the fields to change.")]
-        input: UpdateServiceInput,
-    ) -> async_graphql::Result<ServicePayload> {
-        let (id, expected_version, patch) = input.parse()?;
-        let service = mutate(ctx, async |change| {
-            store::update(change, id, patch, expected_version, "service.update").await
+impl RetireServiceInput {
+    fn parse(self) -> AppResult<Edit<ServicePatch>> {
+        Ok(Edit {
+            id: decode::<service::Entity>(&self.id, "input.id")?,
+            expected_version: self.expected_version,
+            patch: ServicePatch {
+                lifecycle_status: Some(LifecycleStatus::Retired),
+                ..Default::default()
+            },
         })
-        .await?;
-        Ok(ServicePayload::from(service))
     }
+}
 
-    /// Retires a service: it stays in the records with status RETIRED (ADMIN, MANAGER).
-    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
-    async fn retire_service(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The service to retire, and the version read.")] input: RetireServiceInput,
-    ) -> async_graphql::Result<ServicePayload> {
-        let id = decode::<service::Entity>(&input.id, "input.id")?;
-        let patch = ServicePatch {
-            lifecycle_status: Some(LifecycleStatus::Retired),
-            ..Default::default()
-        };
-        let service = mutate(ctx, async |change| {
-            store::update(change, id, patch, input.expected_version, "service.retire").await
-        })
-        .await?;
-        Ok(ServicePayload::from(service))
+crate::record_mutations! {
+    /// Service mutations.
+    ServiceMutation {
+        /// Adds a service to the portfolio (ADMIN, MANAGER).
+        create_service(CreateServiceInput, "The new service.") -> ServicePayload,
+            guard = "Require(Permission::ManagePortfolio)", apply = store::create;
+        /// Changes a service (ADMIN, MANAGER).
+        update_service(UpdateServiceInput, "The service, the version read and the fields to change.")
+            -> ServicePayload,
+            guard = "Require(Permission::ManagePortfolio)", apply = store::update;
+        /// Retires a service: it stays in the records with status RETIRED (ADMIN, MANAGER).
+        retire_service(RetireServiceInput, "The service to retire, and the version read.")
+            -> ServicePayload,
+            guard = "Require(Permission::ManagePortfolio)", apply = store::retire;
     }
 }
 

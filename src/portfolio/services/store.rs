@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::{
     error::{AppError, AppResult},
-    store::{self, Change, Unique},
+    store::{self, Change, Edit, Unique},
     tenancy::Scope,
     validation::{Line, Name, Text},
 };
@@ -135,12 +135,23 @@ pub async fn create(change: &mut Change, new: NewService) -> AppResult<service::
     store::insert::<service::Entity>(change, "service.create", service, UNIQUE).await
 }
 
-/// Updates a service if it is still at `expected_version`.
-pub async fn update(
+/// Updates a service if it is still at the version the client read.
+pub async fn update(change: &mut Change, edit: Edit<ServicePatch>) -> AppResult<service::Model> {
+    apply(change, edit, "service.update").await
+}
+
+/// Retires a service: an update of its status, recorded as its own action.
+pub async fn retire(change: &mut Change, edit: Edit<ServicePatch>) -> AppResult<service::Model> {
+    apply(change, edit, "service.retire").await
+}
+
+async fn apply(
     change: &mut Change,
-    id: Uuid,
-    patch: ServicePatch,
-    expected_version: Option<i32>,
+    Edit {
+        id,
+        expected_version,
+        patch,
+    }: Edit<ServicePatch>,
     action: &str,
 ) -> AppResult<service::Model> {
     let before = store::find_current::<service::Entity>(change, id, expected_version).await?;

@@ -1,17 +1,20 @@
 //! GraphQL types and resolvers of tools.
 
-use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
+use async_graphql::{Enum, ID, InputObject, MaybeUndefined, Object};
 use chrono::Utc;
 use entity::tool;
+use uuid::Uuid;
 
 use super::store::{self, NewTool, ToolPatch};
+use crate::store::Edit;
 use crate::{
     auth::{Permission, Require},
+    error::AppResult,
     graphql::{
         ContextExt,
         connection::{Page, paginate},
         ids::decode,
-        mutate, patch,
+        patch,
         scalars::DateTime,
     },
     validation::{Line, Name, Url, parse_opt},
@@ -117,62 +120,51 @@ crate::payload!(
     }
 );
 
-/// Tool mutations.
-#[derive(Default)]
-pub struct ToolMutation;
-
-#[Object]
-impl ToolMutation {
-    /// Adds a tool (ADMIN, MANAGER).
-    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
-    async fn create_tool(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The new tool.")] input: CreateToolInput,
-    ) -> async_graphql::Result<ToolPayload> {
-        let new = NewTool {
-            name: Name::parse("input.name", &input.name)?,
-            kind: input.kind.into(),
-            vendor: parse_opt(input.vendor, |v| Line::parse("input.vendor", v))?
-                .unwrap_or_default(),
-            url: parse_opt(input.url, |u| Url::parse("input.url", u))?,
-        };
-        let tool = mutate(ctx, async |change| store::create(change, new).await).await?;
-        Ok(ToolPayload::from(tool))
-    }
-
-    /// Changes a tool (ADMIN, MANAGER).
-    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
-    async fn update_tool(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The tool, the version read and the fields to change.")]
-        input: UpdateToolInput,
-    ) -> async_graphql::Result<ToolPayload> {
-        let id = decode::<entity::tool::Entity>(&input.id, "input.id")?;
-        let patch = ToolPatch {
-            name: parse_opt(input.name, |n| Name::parse("input.name", n))?,
-            kind: input.kind.map(Into::into),
-            vendor: parse_opt(input.vendor, |v| Line::parse("input.vendor", v))?,
-            url: patch(input.url, |u| Url::parse("input.url", &u))?,
-        };
-        let tool = mutate(ctx, async |change| {
-            store::update(change, id, patch, input.expected_version).await
+impl CreateToolInput {
+    fn parse(self) -> AppResult<NewTool> {
+        Ok(NewTool {
+            name: Name::parse("input.name", &self.name)?,
+            kind: self.kind.into(),
+            vendor: parse_opt(self.vendor, |v| Line::parse("input.vendor", v))?.unwrap_or_default(),
+            url: parse_opt(self.url, |u| Url::parse("input.url", u))?,
         })
-        .await?;
-        Ok(ToolPayload::from(tool))
     }
+}
 
-    /// Removes a tool and its links (ADMIN, MANAGER).
-    #[graphql(guard = "Require(Permission::ManagePortfolio)")]
-    async fn delete_tool(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The tool to remove.")] input: DeleteToolInput,
-    ) -> async_graphql::Result<ToolPayload> {
-        let id = decode::<entity::tool::Entity>(&input.id, "input.id")?;
-        let tool = mutate(ctx, async |change| store::delete(change, id).await).await?;
-        Ok(ToolPayload::from(tool))
+impl UpdateToolInput {
+    fn parse(self) -> AppResult<Edit<ToolPatch>> {
+        Ok(Edit {
+            id: decode::<tool::Entity>(&self.id, "input.id")?,
+            expected_version: self.expected_version,
+            patch: ToolPatch {
+                name: parse_opt(self.name, |n| Name::parse("input.name", n))?,
+                kind: self.kind.map(Into::into),
+                vendor: parse_opt(self.vendor, |v| Line::parse("input.vendor", v))?,
+                url: patch(self.url, |u| Url::parse("input.url", &u))?,
+            },
+        })
+    }
+}
+
+impl DeleteToolInput {
+    fn parse(self) -> AppResult<Uuid> {
+        decode::<tool::Entity>(&self.id, "input.id")
+    }
+}
+
+crate::record_mutations! {
+    /// Tool mutations.
+    ToolMutation {
+        /// Adds a tool (ADMIN, MANAGER).
+        create_tool(CreateToolInput, "The new tool.") -> ToolPayload,
+            guard = "Require(Permission::ManagePortfolio)", apply = store::create;
+        /// Changes a tool (ADMIN, MANAGER).
+        update_tool(UpdateToolInput, "The tool, the version read and the fields to change.")
+            -> ToolPayload,
+            guard = "Require(Permission::ManagePortfolio)", apply = store::update;
+        /// Removes a tool and its links (ADMIN, MANAGER).
+        delete_tool(DeleteToolInput, "The tool to remove.") -> ToolPayload,
+            guard = "Require(Permission::ManagePortfolio)", apply = store::delete;
     }
 }
 

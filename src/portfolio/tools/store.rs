@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use crate::{
     error::AppResult,
-    store::{self, Cascade, Change, Unique},
+    store::{self, Cascade, Change, Edit, Unique},
     validation::{Line, Name, Url},
 };
 
@@ -54,9 +54,11 @@ pub async fn create(change: &mut Change, new: NewTool) -> AppResult<tool::Model>
 /// Changes a tool if it is still at `expected_version`.
 pub async fn update(
     change: &mut Change,
-    id: Uuid,
-    patch: ToolPatch,
-    expected_version: Option<i32>,
+    Edit {
+        id,
+        expected_version,
+        patch,
+    }: Edit<ToolPatch>,
 ) -> AppResult<tool::Model> {
     let before = store::find_current::<tool::Entity>(change, id, expected_version).await?;
     let mut after = before.clone();
