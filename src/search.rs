@@ -11,6 +11,14 @@ use crate::{
     validation::{Required, SEARCH_MAX},
 };
 
+/// [`contains`] for a list filter's optional `search`: no condition when it is omitted.
+pub fn contains_opt<C: ColumnTrait>(
+    text: Option<String>,
+    columns: &[C],
+) -> AppResult<Option<Condition>> {
+    text.map(|text| contains(&text, columns)).transpose()
+}
+
 /// A condition matching rows where any of `columns` contains `text` (field `filter.search`).
 pub fn contains<C: ColumnTrait>(text: &str, columns: &[C]) -> AppResult<Condition> {
     let text = String::from(Required::<SEARCH_MAX>::parse("filter.search", text)?).to_lowercase();

@@ -1,7 +1,7 @@
 //! Database access for people.
 
 use entity::{Role, person};
-use sea_orm::{ColumnTrait, QueryFilter, Select};
+use sea_orm::{ColumnTrait, Condition, QueryFilter, Select};
 use uuid::Uuid;
 
 use crate::{
@@ -48,20 +48,16 @@ pub struct PersonFilter {
 
 /// The organization's people matching `filter`.
 pub fn select(scope: Scope, filter: PersonFilter) -> AppResult<Select<person::Entity>> {
-    let mut select = scope.select::<person::Entity>();
-    if let Some(search) = filter.search {
-        select = select.filter(crate::search::contains(
-            &search,
-            &[person::Column::Name, person::Column::Email],
-        )?);
-    }
-    if let Some(active) = filter.active {
-        select = select.filter(person::Column::Active.eq(active));
-    }
-    if let Some(role) = filter.role {
-        select = select.filter(person::Column::Role.eq(role));
-    }
-    Ok(select)
+    let search = crate::search::contains_opt(
+        filter.search,
+        &[person::Column::Name, person::Column::Email],
+    )?;
+    Ok(scope.select::<person::Entity>().filter(
+        Condition::all()
+            .add_option(search)
+            .add_option(filter.active.map(|a| person::Column::Active.eq(a)))
+            .add_option(filter.role.map(|r| person::Column::Role.eq(r))),
+    ))
 }
 
 const UNIQUE: &[Unique] = &[
@@ -108,18 +104,10 @@ pub async fn update(
 ) -> AppResult<person::Model> {
     let before = store::find_current::<person::Entity>(change, id, expected_version).await?;
     let mut after = before.clone();
-    if let Some(name) = patch.name {
-        after.name = name.into();
-    }
-    if let Some(email) = patch.email {
-        after.email = email.into();
-    }
-    if let Some(subject) = patch.login_subject {
-        after.login_subject = subject.map(Into::into);
-    }
-    if let Some(role) = patch.role {
-        after.role = role;
-    }
+    store::set(&mut after.name, patch.name);
+    store::set(&mut after.email, patch.email);
+    store::set_or_clear(&mut after.login_subject, patch.login_subject);
+    store::set(&mut after.role, patch.role);
     if after.name != before.name || after.email != before.email {
         guard_login(change, &before)?;
     }

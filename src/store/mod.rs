@@ -44,6 +44,21 @@ impl<P> Edit<P> {
     }
 }
 
+/// Takes a patch's value for a field: `None` leaves the field as it is.
+pub fn set<T>(field: &mut T, value: Option<impl Into<T>>) {
+    if let Some(value) = value {
+        *field = value.into();
+    }
+}
+
+/// Takes a patch's value for a field that may be cleared: `None` leaves it, `Some(None)`
+/// clears it.
+pub fn set_or_clear<T>(field: &mut Option<T>, value: Option<Option<impl Into<T>>>) {
+    if let Some(value) = value {
+        *field = value.map(Into::into);
+    }
+}
+
 /// The time a change stamps on its rows, at the precision both databases keep.
 pub fn now() -> chrono::DateTime<Utc> {
     Utc::now().trunc_subsecs(6)

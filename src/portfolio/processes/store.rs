@@ -217,15 +217,9 @@ pub async fn update(
         }
         after.name = name.into();
     }
-    if let Some(description) = patch.description {
-        after.description = description.into();
-    }
-    if let Some(goals) = patch.goals {
-        after.goals = goals.into();
-    }
-    if let Some(maturity) = patch.maturity {
-        after.maturity = maturity;
-    }
+    store::set(&mut after.description, patch.description);
+    store::set(&mut after.goals, patch.goals);
+    store::set(&mut after.maturity, patch.maturity);
     if let Some(owner) = patch.owner_id {
         store::must_exist::<person::Entity>(change, owner).await?;
         after.owner_id = owner;
@@ -333,25 +327,18 @@ pub struct ProcessFilter {
 
 /// The organization's processes matching `filter`.
 pub fn select(scope: Scope, filter: ProcessFilter) -> AppResult<Select<process::Entity>> {
-    let mut select = scope.select::<process::Entity>();
-    if let Some(search) = filter.search {
-        select = select.filter(crate::search::contains(
-            &search,
-            &[process::Column::Name, process::Column::Code],
-        )?);
-    }
-    if let Some(built_in) = filter.built_in {
-        select = select.filter(process::Column::BuiltIn.eq(built_in));
-    }
-    if let Some(applicable) = filter.applicable {
-        select = select.filter(process::Column::Applicable.eq(applicable));
-    }
-    if let Some(maturity) = filter.maturity {
-        select = select.filter(process::Column::Maturity.eq(maturity));
-    }
-    if let Some(owner) = filter.owner_id {
-        select = select.filter(process::Column::OwnerId.eq(owner));
-    }
+    let search = crate::search::contains_opt(
+        filter.search,
+        &[process::Column::Name, process::Column::Code],
+    )?;
+    let mut select = scope.select::<process::Entity>().filter(
+        Condition::all()
+            .add_option(search)
+            .add_option(filter.built_in.map(|b| process::Column::BuiltIn.eq(b)))
+            .add_option(filter.applicable.map(|a| process::Column::Applicable.eq(a)))
+            .add_option(filter.maturity.map(|m| process::Column::Maturity.eq(m)))
+            .add_option(filter.owner_id.map(|o| process::Column::OwnerId.eq(o))),
+    );
     match filter.without_owner {
         Some(true) => select = select.filter(process::Column::OwnerId.is_null()),
         Some(false) => select = select.filter(process::Column::OwnerId.is_not_null()),

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use entity::{Criticality, LifecycleStatus, person, service};
-use sea_orm::{ColumnTrait, QueryFilter, Select};
+use sea_orm::{ColumnTrait, Condition, QueryFilter, Select};
 use uuid::Uuid;
 
 use crate::{
@@ -91,6 +91,12 @@ impl Availability {
     }
 }
 
+impl From<Availability> for f64 {
+    fn from(Availability(percent): Availability) -> Self {
+        percent
+    }
+}
+
 /// The restore targets stored in a row. A row the server did not write (edited by hand, or
 /// damaged) is an error, not an empty list that would read as "no targets".
 pub fn targets_of(service: &service::Model) -> AppResult<RestoreTargets> {
@@ -127,7 +133,7 @@ pub async fn create(change: &mut Change, new: NewService) -> AppResult<service::
         lifecycle_status: new.lifecycle_status,
         owner_id: new.owner_id,
         restore_targets: targets_json(&new.restore_targets)?,
-        availability_target: new.availability_target.map(|a| a.0),
+        availability_target: new.availability_target.map(Into::into),
         version: 1,
         created_at: now,
         updated_at: now,
@@ -156,27 +162,15 @@ async fn apply(
 ) -> AppResult<service::Model> {
     let before = store::find_current::<service::Entity>(change, id, expected_version).await?;
     let mut after = before.clone();
-    if let Some(name) = patch.name {
-        after.name = name.into();
-    }
-    if let Some(description) = patch.description {
-        after.description = description.into();
-    }
-    if let Some(customer) = patch.customer {
-        after.customer = customer.into();
-    }
-    if let Some(criticality) = patch.criticality {
-        after.criticality = criticality;
-    }
-    if let Some(status) = patch.lifecycle_status {
-        after.lifecycle_status = status;
-    }
+    store::set(&mut after.name, patch.name);
+    store::set(&mut after.description, patch.description);
+    store::set(&mut after.customer, patch.customer);
+    store::set(&mut after.criticality, patch.criticality);
+    store::set(&mut after.lifecycle_status, patch.lifecycle_status);
     if let Some(targets) = patch.restore_targets {
         after.restore_targets = targets_json(&targets)?;
     }
-    if let Some(target) = patch.availability_target {
-        after.availability_target = target.map(|a| a.0);
-    }
+    store::set_or_clear(&mut after.availability_target, patch.availability_target);
     if let Some(owner) = patch.owner_id {
         store::must_exist::<person::Entity>(change, owner).await?;
         after.owner_id = owner;
@@ -195,27 +189,29 @@ pub struct ServiceFilter {
 
 /// The organization's services matching `filter`.
 pub fn select(scope: Scope, filter: ServiceFilter) -> AppResult<Select<service::Entity>> {
-    let mut select = scope.select::<service::Entity>();
-    if let Some(search) = filter.search {
-        select = select.filter(crate::search::contains(
-            &search,
-            &[
-                service::Column::Name,
-                service::Column::Customer,
-                service::Column::Description,
-            ],
-        )?);
-    }
-    if let Some(status) = filter.status {
-        select = select.filter(service::Column::LifecycleStatus.eq(status));
-    }
-    if let Some(criticality) = filter.criticality {
-        select = select.filter(service::Column::Criticality.eq(criticality));
-    }
-    if let Some(owner) = filter.owner_id {
-        select = select.filter(service::Column::OwnerId.eq(owner));
-    }
-    Ok(select)
+    let search = crate::search::contains_opt(
+        filter.search,
+        &[
+            service::Column::Name,
+            service::Column::Customer,
+            service::Column::Description,
+        ],
+    )?;
+    Ok(scope.select::<service::Entity>().filter(
+        Condition::all()
+            .add_option(search)
+            .add_option(
+                filter
+                    .status
+                    .map(|s| service::Column::LifecycleStatus.eq(s)),
+            )
+            .add_option(
+                filter
+                    .criticality
+                    .map(|c| service::Column::Criticality.eq(c)),
+            )
+            .add_option(filter.owner_id.map(|o| service::Column::OwnerId.eq(o))),
+    ))
 }
 
 #[cfg(test)]

@@ -62,18 +62,10 @@ pub async fn update(
 ) -> AppResult<tool::Model> {
     let before = store::find_current::<tool::Entity>(change, id, expected_version).await?;
     let mut after = before.clone();
-    if let Some(name) = patch.name {
-        after.name = name.into();
-    }
-    if let Some(kind) = patch.kind {
-        after.kind = kind;
-    }
-    if let Some(vendor) = patch.vendor {
-        after.vendor = vendor.into();
-    }
-    if let Some(url) = patch.url {
-        after.url = url.map(Into::into);
-    }
+    store::set(&mut after.name, patch.name);
+    store::set(&mut after.kind, patch.kind);
+    store::set(&mut after.vendor, patch.vendor);
+    store::set_or_clear(&mut after.url, patch.url);
     store::save::<tool::Entity>(change, "tool.update", before, after, UNIQUE).await
 }
 
