@@ -105,14 +105,6 @@ pub struct UpdateOrganizationInput {
     pub expected_version: Option<i32>,
 }
 
-crate::payload!(
-    /// Result of `updateOrganization`.
-    UpdateOrganizationPayload {
-        /// The organization after the change.
-        organization: Organization(organization)
-    }
-);
-
 impl UpdateOrganizationInput {
     fn parse(self) -> AppResult<Rename> {
         Ok(Rename {
@@ -121,6 +113,14 @@ impl UpdateOrganizationInput {
         })
     }
 }
+
+crate::payload!(
+    /// Result of `updateOrganization`.
+    UpdateOrganizationPayload {
+        /// The organization after the change.
+        organization: Organization(organization)
+    }
+);
 
 crate::record_mutations! {
     /// Organization mutations.

@@ -86,6 +86,17 @@ pub struct CreatePersonInput {
     pub role: Option<RoleValue>,
 }
 
+impl CreatePersonInput {
+    fn parse(self) -> AppResult<NewPerson> {
+        Ok(NewPerson {
+            name: Name::parse("input.name", &self.name)?,
+            email: Email::parse("input.email", &self.email)?,
+            login_subject: parse_opt(self.login_subject, subject)?,
+            role: self.role.map(Into::into),
+        })
+    }
+}
+
 /// Input of `updatePerson`: omitted fields stay as they are; `null` clears `loginSubject` and
 /// `role`.
 #[derive(InputObject)]
@@ -104,34 +115,6 @@ pub struct UpdatePersonInput {
     pub role: MaybeUndefined<RoleValue>,
 }
 
-/// Input of `deactivatePerson` and `reactivatePerson`.
-#[derive(InputObject)]
-pub struct SetPersonActiveInput {
-    /// The person.
-    pub id: ID,
-    /// The version the client read; CONFLICT if the person changed since.
-    pub expected_version: Option<i32>,
-}
-
-crate::payload!(
-    /// Result of a person mutation.
-    PersonPayload {
-        /// The person after the change.
-        person: Person(person)
-    }
-);
-
-impl CreatePersonInput {
-    fn parse(self) -> AppResult<NewPerson> {
-        Ok(NewPerson {
-            name: Name::parse("input.name", &self.name)?,
-            email: Email::parse("input.email", &self.email)?,
-            login_subject: parse_opt(self.login_subject, subject)?,
-            role: self.role.map(Into::into),
-        })
-    }
-}
-
 impl UpdatePersonInput {
     fn parse(self) -> AppResult<Edit<PersonPatch>> {
         Ok(Edit {
@@ -147,6 +130,15 @@ impl UpdatePersonInput {
     }
 }
 
+/// Input of `deactivatePerson` and `reactivatePerson`.
+#[derive(InputObject)]
+pub struct SetPersonActiveInput {
+    /// The person.
+    pub id: ID,
+    /// The version the client read; CONFLICT if the person changed since.
+    pub expected_version: Option<i32>,
+}
+
 impl SetPersonActiveInput {
     fn parse(self) -> AppResult<Edit<()>> {
         Ok(Edit {
@@ -156,6 +148,14 @@ impl SetPersonActiveInput {
         })
     }
 }
+
+crate::payload!(
+    /// Result of a person mutation.
+    PersonPayload {
+        /// The person after the change.
+        person: Person(person)
+    }
+);
 
 fn subject(value: &str) -> AppResult<Subject> {
     Subject::parse("input.loginSubject", value)

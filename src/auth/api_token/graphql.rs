@@ -72,6 +72,16 @@ pub struct CreateApiTokenInput {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
+impl CreateApiTokenInput {
+    fn parse(self) -> AppResult<NewApiToken> {
+        Ok(NewApiToken {
+            name: self.name,
+            scopes: self.scopes,
+            expires_at: self.expires_at.map(|at| at.0),
+        })
+    }
+}
+
 /// Result of `createApiToken`.
 #[derive(SimpleObject)]
 pub struct CreateApiTokenPayload {
@@ -88,6 +98,12 @@ pub struct RevokeApiTokenInput {
     pub id: ID,
 }
 
+impl RevokeApiTokenInput {
+    fn parse(self) -> AppResult<uuid::Uuid> {
+        decode::<api_token::Entity>(&self.id, "input.id")
+    }
+}
+
 crate::payload!(
     /// Result of `revokeApiToken`.
     RevokeApiTokenPayload {
@@ -102,22 +118,6 @@ impl From<(api_token::Model, String)> for CreateApiTokenPayload {
             api_token: ApiToken::from(token),
             secret,
         }
-    }
-}
-
-impl CreateApiTokenInput {
-    fn parse(self) -> AppResult<NewApiToken> {
-        Ok(NewApiToken {
-            name: self.name,
-            scopes: self.scopes,
-            expires_at: self.expires_at.map(|at| at.0),
-        })
-    }
-}
-
-impl RevokeApiTokenInput {
-    fn parse(self) -> AppResult<uuid::Uuid> {
-        decode::<api_token::Entity>(&self.id, "input.id")
     }
 }
 

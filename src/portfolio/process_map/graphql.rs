@@ -153,6 +153,13 @@ pub struct LinkProcessToToolInput {
     pub description: Option<String>,
 }
 
+impl LinkProcessToToolInput {
+    fn parse(self) -> AppResult<NewLink> {
+        let tool = decode::<tool::Entity>(&self.tool_id, "input.toolId")?;
+        new_link(&self.process_id, LinkTarget::Tool(tool), self.description)
+    }
+}
+
 /// Input of `addProcessDependency`.
 #[derive(InputObject)]
 pub struct AddProcessDependencyInput {
@@ -164,11 +171,29 @@ pub struct AddProcessDependencyInput {
     pub description: Option<String>,
 }
 
+impl AddProcessDependencyInput {
+    fn parse(self) -> AppResult<NewLink> {
+        let other =
+            decode::<process::Entity>(&self.depends_on_process_id, "input.dependsOnProcessId")?;
+        new_link(
+            &self.process_id,
+            LinkTarget::Process(other),
+            self.description,
+        )
+    }
+}
+
 /// Input of `removeProcessLink`.
 #[derive(InputObject)]
 pub struct RemoveProcessLinkInput {
     /// The edge of the process map (a ProcessLink's global id).
     pub id: ID,
+}
+
+impl RemoveProcessLinkInput {
+    fn parse(self) -> AppResult<uuid::Uuid> {
+        decode::<process_link::Entity>(&self.id, "input.id")
+    }
 }
 
 crate::payload!(
@@ -193,31 +218,6 @@ fn new_link(
         })?
         .unwrap_or_default(),
     })
-}
-
-impl LinkProcessToToolInput {
-    fn parse(self) -> AppResult<NewLink> {
-        let tool = decode::<tool::Entity>(&self.tool_id, "input.toolId")?;
-        new_link(&self.process_id, LinkTarget::Tool(tool), self.description)
-    }
-}
-
-impl AddProcessDependencyInput {
-    fn parse(self) -> AppResult<NewLink> {
-        let other =
-            decode::<process::Entity>(&self.depends_on_process_id, "input.dependsOnProcessId")?;
-        new_link(
-            &self.process_id,
-            LinkTarget::Process(other),
-            self.description,
-        )
-    }
-}
-
-impl RemoveProcessLinkInput {
-    fn parse(self) -> AppResult<uuid::Uuid> {
-        decode::<process_link::Entity>(&self.id, "input.id")
-    }
 }
 
 crate::record_mutations! {

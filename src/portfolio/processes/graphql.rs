@@ -162,6 +162,22 @@ pub struct CreateProcessInput {
     pub service_ids: Option<Vec<ID>>,
 }
 
+impl CreateProcessInput {
+    fn parse(self) -> AppResult<NewProcess> {
+        Ok(NewProcess {
+            code: Code::parse(&self.code)?,
+            name: Name::parse("input.name", &self.name)?,
+            description: text(self.description, "input.description")?.unwrap_or_default(),
+            goals: text(self.goals, "input.goals")?.unwrap_or_default(),
+            maturity: self
+                .maturity
+                .map_or(entity::Maturity::NotStarted, Into::into),
+            owner_id: self.owner_id.as_ref().map(owner).transpose()?,
+            service_ids: service_ids(self.service_ids)?.unwrap_or_default(),
+        })
+    }
+}
+
 /// Input of `updateProcess`: omitted fields stay; `null` clears `ownerId`; `serviceIds`
 /// replaces the list.
 #[derive(InputObject)]
@@ -184,6 +200,23 @@ pub struct UpdateProcessInput {
     pub service_ids: Option<Vec<ID>>,
 }
 
+impl UpdateProcessInput {
+    fn parse(self) -> AppResult<Edit<ProcessPatch>> {
+        Ok(Edit {
+            id: decode::<process::Entity>(&self.id, "input.id")?,
+            expected_version: self.expected_version,
+            patch: ProcessPatch {
+                name: parse_opt(self.name, |n| Name::parse("input.name", n))?,
+                description: text(self.description, "input.description")?,
+                goals: text(self.goals, "input.goals")?,
+                maturity: self.maturity.map(Into::into),
+                owner_id: patch(self.owner_id, |id| owner(&id))?,
+                service_ids: service_ids(self.service_ids)?,
+            },
+        })
+    }
+}
+
 /// Input of `setProcessApplicability`.
 #[derive(InputObject)]
 pub struct SetProcessApplicabilityInput {
@@ -197,11 +230,30 @@ pub struct SetProcessApplicabilityInput {
     pub expected_version: Option<i32>,
 }
 
+impl SetProcessApplicabilityInput {
+    fn parse(self) -> AppResult<Edit<Applicability>> {
+        Ok(Edit {
+            id: decode::<process::Entity>(&self.id, "input.id")?,
+            expected_version: self.expected_version,
+            patch: Applicability {
+                applicable: self.applicable,
+                justification: text(self.justification, "input.justification")?,
+            },
+        })
+    }
+}
+
 /// Input of `deleteProcess`.
 #[derive(InputObject)]
 pub struct DeleteProcessInput {
     /// The process (own processes only).
     pub id: ID,
+}
+
+impl DeleteProcessInput {
+    fn parse(self) -> AppResult<Uuid> {
+        decode::<process::Entity>(&self.id, "input.id")
+    }
 }
 
 crate::payload!(
@@ -227,58 +279,6 @@ fn owner(id: &ID) -> AppResult<Uuid> {
 
 fn text(value: Option<String>, field: &str) -> AppResult<Option<Text>> {
     parse_opt(value, |text| Text::parse(field, text))
-}
-
-impl CreateProcessInput {
-    fn parse(self) -> AppResult<NewProcess> {
-        Ok(NewProcess {
-            code: Code::parse(&self.code)?,
-            name: Name::parse("input.name", &self.name)?,
-            description: text(self.description, "input.description")?.unwrap_or_default(),
-            goals: text(self.goals, "input.goals")?.unwrap_or_default(),
-            maturity: self
-                .maturity
-                .map_or(entity::Maturity::NotStarted, Into::into),
-            owner_id: self.owner_id.as_ref().map(owner).transpose()?,
-            service_ids: service_ids(self.service_ids)?.unwrap_or_default(),
-        })
-    }
-}
-
-impl UpdateProcessInput {
-    fn parse(self) -> AppResult<Edit<ProcessPatch>> {
-        Ok(Edit {
-            id: decode::<process::Entity>(&self.id, "input.id")?,
-            expected_version: self.expected_version,
-            patch: ProcessPatch {
-                name: parse_opt(self.name, |n| Name::parse("input.name", n))?,
-                description: text(self.description, "input.description")?,
-                goals: text(self.goals, "input.goals")?,
-                maturity: self.maturity.map(Into::into),
-                owner_id: patch(self.owner_id, |id| owner(&id))?,
-                service_ids: service_ids(self.service_ids)?,
-            },
-        })
-    }
-}
-
-impl SetProcessApplicabilityInput {
-    fn parse(self) -> AppResult<Edit<Applicability>> {
-        Ok(Edit {
-            id: decode::<process::Entity>(&self.id, "input.id")?,
-            expected_version: self.expected_version,
-            patch: Applicability {
-                applicable: self.applicable,
-                justification: text(self.justification, "input.justification")?,
-            },
-        })
-    }
-}
-
-impl DeleteProcessInput {
-    fn parse(self) -> AppResult<Uuid> {
-        decode::<process::Entity>(&self.id, "input.id")
-    }
 }
 
 crate::record_mutations! {

@@ -198,6 +198,17 @@ pub struct AssignRaciInput {
     pub responsibilities: Option<String>,
 }
 
+impl AssignRaciInput {
+    fn parse(self) -> AppResult<NewAssignment> {
+        Ok(NewAssignment {
+            process_id: decode::<process::Entity>(&self.process_id, "input.processId")?,
+            person_id: decode::<person::Entity>(&self.person_id, "input.personId")?,
+            role: self.role.into(),
+            responsibilities: responsibilities(self.responsibilities)?,
+        })
+    }
+}
+
 /// Input of `replaceAccountable`.
 #[derive(InputObject)]
 pub struct ReplaceAccountableInput {
@@ -207,6 +218,16 @@ pub struct ReplaceAccountableInput {
     pub person_id: ID,
     /// What the new ACCOUNTABLE person does in the process (up to 4,000 characters).
     pub responsibilities: Option<String>,
+}
+
+impl ReplaceAccountableInput {
+    fn parse(self) -> AppResult<NewAccountable> {
+        Ok(NewAccountable {
+            process_id: decode::<process::Entity>(&self.process_id, "input.processId")?,
+            person_id: decode::<person::Entity>(&self.person_id, "input.personId")?,
+            responsibilities: responsibilities(self.responsibilities)?,
+        })
+    }
 }
 
 /// Input of `updateRaciAssignment`.
@@ -220,11 +241,27 @@ pub struct UpdateRaciAssignmentInput {
     pub expected_version: Option<i32>,
 }
 
+impl UpdateRaciAssignmentInput {
+    fn parse(self) -> AppResult<Edit<Text>> {
+        Ok(Edit {
+            id: decode::<raci_assignment::Entity>(&self.id, "input.id")?,
+            expected_version: self.expected_version,
+            patch: responsibilities(Some(self.responsibilities))?,
+        })
+    }
+}
+
 /// Input of `removeRaciAssignment`.
 #[derive(InputObject)]
 pub struct RemoveRaciAssignmentInput {
     /// The assignment (global id).
     pub id: ID,
+}
+
+impl RemoveRaciAssignmentInput {
+    fn parse(self) -> AppResult<Uuid> {
+        decode::<raci_assignment::Entity>(&self.id, "input.id")
+    }
 }
 
 crate::payload!(
@@ -237,43 +274,6 @@ crate::payload!(
 
 fn responsibilities(value: Option<String>) -> AppResult<Text> {
     Ok(parse_opt(value, |text| Text::parse("input.responsibilities", text))?.unwrap_or_default())
-}
-
-impl AssignRaciInput {
-    fn parse(self) -> AppResult<NewAssignment> {
-        Ok(NewAssignment {
-            process_id: decode::<process::Entity>(&self.process_id, "input.processId")?,
-            person_id: decode::<person::Entity>(&self.person_id, "input.personId")?,
-            role: self.role.into(),
-            responsibilities: responsibilities(self.responsibilities)?,
-        })
-    }
-}
-
-impl ReplaceAccountableInput {
-    fn parse(self) -> AppResult<NewAccountable> {
-        Ok(NewAccountable {
-            process_id: decode::<process::Entity>(&self.process_id, "input.processId")?,
-            person_id: decode::<person::Entity>(&self.person_id, "input.personId")?,
-            responsibilities: responsibilities(self.responsibilities)?,
-        })
-    }
-}
-
-impl UpdateRaciAssignmentInput {
-    fn parse(self) -> AppResult<Edit<Text>> {
-        Ok(Edit {
-            id: decode::<raci_assignment::Entity>(&self.id, "input.id")?,
-            expected_version: self.expected_version,
-            patch: responsibilities(Some(self.responsibilities))?,
-        })
-    }
-}
-
-impl RemoveRaciAssignmentInput {
-    fn parse(self) -> AppResult<Uuid> {
-        decode::<raci_assignment::Entity>(&self.id, "input.id")
-    }
 }
 
 crate::record_mutations! {

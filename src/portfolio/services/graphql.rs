@@ -165,6 +165,28 @@ pub struct CreateServiceInput {
     pub availability_target: Option<f64>,
 }
 
+impl CreateServiceInput {
+    fn parse(self) -> AppResult<NewService> {
+        Ok(NewService {
+            name: Name::parse("input.name", &self.name)?,
+            description: parse_opt(self.description, |d| Text::parse("input.description", d))?
+                .unwrap_or_default(),
+            customer: parse_opt(self.customer, |c| Line::parse("input.customer", c))?
+                .unwrap_or_default(),
+            criticality: self
+                .criticality
+                .map_or(entity::Criticality::Medium, Into::into),
+            lifecycle_status: self.status.map_or(LifecycleStatus::Pipeline, Into::into),
+            owner_id: self.owner_id.as_ref().map(owner).transpose()?,
+            restore_targets: targets(self.restore_targets)?.unwrap_or_default(),
+            availability_target: self
+                .availability_target
+                .map(Availability::parse)
+                .transpose()?,
+        })
+    }
+}
+
 /// Input of `updateService`: omitted fields stay; `null` clears `ownerId` and `availabilityTarget`.
 #[derive(InputObject)]
 pub struct UpdateServiceInput {
@@ -190,6 +212,25 @@ pub struct UpdateServiceInput {
     pub availability_target: MaybeUndefined<f64>,
 }
 
+impl UpdateServiceInput {
+    fn parse(self) -> AppResult<Edit<ServicePatch>> {
+        Ok(Edit {
+            id: decode::<service::Entity>(&self.id, "input.id")?,
+            expected_version: self.expected_version,
+            patch: ServicePatch {
+                name: parse_opt(self.name, |n| Name::parse("input.name", n))?,
+                description: parse_opt(self.description, |d| Text::parse("input.description", d))?,
+                customer: parse_opt(self.customer, |c| Line::parse("input.customer", c))?,
+                criticality: self.criticality.map(Into::into),
+                lifecycle_status: self.status.map(Into::into),
+                owner_id: patch(self.owner_id, |id| owner(&id))?,
+                restore_targets: targets(self.restore_targets)?,
+                availability_target: patch(self.availability_target, Availability::parse)?,
+            },
+        })
+    }
+}
+
 /// Input of `retireService`.
 #[derive(InputObject)]
 pub struct RetireServiceInput {
@@ -197,6 +238,19 @@ pub struct RetireServiceInput {
     pub id: ID,
     /// The version the client read; CONFLICT if the service changed since.
     pub expected_version: Option<i32>,
+}
+
+impl RetireServiceInput {
+    fn parse(self) -> AppResult<Edit<ServicePatch>> {
+        Ok(Edit {
+            id: decode::<service::Entity>(&self.id, "input.id")?,
+            expected_version: self.expected_version,
+            patch: ServicePatch {
+                lifecycle_status: Some(LifecycleStatus::Retired),
+                ..Default::default()
+            },
+        })
+    }
 }
 
 crate::payload!(
@@ -217,60 +271,6 @@ fn targets(targets: Option<Vec<RestoreTarget>>) -> AppResult<Option<RestoreTarge
 
 fn owner(id: &ID) -> AppResult<uuid::Uuid> {
     decode::<person::Entity>(id, "input.ownerId")
-}
-
-impl CreateServiceInput {
-    fn parse(self) -> AppResult<NewService> {
-        Ok(NewService {
-            name: Name::parse("input.name", &self.name)?,
-            description: parse_opt(self.description, |d| Text::parse("input.description", d))?
-                .unwrap_or_default(),
-            customer: parse_opt(self.customer, |c| Line::parse("input.customer", c))?
-                .unwrap_or_default(),
-            criticality: self
-                .criticality
-                .map_or(entity::Criticality::Medium, Into::into),
-            lifecycle_status: self.status.map_or(LifecycleStatus::Pipeline, Into::into),
-            owner_id: self.owner_id.as_ref().map(owner).transpose()?,
-            restore_targets: targets(self.restore_targets)?.unwrap_or_default(),
-            availability_target: self
-                .availability_target
-                .map(Availability::parse)
-                .transpose()?,
-        })
-    }
-}
-
-impl UpdateServiceInput {
-    fn parse(self) -> AppResult<Edit<ServicePatch>> {
-        Ok(Edit {
-            id: decode::<service::Entity>(&self.id, "input.id")?,
-            expected_version: self.expected_version,
-            patch: ServicePatch {
-                name: parse_opt(self.name, |n| Name::parse("input.name", n))?,
-                description: parse_opt(self.description, |d| Text::parse("input.description", d))?,
-                customer: parse_opt(self.customer, |c| Line::parse("input.customer", c))?,
-                criticality: self.criticality.map(Into::into),
-                lifecycle_status: self.status.map(Into::into),
-                owner_id: patch(self.owner_id, |id| owner(&id))?,
-                restore_targets: targets(self.restore_targets)?,
-                availability_target: patch(self.availability_target, Availability::parse)?,
-            },
-        })
-    }
-}
-
-impl RetireServiceInput {
-    fn parse(self) -> AppResult<Edit<ServicePatch>> {
-        Ok(Edit {
-            id: decode::<service::Entity>(&self.id, "input.id")?,
-            expected_version: self.expected_version,
-            patch: ServicePatch {
-                lifecycle_status: Some(LifecycleStatus::Retired),
-                ..Default::default()
-            },
-        })
-    }
 }
 
 crate::record_mutations! {

@@ -88,6 +88,17 @@ pub struct CreateToolInput {
     pub url: Option<String>,
 }
 
+impl CreateToolInput {
+    fn parse(self) -> AppResult<NewTool> {
+        Ok(NewTool {
+            name: Name::parse("input.name", &self.name)?,
+            kind: self.kind.into(),
+            vendor: parse_opt(self.vendor, |v| Line::parse("input.vendor", v))?.unwrap_or_default(),
+            url: parse_opt(self.url, |u| Url::parse("input.url", u))?,
+        })
+    }
+}
+
 /// Input of `updateTool`: omitted fields stay; `null` clears `url`.
 #[derive(InputObject)]
 pub struct UpdateToolInput {
@@ -105,32 +116,6 @@ pub struct UpdateToolInput {
     pub url: MaybeUndefined<String>,
 }
 
-/// Input of `deleteTool`.
-#[derive(InputObject)]
-pub struct DeleteToolInput {
-    /// The tool (global id).
-    pub id: ID,
-}
-
-crate::payload!(
-    /// Result of a tool mutation.
-    ToolPayload {
-        /// The tool after the change (before it, for a deletion).
-        tool: Tool(tool)
-    }
-);
-
-impl CreateToolInput {
-    fn parse(self) -> AppResult<NewTool> {
-        Ok(NewTool {
-            name: Name::parse("input.name", &self.name)?,
-            kind: self.kind.into(),
-            vendor: parse_opt(self.vendor, |v| Line::parse("input.vendor", v))?.unwrap_or_default(),
-            url: parse_opt(self.url, |u| Url::parse("input.url", u))?,
-        })
-    }
-}
-
 impl UpdateToolInput {
     fn parse(self) -> AppResult<Edit<ToolPatch>> {
         Ok(Edit {
@@ -146,11 +131,26 @@ impl UpdateToolInput {
     }
 }
 
+/// Input of `deleteTool`.
+#[derive(InputObject)]
+pub struct DeleteToolInput {
+    /// The tool (global id).
+    pub id: ID,
+}
+
 impl DeleteToolInput {
     fn parse(self) -> AppResult<Uuid> {
         decode::<tool::Entity>(&self.id, "input.id")
     }
 }
+
+crate::payload!(
+    /// Result of a tool mutation.
+    ToolPayload {
+        /// The tool after the change (before it, for a deletion).
+        tool: Tool(tool)
+    }
+);
 
 crate::record_mutations! {
     /// Tool mutations.
