@@ -6,7 +6,7 @@ use async_graphql::{
 };
 
 use crate::{
-    audit_trail::graphql::{AuditEntry, AuditTrailQuery, AuditTrailSubscription},
+    audit_trail::graphql::{AuditChainQuery, AuditEntry, AuditTrailQuery, AuditTrailSubscription},
     auth::api_token::graphql::{ApiToken, ApiTokenMutation, ApiTokenQuery},
     graphql::connection,
     organization::graphql::{Organization, OrganizationMutation, OrganizationQuery},
@@ -56,6 +56,7 @@ pub struct Query(
     OrganizationQuery,
     PeopleQuery,
     AuditTrailQuery,
+    AuditChainQuery,
     ApiTokenQuery,
     ServiceQuery,
     ProcessQuery,

@@ -16,7 +16,7 @@ use crate::{
     graphql::scalars::{DateTime, Json},
     graphql::{
         ContextExt,
-        connection::{Page, PageArgs, page_complexity, paginate},
+        connection::{Page, paginate},
         ids::{decode_id_any, encode},
     },
 };
@@ -219,56 +219,38 @@ impl AuditTrailFilter {
     }
 }
 
-/// Audit trail queries.
+crate::record_queries! {
+    /// The audit trail list.
+    AuditTrailQuery {
+        /// The organization's audit trail, oldest first (use `last` for the newest).
+        audit_trail(ctx, args,
+            #[graphql(
+                desc = "Which entries to list: the conditions set are combined with AND; every entry if omitted."
+            )]
+            filter: Option<AuditTrailFilter>,
+        ) -> Page<AuditEntry>, guard = "Require(Permission::ReadAuditTrail)" {
+            let select = store::select(ctx.scope()?, filter.unwrap_or_default().into_store()?);
+            Ok(paginate(
+                // Read from the database every time: the trail is what edits made around the
+                // API are checked against, so it must show them at once.
+                ctx.reads().uncached(),
+                select,
+                audit_entry::Column::Sequence,
+                |entry| entry.sequence,
+                args,
+                AuditEntry,
+            )
+            .await?)
+        }
+    }
+}
+
+/// Queries of the audit chain: its head and its verification.
 #[derive(Default)]
-pub struct AuditTrailQuery;
+pub struct AuditChainQuery;
 
 #[Object]
-impl AuditTrailQuery {
-    /// The organization's audit trail, oldest first (use `last` for the newest).
-    #[graphql(
-        guard = "Require(Permission::ReadAuditTrail)",
-        complexity = "page_complexity(first, last, child_complexity)"
-    )]
-    async fn audit_trail(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Which entries to list: the conditions set are combined with AND; every entry if omitted."
-        )]
-        filter: Option<AuditTrailFilter>,
-        #[graphql(
-            desc = "Up to this many entries from the oldest (or after `after`); 0 to 100, default 20 unless `last` is given. Outside 0 to 100: BAD_USER_INPUT."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Only entries after this cursor: an edge's `cursor` or `pageInfo.endCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
-        )]
-        after: Option<String>,
-        #[graphql(
-            desc = "Up to this many entries from the newest (or before `before`); 0 to 100. With `first`, the last of those. Outside 0 to 100: BAD_USER_INPUT."
-        )]
-        last: Option<i32>,
-        #[graphql(
-            desc = "Only entries before this cursor: an edge's `cursor` or `pageInfo.startCursor` of this list, as returned. Anything else: BAD_USER_INPUT."
-        )]
-        before: Option<String>,
-    ) -> async_graphql::Result<Page<AuditEntry>> {
-        let scope = ctx.scope()?;
-        let select = store::select(scope, filter.unwrap_or_default().into_store()?);
-        Ok(paginate(
-            // Read from the database every time: the trail is what edits made around the API
-            // are checked against, so it must show them at once.
-            ctx.reads().uncached(),
-            select,
-            audit_entry::Column::Sequence,
-            |entry| entry.sequence,
-            PageArgs::new(ctx, first, after, last, before),
-            AuditEntry,
-        )
-        .await?)
-    }
-
+impl AuditChainQuery {
     /// The newest link of the chain: keep it elsewhere as an anchor.
     #[graphql(guard = "Require(Permission::ReadAuditTrail)")]
     async fn audit_trail_head(&self, ctx: &Context<'_>) -> async_graphql::Result<AuditAnchor> {
