@@ -34,9 +34,7 @@ macro_rules! record_queries {
                 -> $page:ty, guard = $guard:literal $body:block
         }
     ) => {
-        $(#[$part_meta])*
-        #[derive(Default)]
-        pub struct $part;
+        $crate::graphql_part!($(#[$part_meta])* $part);
 
         #[async_graphql::Object]
         impl $part {
@@ -82,5 +80,17 @@ macro_rules! record_queries {
                 $body
             }
         }
+    };
+}
+
+/// The struct of an area's query or mutation part, which [`record_queries!`] and
+/// [`record_mutations!`](crate::record_mutations) implement and the schema merges.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! graphql_part {
+    ($(#[$meta:meta])* $part:ident) => {
+        $(#[$meta])*
+        #[derive(Default)]
+        pub struct $part;
     };
 }

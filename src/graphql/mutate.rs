@@ -74,9 +74,7 @@ macro_rules! record_mutations {
             )*
         }
     ) => {
-        $(#[$part_meta])*
-        #[derive(Default)]
-        pub struct $part;
+        $crate::graphql_part!($(#[$part_meta])* $part);
 
         #[async_graphql::Object]
         impl $part {

@@ -94,15 +94,9 @@ pub async fn create(change: &mut Change, new: NewPerson) -> AppResult<person::Mo
 }
 
 /// Applies `patch` to person `id` if it is still at `expected_version`.
-pub async fn update(
-    change: &mut Change,
-    Edit {
-        id,
-        expected_version,
-        patch,
-    }: Edit<PersonPatch>,
-) -> AppResult<person::Model> {
-    let before = store::find_current::<person::Entity>(change, id, expected_version).await?;
+pub async fn update(change: &mut Change, edit: Edit<PersonPatch>) -> AppResult<person::Model> {
+    let before = edit.current::<person::Entity>(change).await?;
+    let patch = edit.patch;
     let mut after = before.clone();
     store::set(&mut after.name, patch.name);
     store::set(&mut after.email, patch.email);
@@ -124,16 +118,8 @@ pub async fn reactivate(change: &mut Change, edit: Edit<()>) -> AppResult<person
     set_active(change, edit, true).await
 }
 
-async fn set_active(
-    change: &mut Change,
-    Edit {
-        id,
-        expected_version,
-        ..
-    }: Edit<()>,
-    active: bool,
-) -> AppResult<person::Model> {
-    let before = store::find_current::<person::Entity>(change, id, expected_version).await?;
+async fn set_active(change: &mut Change, edit: Edit<()>, active: bool) -> AppResult<person::Model> {
+    let before = edit.current::<person::Entity>(change).await?;
     if before.active != active {
         guard_login(change, &before)?;
     }

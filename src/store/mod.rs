@@ -34,6 +34,12 @@ pub struct Edit<P> {
 }
 
 impl<P> Edit<P> {
+    /// The record as it is now, if the client's `expected_version` (when it sent one) is still
+    /// its version: NOT_FOUND or CONFLICT otherwise.
+    pub async fn current<E: Versioned>(&self, change: &Change) -> AppResult<E::Model> {
+        find_current::<E>(change, self.id, self.expected_version).await
+    }
+
     /// An edit of whatever version is current: for changes the server makes itself (the demo).
     pub fn latest(id: Uuid, patch: P) -> Self {
         Self {

@@ -197,15 +197,9 @@ async fn save(
 }
 
 /// Updates a process if it is still at `expected_version`.
-pub async fn update(
-    change: &mut Change,
-    Edit {
-        id,
-        expected_version,
-        patch,
-    }: Edit<ProcessPatch>,
-) -> AppResult<process::Model> {
-    let before = store::find_current::<process::Entity>(change, id, expected_version).await?;
+pub async fn update(change: &mut Change, edit: Edit<ProcessPatch>) -> AppResult<process::Model> {
+    let before = edit.current::<process::Entity>(change).await?;
+    let patch = edit.patch;
     super::access::may_maintain(change, &before, &patch)?;
     let mut after = before.clone();
     if let Some(name) = patch.name {
@@ -244,16 +238,13 @@ pub struct Applicability {
 /// a built-in process out of scope).
 pub async fn set_applicability(
     change: &mut Change,
-    Edit {
-        id,
-        expected_version,
-        patch: Applicability {
-            applicable,
-            justification,
-        },
-    }: Edit<Applicability>,
+    edit: Edit<Applicability>,
 ) -> AppResult<process::Model> {
-    let before = store::find_current::<process::Entity>(change, id, expected_version).await?;
+    let before = edit.current::<process::Entity>(change).await?;
+    let Applicability {
+        applicable,
+        justification,
+    } = edit.patch;
     let justification = match (applicable, justification) {
         (true, _) => None,
         (false, Some(text)) if !text.as_ref().is_empty() => Some(text.into()),

@@ -111,19 +111,11 @@ pub async fn remove(change: &mut Change, id: Uuid) -> AppResult<raci_assignment:
 }
 
 /// Changes an assignment's responsibilities text if it is still at `expected_version`.
-pub async fn update(
-    change: &mut Change,
-    Edit {
-        id,
-        expected_version,
-        patch: responsibilities,
-    }: Edit<Text>,
-) -> AppResult<raci_assignment::Model> {
-    let before =
-        store::find_current::<raci_assignment::Entity>(change, id, expected_version).await?;
+pub async fn update(change: &mut Change, edit: Edit<Text>) -> AppResult<raci_assignment::Model> {
+    let before = edit.current::<raci_assignment::Entity>(change).await?;
     maintained_process(change, before.process_id).await?;
     let after = raci_assignment::Model {
-        responsibilities: responsibilities.into(),
+        responsibilities: edit.patch.into(),
         ..before.clone()
     };
     store::save::<raci_assignment::Entity>(change, "raci.update", before, after, UNIQUE).await

@@ -153,14 +153,11 @@ pub async fn retire(change: &mut Change, edit: Edit<ServicePatch>) -> AppResult<
 
 async fn apply(
     change: &mut Change,
-    Edit {
-        id,
-        expected_version,
-        patch,
-    }: Edit<ServicePatch>,
+    edit: Edit<ServicePatch>,
     action: &str,
 ) -> AppResult<service::Model> {
-    let before = store::find_current::<service::Entity>(change, id, expected_version).await?;
+    let before = edit.current::<service::Entity>(change).await?;
+    let patch = edit.patch;
     let mut after = before.clone();
     store::set(&mut after.name, patch.name);
     store::set(&mut after.description, patch.description);

@@ -52,15 +52,9 @@ pub async fn create(change: &mut Change, new: NewTool) -> AppResult<tool::Model>
 }
 
 /// Changes a tool if it is still at `expected_version`.
-pub async fn update(
-    change: &mut Change,
-    Edit {
-        id,
-        expected_version,
-        patch,
-    }: Edit<ToolPatch>,
-) -> AppResult<tool::Model> {
-    let before = store::find_current::<tool::Entity>(change, id, expected_version).await?;
+pub async fn update(change: &mut Change, edit: Edit<ToolPatch>) -> AppResult<tool::Model> {
+    let before = edit.current::<tool::Entity>(change).await?;
+    let patch = edit.patch;
     let mut after = before.clone();
     store::set(&mut after.name, patch.name);
     store::set(&mut after.kind, patch.kind);
