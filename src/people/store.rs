@@ -104,24 +104,21 @@ pub async fn update(
     patch: PersonPatch,
     expected_version: Option<i32>,
 ) -> AppResult<person::Model> {
-    let before = store::find_current::<person::Entity>(change, id, expected_version).await?;
-    let mut after = before.clone();
-    if let Some(name) = patch.name {
-        after.name = name.into();
-    }
-    if let Some(email) = patch.email {
-        after.email = email.into();
-    }
-    if let Some(subject) = patch.login_subject {
-        after.login_subject = subject.map(Into::into);
-    }
-    if let Some(role) = patch.role {
-        after.role = role;
-    }
-    if after.name != before.name || after.email != before.email {
-        guard_login(change, &before)?;
-    }
-    store::save::<person::Entity>(change, "person.update", before, after, UNIQUE).await
+    edit(change, id, expected_version, "person.update", |person| {
+        if let Some(name) = patch.name {
+            person.name = name.into();
+        }
+        if let Some(email) = patch.email {
+            person.email = email.into();
+        }
+        if let Some(subject) = patch.login_subject {
+            person.login_subject = subject.map(Into::into);
+        }
+        if let Some(role) = patch.role {
+            person.role = role;
+        }
+    })
+    .await
 }
 
 /// Deactivates (`active = false`) or reactivates a person. A deactivated person's login is
@@ -132,27 +129,41 @@ pub async fn set_active(
     active: bool,
     expected_version: Option<i32>,
 ) -> AppResult<person::Model> {
-    let before = store::find_current::<person::Entity>(change, id, expected_version).await?;
-    if before.active != active {
-        guard_login(change, &before)?;
-    }
-    let after = person::Model {
-        active,
-        ..before.clone()
-    };
     let action = if active {
         "person.reactivate"
     } else {
         "person.deactivate"
     };
+    edit(change, id, expected_version, action, |person| {
+        person.active = active;
+    })
+    .await
+}
+
+/// Person `id`, if still at `expected_version`, changed by `apply` and saved as `action`.
+async fn edit(
+    change: &mut Change,
+    id: Uuid,
+    expected_version: Option<i32>,
+    action: &str,
+    apply: impl FnOnce(&mut person::Model),
+) -> AppResult<person::Model> {
+    let before = store::find_current::<person::Entity>(change, id, expected_version).await?;
+    let mut after = before.clone();
+    apply(&mut after);
+    guard_login(change, &before, &after)?;
     store::save::<person::Entity>(change, action, before, after, UNIQUE).await
 }
 
 /// A person with a login may hold any role its tokens carry, ADMIN included, and only an ADMIN
 /// may grant roles: so only an ADMIN may deactivate, reactivate or re-identify (name, e-mail)
 /// them. Otherwise a MANAGER could lock an administrator out, or take over their e-mail.
-fn guard_login(change: &Change, person: &person::Model) -> AppResult<()> {
-    if person.login_subject.is_some() && !change.actor().may(crate::auth::Permission::ManageAccess)
+fn guard_login(change: &Change, before: &person::Model, after: &person::Model) -> AppResult<()> {
+    let guarded =
+        after.active != before.active || after.name != before.name || after.email != before.email;
+    if guarded
+        && before.login_subject.is_some()
+        && !change.actor().may(crate::auth::Permission::ManageAccess)
     {
         return Err(AppError::Forbidden(
             "this person has a login: only an ADMIN may change whether it is active, its name or its e-mail".into(),
