@@ -15,7 +15,7 @@ use prometheus_client::{
         gauge::Gauge,
         histogram::{Histogram, exponential_buckets},
     },
-    registry::Registry,
+    registry::{Metric, Registry},
 };
 use sea_orm::DatabaseConnection;
 
@@ -73,78 +73,75 @@ struct Inner {
 #[derive(Clone)]
 pub struct Metrics(Arc<Inner>);
 
+/// Registers `metric` in `registry` and hands it back, to be kept and updated.
+fn registered<M: Metric + Clone>(registry: &mut Registry, name: &str, help: &str, metric: M) -> M {
+    registry.register(name, help, metric.clone());
+    metric
+}
+
 impl Default for Metrics {
     fn default() -> Self {
         let mut registry = Registry::with_prefix("iso20000");
-        let operations = Family::<OperationLabels, Counter>::default();
-        registry.register(
-            "graphql_operations",
-            "GraphQL operations executed (a subscription once, when it starts), by operation name",
-            operations.clone(),
-        );
-        let latency = Family::<OperationLabels, Histogram, fn() -> Histogram>::new_with_constructor(
-            latency_histogram,
-        );
-        registry.register(
-            "graphql_operation_duration_seconds",
-            "Time to execute a GraphQL operation",
-            latency.clone(),
-        );
-        let errors = Family::<CodeLabels, Counter>::default();
-        registry.register(
-            "graphql_errors",
-            "GraphQL errors returned, by extensions.code",
-            errors.clone(),
-        );
-        let websockets = Gauge::<i64, AtomicI64>::default();
-        registry.register(
-            "websocket_connections",
-            "Open WebSocket connections",
-            websockets.clone(),
-        );
-        let subscriptions = Gauge::<i64, AtomicI64>::default();
-        registry.register(
-            "subscriptions",
-            "Running WebSocket operations",
-            subscriptions.clone(),
-        );
-        let pool = Family::<PoolLabels, Gauge<i64, AtomicI64>>::default();
-        registry.register(
-            "db_pool_connections",
-            "Database pool connections, by state",
-            pool.clone(),
-        );
-        let statements = Counter::default();
-        registry.register(
-            "db_statements",
-            "SQL statements sent to the database",
-            statements.clone(),
-        );
-        let read_cache = Family::<LookupLabels, Counter>::default();
-        registry.register(
-            "read_cache_lookups",
-            "Read cache lookups, by outcome (hit, miss)",
-            read_cache.clone(),
-        );
-        let read_cache_bytes = Gauge::<i64, AtomicI64>::default();
-        registry.register(
-            "read_cache_bytes",
-            "Bytes the read cache holds (estimated), over all organizations",
-            read_cache_bytes.clone(),
-        );
-        Self(Arc::new(Inner {
+        let inner = Inner {
+            operations: registered(
+                &mut registry,
+                "graphql_operations",
+                "GraphQL operations executed (a subscription once, when it starts), by operation name",
+                Family::default(),
+            ),
+            latency: registered(
+                &mut registry,
+                "graphql_operation_duration_seconds",
+                "Time to execute a GraphQL operation",
+                Family::new_with_constructor(latency_histogram),
+            ),
+            errors: registered(
+                &mut registry,
+                "graphql_errors",
+                "GraphQL errors returned, by extensions.code",
+                Family::default(),
+            ),
+            websockets: registered(
+                &mut registry,
+                "websocket_connections",
+                "Open WebSocket connections",
+                Gauge::default(),
+            ),
+            subscriptions: registered(
+                &mut registry,
+                "subscriptions",
+                "Running WebSocket operations",
+                Gauge::default(),
+            ),
+            pool: registered(
+                &mut registry,
+                "db_pool_connections",
+                "Database pool connections, by state",
+                Family::default(),
+            ),
+            statements: registered(
+                &mut registry,
+                "db_statements",
+                "SQL statements sent to the database",
+                Counter::default(),
+            ),
+            read_cache: registered(
+                &mut registry,
+                "read_cache_lookups",
+                "Read cache lookups, by outcome (hit, miss)",
+                Family::default(),
+            ),
+            read_cache_bytes: registered(
+                &mut registry,
+                "read_cache_bytes",
+                "Bytes the read cache holds (estimated), over all organizations",
+                Gauge::default(),
+            ),
+            // Moved in last, once every metric above is registered in it.
             registry,
-            operations,
-            latency,
-            errors,
-            websockets,
-            subscriptions,
-            pool,
-            statements,
-            read_cache,
-            read_cache_bytes,
             labelled: Default::default(),
-        }))
+        };
+        Self(Arc::new(inner))
     }
 }
 

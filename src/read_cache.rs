@@ -394,6 +394,14 @@ mod tests {
         ReadCache::new(budget, Counter::default(), Counter::default())
     }
 
+    /// One request's reads for each of organizations 1, 2, ..., all at `version`.
+    fn readers<const N: usize>(cache: &Arc<ReadCache>, version: i64) -> [CachedReads; N] {
+        std::array::from_fn(|i| {
+            let organization = Uuid::from_u128(1 + i as u128);
+            cache.reads(organization, version).unwrap()
+        })
+    }
+
     fn key(n: u128) -> Key {
         Key::Relation("test", Uuid::from_u128(n))
     }
@@ -510,8 +518,7 @@ mod tests {
     #[test]
     fn organizations_and_types_do_not_mix() {
         let cache = cache(100);
-        let a = cache.reads(Uuid::from_u128(1), 5).unwrap();
-        let b = cache.reads(Uuid::from_u128(2), 5).unwrap();
+        let [a, b] = readers(&cache, 5);
         put(&a, key(1), 1_u32, 1);
         assert_eq!(b.get::<u32>(&key(1)), None);
         assert_eq!(a.get::<String>(&key(1)), None);
@@ -520,9 +527,7 @@ mod tests {
     #[test]
     fn a_full_cache_drops_the_least_recently_used_organization() {
         let cache = cache(2);
-        let a = cache.reads(Uuid::from_u128(1), 1).unwrap();
-        let b = cache.reads(Uuid::from_u128(2), 1).unwrap();
-        let c = cache.reads(Uuid::from_u128(3), 1).unwrap();
+        let [a, b, c] = readers(&cache, 1);
         put(&a, key(1), 1_u32, 1);
         put(&b, key(1), 2_u32, 1);
         assert_eq!(a.get::<u32>(&key(1)), Some(1));
@@ -540,8 +545,7 @@ mod tests {
     #[test]
     fn the_budget_counts_records_not_answers() {
         let cache = cache(10);
-        let a = cache.reads(Uuid::from_u128(1), 1).unwrap();
-        let b = cache.reads(Uuid::from_u128(2), 1).unwrap();
+        let [a, b] = readers(&cache, 1);
         put(&a, key(1), vec![0_u8; 6], 6);
         put(&b, key(1), vec![0_u8; 6], 6);
         assert_eq!(a.get::<Vec<u8>>(&key(1)), None, "a made room for b");

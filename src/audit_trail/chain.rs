@@ -211,6 +211,11 @@ mod tests {
             .find_map(|e| walker.check(e).err().map(|reason| (e.sequence, reason)))
     }
 
+    /// The break of an entry whose content no longer matches its hash.
+    fn edited_at(sequence: i64) -> Option<(i64, BreakReason)> {
+        Some((sequence, BreakReason::ContentMismatch))
+    }
+
     #[test]
     fn an_untouched_chain_verifies() {
         let entries = chain(5);
@@ -221,10 +226,7 @@ mod tests {
     fn an_edit_is_caught_at_the_edited_entry() {
         let mut entries = chain(5);
         entries[2].after = Some("{\"n\":99}".into());
-        assert_eq!(
-            first_break(&entries),
-            Some((3, BreakReason::ContentMismatch))
-        );
+        assert_eq!(first_break(&entries), edited_at(3));
     }
 
     #[test]
@@ -331,24 +333,15 @@ mod tests {
         entries[0].id = Uuid::now_v7();
         assert_eq!(first_break(&entries), None);
         entries[2].id = Uuid::now_v7();
-        assert_eq!(
-            first_break(&entries),
-            Some((3, BreakReason::ContentMismatch))
-        );
+        assert_eq!(first_break(&entries), edited_at(3));
     }
 
     #[test]
     fn a_changed_or_unknown_version_is_an_edit() {
         let mut entries = chain(3);
         entries[1].hash_version = HashVersion::V1.column();
-        assert_eq!(
-            first_break(&entries),
-            Some((2, BreakReason::ContentMismatch))
-        );
+        assert_eq!(first_break(&entries), edited_at(2));
         entries[1].hash_version = 99;
-        assert_eq!(
-            first_break(&entries),
-            Some((2, BreakReason::ContentMismatch))
-        );
+        assert_eq!(first_break(&entries), edited_at(2));
     }
 }

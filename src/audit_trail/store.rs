@@ -3,8 +3,8 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use entity::{audit_chain_head, audit_entry};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use uuid::Uuid;
 
@@ -97,26 +97,28 @@ pub struct EntryFilter {
 
 /// The organization's entries matching `filter`, for pagination by sequence.
 pub fn select(scope: Scope, filter: EntryFilter) -> Select<audit_entry::Entity> {
-    let mut select = scope.select::<audit_entry::Entity>();
-    if let Some(record_type) = filter.record_type {
-        select = select.filter(audit_entry::Column::RecordType.eq(record_type));
-    }
-    if let Some(record_id) = filter.record_id {
-        select = select.filter(audit_entry::Column::RecordId.eq(record_id));
-    }
-    if let Some(action) = filter.action {
-        select = select.filter(audit_entry::Column::Action.eq(action));
-    }
-    if let Some(subject) = filter.actor_subject {
-        select = select.filter(audit_entry::Column::ActorSubject.eq(subject));
-    }
-    if let Some(from) = filter.occurred_from {
-        select = select.filter(audit_entry::Column::OccurredAt.gte(from));
-    }
-    if let Some(to) = filter.occurred_to {
-        select = select.filter(audit_entry::Column::OccurredAt.lt(to));
-    }
-    select
+    use audit_entry::Column;
+    // Every filter the client gave must hold; one it left out adds nothing.
+    let given = Condition::all()
+        .add_option(
+            filter
+                .record_type
+                .map(|record_type| Column::RecordType.eq(record_type)),
+        )
+        .add_option(filter.record_id.map(|id| Column::RecordId.eq(id)))
+        .add_option(filter.action.map(|action| Column::Action.eq(action)))
+        .add_option(
+            filter
+                .actor_subject
+                .map(|subject| Column::ActorSubject.eq(subject)),
+        )
+        .add_option(
+            filter
+                .occurred_from
+                .map(|from| Column::OccurredAt.gte(from)),
+        )
+        .add_option(filter.occurred_to.map(|to| Column::OccurredAt.lt(to)));
+    scope.select::<audit_entry::Entity>().filter(given)
 }
 
 /// The newest link: sequence and hash, as recorded in the chain head.

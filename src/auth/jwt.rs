@@ -231,26 +231,20 @@ pub struct JwtIssuer {
 impl JwtIssuer {
     /// Builds the issuer from the same configuration the server verifies with.
     pub fn from_config(config: &JwtConfig, data_dir: &Path) -> anyhow::Result<Self> {
+        let pem = || {
+            read_pem(
+                config.jwt_private_key_file.as_deref(),
+                "--jwt-private-key-file",
+            )
+        };
         let key = match config.jwt_algorithm {
             JwtAlgorithm::Hs256 => {
                 EncodingKey::from_secret(hs256_secret(config, data_dir)?.0.as_bytes())
             }
-            JwtAlgorithm::Rs256 => {
-                let pem = read_pem(
-                    config.jwt_private_key_file.as_deref(),
-                    "--jwt-private-key-file",
-                )?;
-                EncodingKey::from_rsa_pem(&pem)
-                    .context("the RS256 private key is not a valid PEM RSA key")?
-            }
-            JwtAlgorithm::Es256 => {
-                let pem = read_pem(
-                    config.jwt_private_key_file.as_deref(),
-                    "--jwt-private-key-file",
-                )?;
-                EncodingKey::from_ec_pem(&pem)
-                    .context("the ES256 private key is not a valid PEM EC key")?
-            }
+            JwtAlgorithm::Rs256 => EncodingKey::from_rsa_pem(&pem()?)
+                .context("the RS256 private key is not a valid PEM RSA key")?,
+            JwtAlgorithm::Es256 => EncodingKey::from_ec_pem(&pem()?)
+                .context("the ES256 private key is not a valid PEM EC key")?,
         };
         Ok(Self {
             key,

@@ -65,6 +65,40 @@ pub fn too_deep(field: &str, limit: usize, at: nesting::TooDeep) -> ServerError 
     )
 }
 
+/// What a bound of the query counts.
+#[derive(Clone, Copy, Debug)]
+enum Bound {
+    QueryBytes,
+    ExpandedFields,
+    Depth,
+    IntrospectionDepth,
+    Aliases,
+    Directives,
+}
+
+impl Bound {
+    /// Refuses the query when `measured` is over `limit`, saying what it measured.
+    fn check(self, measured: usize, limit: usize) -> Result<(), ServerError> {
+        if measured <= limit {
+            return Ok(());
+        }
+        let what = match self {
+            Self::QueryBytes => format!("the query is {measured} bytes long"),
+            // Measuring stops past the limit: how far past is not known.
+            Self::ExpandedFields => format!(
+                "the query expands to more than {limit} fields once its fragments are spread"
+            ),
+            Self::Depth => format!("the query nests its fields {measured} deep"),
+            Self::IntrospectionDepth => {
+                format!("the introspection query nests its fields {measured} deep")
+            }
+            Self::Aliases => format!("the query has {measured} aliases"),
+            Self::Directives => format!("the query has {measured} directives"),
+        };
+        Err(refusal(format!("{what}; the limit is {limit}")))
+    }
+}
+
 impl DocumentLimits {
     /// Parses the request's document (the schema then uses it as it is) within the bounds;
     /// answers the name of the operation it runs, if the document names it: the one asked
@@ -74,13 +108,7 @@ impl DocumentLimits {
     /// async-graphql take a slower path for every field it resolves.
     pub fn check(&self, request: &mut Request) -> Result<Option<String>, ServerError> {
         // Checked before parsing, so an enormous document costs nothing to refuse.
-        if request.query.len() > self.max_query_bytes {
-            return Err(refusal(format!(
-                "the query is {} bytes long; the limit is {}",
-                request.query.len(),
-                self.max_query_bytes
-            )));
-        }
+        Bound::QueryBytes.check(request.query.len(), self.max_query_bytes)?;
         // Checked before parsing too: the parser recurses once per level.
         nesting::check_graphql(&request.query, self.max_nesting)
             .map_err(|at| too_deep("query", self.max_nesting, at))?;
@@ -102,37 +130,12 @@ impl DocumentLimits {
         let requested = request.operation_name.clone();
         let document = request.parsed_query()?;
         let measured = measure(document, self.max_expanded_fields)?;
-        if measured.fields > self.max_expanded_fields {
-            return Err(refusal(format!(
-                "the query expands to more than {} fields once its fragments are spread; the limit is {}",
-                self.max_expanded_fields, self.max_expanded_fields
-            )));
-        }
-        if measured.data > self.max_depth {
-            return Err(refusal(format!(
-                "the query nests its fields {} deep; the limit is {}",
-                measured.data, self.max_depth
-            )));
-        }
-        if measured.introspection > MAX_INTROSPECTION_DEPTH {
-            return Err(refusal(format!(
-                "the introspection query nests its fields {} deep; the limit is {MAX_INTROSPECTION_DEPTH}",
-                measured.introspection
-            )));
-        }
+        Bound::ExpandedFields.check(measured.fields, self.max_expanded_fields)?;
+        Bound::Depth.check(measured.data, self.max_depth)?;
+        Bound::IntrospectionDepth.check(measured.introspection, MAX_INTROSPECTION_DEPTH)?;
         let counts = count(document);
-        if counts.aliases > self.max_aliases {
-            return Err(refusal(format!(
-                "the query has {} aliases; the limit is {}",
-                counts.aliases, self.max_aliases
-            )));
-        }
-        if counts.directives > self.max_directives {
-            return Err(refusal(format!(
-                "the query has {} directives; the limit is {}",
-                counts.directives, self.max_directives
-            )));
-        }
+        Bound::Aliases.check(counts.aliases, self.max_aliases)?;
+        Bound::Directives.check(counts.directives, self.max_directives)?;
         // Only a name the document holds: any other would be the client's to invent.
         Ok(match (&document.operations, requested) {
             (DocumentOperations::Multiple(operations), Some(name)) => operations

@@ -16,9 +16,7 @@ use std::{
     sync::{Arc, Mutex, PoisonError},
 };
 
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::{
@@ -65,8 +63,8 @@ pub struct ByIdOf<E>(PhantomData<E>);
 
 impl<E> BatchLoad for ById<E>
 where
-    E: Record + Send + Sync,
-    E::Model: FromQueryResult + serde::Serialize + Send + Sync,
+    E: Record,
+    E::Model: serde::Serialize + Sync,
 {
     type Value = Arc<E::Model>;
 
@@ -138,8 +136,7 @@ pub struct GroupedByOf<G>(PhantomData<G>);
 impl<G> BatchLoad for GroupedBy<G>
 where
     G: Grouping,
-    G::Entity: Send + Sync,
-    <G::Entity as EntityTrait>::Model: FromQueryResult + serde::Serialize + Send + Sync,
+    <G::Entity as EntityTrait>::Model: serde::Serialize + Sync,
 {
     type Value = Rows<<G::Entity as EntityTrait>::Model>;
 
@@ -195,9 +192,7 @@ pub struct LinkedOf<L>(PhantomData<L>);
 impl<L> BatchLoad for Linked<L>
 where
     L: LinkTable,
-    <L::Table as EntityTrait>::Model: FromQueryResult + Send + Sync,
-    L::Target: Send + Sync,
-    <L::Target as EntityTrait>::Model: FromQueryResult + serde::Serialize + Send + Sync,
+    <L::Target as EntityTrait>::Model: serde::Serialize + Sync,
 {
     type Value = Rows<<L::Target as EntityTrait>::Model>;
 

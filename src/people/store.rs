@@ -93,53 +93,56 @@ pub async fn create(change: &mut Change, new: NewPerson) -> AppResult<person::Mo
     store::insert::<person::Entity>(change, "person.create", model, UNIQUE).await
 }
 
-/// Applies `patch` to person `id` if it is still at `expected_version`.
+/// Applies a patch to a person if it is still at the version the client read.
 pub async fn update(change: &mut Change, edit: Edit<PersonPatch>) -> AppResult<person::Model> {
-    let before = edit.current::<person::Entity>(change).await?;
-    let patch = edit.patch;
-    let mut after = before.clone();
-    store::set(&mut after.name, patch.name);
-    store::set(&mut after.email, patch.email);
-    store::set_or_clear(&mut after.login_subject, patch.login_subject);
-    store::set(&mut after.role, patch.role);
-    if after.name != before.name || after.email != before.email {
-        guard_login(change, &before)?;
-    }
-    store::save::<person::Entity>(change, "person.update", before, after, UNIQUE).await
+    save_edit(change, edit, "person.update", |person, patch| {
+        store::set(&mut person.name, patch.name);
+        store::set(&mut person.email, patch.email);
+        store::set_or_clear(&mut person.login_subject, patch.login_subject);
+        store::set(&mut person.role, patch.role);
+    })
+    .await
 }
 
 /// Deactivates a person: their login is refused from the next request on.
 pub async fn deactivate(change: &mut Change, edit: Edit<()>) -> AppResult<person::Model> {
-    set_active(change, edit, false).await
+    save_edit(change, edit, "person.deactivate", |person, ()| {
+        person.active = false;
+    })
+    .await
 }
 
 /// Reactivates a deactivated person.
 pub async fn reactivate(change: &mut Change, edit: Edit<()>) -> AppResult<person::Model> {
-    set_active(change, edit, true).await
+    save_edit(change, edit, "person.reactivate", |person, ()| {
+        person.active = true;
+    })
+    .await
 }
 
-async fn set_active(change: &mut Change, edit: Edit<()>, active: bool) -> AppResult<person::Model> {
+/// The person `edit` names, changed by `apply` and saved as `action`.
+async fn save_edit<P>(
+    change: &mut Change,
+    edit: Edit<P>,
+    action: &str,
+    apply: impl FnOnce(&mut person::Model, P),
+) -> AppResult<person::Model> {
     let before = edit.current::<person::Entity>(change).await?;
-    if before.active != active {
-        guard_login(change, &before)?;
-    }
-    let after = person::Model {
-        active,
-        ..before.clone()
-    };
-    let action = if active {
-        "person.reactivate"
-    } else {
-        "person.deactivate"
-    };
+    let mut after = before.clone();
+    apply(&mut after, edit.patch);
+    guard_login(change, &before, &after)?;
     store::save::<person::Entity>(change, action, before, after, UNIQUE).await
 }
 
 /// A person with a login may hold any role its tokens carry, ADMIN included, and only an ADMIN
 /// may grant roles: so only an ADMIN may deactivate, reactivate or re-identify (name, e-mail)
 /// them. Otherwise a MANAGER could lock an administrator out, or take over their e-mail.
-fn guard_login(change: &Change, person: &person::Model) -> AppResult<()> {
-    if person.login_subject.is_some() && !change.actor().may(crate::auth::Permission::ManageAccess)
+fn guard_login(change: &Change, before: &person::Model, after: &person::Model) -> AppResult<()> {
+    let guarded =
+        after.active != before.active || after.name != before.name || after.email != before.email;
+    if guarded
+        && before.login_subject.is_some()
+        && !change.actor().may(crate::auth::Permission::ManageAccess)
     {
         return Err(AppError::Forbidden(
             "this person has a login: only an ADMIN may change whether it is active, its name or its e-mail".into(),

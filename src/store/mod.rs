@@ -72,16 +72,14 @@ pub fn now() -> chrono::DateTime<Utc> {
 
 /// Inserts `row` and records its creation as `action`; a clash with one of `unique` is
 /// BAD_USER_INPUT on its field.
-pub async fn insert<E>(
+pub async fn insert<E: Record>(
     change: &mut Change,
     action: &str,
     row: E::Model,
     unique: &[Unique],
 ) -> AppResult<E::Model>
 where
-    E: Record,
-    E::Model: IntoActiveModel<E::ActiveModel> + Serialize + Clone,
-    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+    E::Model: IntoActiveModel<E::ActiveModel> + Serialize,
 {
     insert_row::<E>(change, row.clone(), unique).await?;
     change.record::<E>(action, None, Some(&row)).await?;
@@ -90,11 +88,13 @@ where
 
 /// Inserts `row` without an audit entry: for a record whose entry shows more than its row
 /// ([`Change::record_snapshot`]).
-pub async fn insert_row<E>(change: &Change, row: E::Model, unique: &[Unique]) -> AppResult<()>
+pub async fn insert_row<E: Record>(
+    change: &Change,
+    row: E::Model,
+    unique: &[Unique],
+) -> AppResult<()>
 where
-    E: Record,
     E::Model: IntoActiveModel<E::ActiveModel>,
-    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
 {
     E::insert(row.into_active_model())
         .exec_without_returning(change.db())
@@ -130,16 +130,14 @@ pub async fn find_current<E: Versioned>(
 
 /// Writes `after` over `before` only if nobody changed the row since it was read (its
 /// version), with the next version and the time; no audit entry: see [`save`].
-pub async fn write<E>(
+pub async fn write<E: Versioned>(
     change: &Change,
     before: &E::Model,
     mut after: E::Model,
     unique: &[Unique],
 ) -> AppResult<E::Model>
 where
-    E: Versioned,
-    E::Model: IntoActiveModel<E::ActiveModel> + Clone,
-    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+    E::Model: IntoActiveModel<E::ActiveModel>,
 {
     let version = E::version_of(before);
     E::stamp(&mut after, version + 1, now());
@@ -166,7 +164,7 @@ where
 }
 
 /// Saves `after` over `before` ([`write`]) and records both as `action`.
-pub async fn save<E>(
+pub async fn save<E: Versioned>(
     change: &mut Change,
     action: &str,
     before: E::Model,
@@ -174,9 +172,7 @@ pub async fn save<E>(
     unique: &[Unique],
 ) -> AppResult<E::Model>
 where
-    E: Versioned,
-    E::Model: IntoActiveModel<E::ActiveModel> + Serialize + Clone,
-    E::ActiveModel: ActiveModelTrait<Entity = E> + Send,
+    E::Model: IntoActiveModel<E::ActiveModel> + Serialize,
 {
     let after = write::<E>(change, &before, after, unique).await?;
     change

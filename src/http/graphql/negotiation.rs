@@ -116,47 +116,32 @@ mod tests {
     #[test]
     fn content_negotiation_follows_the_accept_header() {
         assert_eq!(negotiate(&HeaderMap::new()), Some(MediaType::Json));
-        assert_eq!(negotiate(&accept("*/*")), Some(MediaType::Json));
-        assert_eq!(negotiate(&accept("application/*")), Some(MediaType::Json));
-        assert_eq!(
-            negotiate(&accept(
-                "application/graphql-response+json, application/json"
-            )),
-            Some(MediaType::GraphQLResponseJson)
-        );
-        assert_eq!(
-            negotiate(&accept(
-                "application/json, application/graphql-response+json"
-            )),
-            Some(MediaType::Json)
-        );
-        assert_eq!(
-            negotiate(&accept("application/graphql-response+json, */*")),
-            Some(MediaType::GraphQLResponseJson)
-        );
-        assert_eq!(
-            negotiate(&accept("application/json;q=0, */*")),
-            Some(MediaType::GraphQLResponseJson)
-        );
-        assert_eq!(
-            negotiate(&accept("application/json")),
-            Some(MediaType::Json)
-        );
-        assert_eq!(
-            negotiate(&accept("application/graphql-response+json")),
-            Some(MediaType::GraphQLResponseJson)
-        );
-        assert_eq!(
-            negotiate(&accept(
-                "application/graphql-response+json;q=0.5, application/json"
-            )),
-            Some(MediaType::Json)
-        );
-        assert_eq!(
-            negotiate(&accept("application/*;q=0.2, application/json;q=0.9")),
-            Some(MediaType::Json)
-        );
-        assert_eq!(negotiate(&accept("text/html")), None);
-        assert_eq!(negotiate(&accept("application/json;q=0")), None);
+        let modern = Some(MediaType::GraphQLResponseJson);
+        let legacy = Some(MediaType::Json);
+        for (header, expected) in [
+            ("*/*", legacy),
+            ("application/*", legacy),
+            (
+                "application/graphql-response+json, application/json",
+                modern,
+            ),
+            (
+                "application/json, application/graphql-response+json",
+                legacy,
+            ),
+            ("application/graphql-response+json, */*", modern),
+            ("application/json;q=0, */*", modern),
+            ("application/json", legacy),
+            ("application/graphql-response+json", modern),
+            (
+                "application/graphql-response+json;q=0.5, application/json",
+                legacy,
+            ),
+            ("application/*;q=0.2, application/json;q=0.9", legacy),
+            ("text/html", None),
+            ("application/json;q=0", None),
+        ] {
+            assert_eq!(negotiate(&accept(header)), expected, "Accept: {header}");
+        }
     }
 }
