@@ -32,6 +32,8 @@ pub trait Versioned: Record {
     fn version_column() -> Self::Column;
     /// The version of a row.
     fn version_of(model: &Self::Model) -> i32;
+    /// When a row was added, and when it last changed.
+    fn times_of(model: &Self::Model) -> (DateTime<Utc>, DateTime<Utc>);
     /// Stamps a row about to be saved with its next version and the time of the change.
     fn stamp(model: &mut Self::Model, version: i32, at: DateTime<Utc>);
     /// The columns no save writes: set once, when the row is inserted.
@@ -74,6 +76,11 @@ macro_rules! record {
             }
             fn version_of(model: &Self::Model) -> i32 {
                 model.version
+            }
+            fn times_of(
+                model: &Self::Model,
+            ) -> (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) {
+                (model.created_at, model.updated_at)
             }
             fn stamp(
                 model: &mut Self::Model,

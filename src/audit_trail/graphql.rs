@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject, Subscription};
+use async_graphql::Subscription;
 use chrono::Utc;
 use entity::audit_entry;
 use futures_util::{Stream, StreamExt};
@@ -10,16 +10,7 @@ use sea_orm::DatabaseConnection;
 use tokio_stream::wrappers::{BroadcastStream, errors::BroadcastStreamRecvError};
 
 use super::store::{self, BreakKind, EntryFilter};
-use crate::{
-    auth::{Permission, Require},
-    error::{AppError, AppResult},
-    graphql::scalars::{DateTime, Json},
-    graphql::{
-        ContextExt,
-        connection::{Page, paginate},
-        ids::{decode_id_any, encode},
-    },
-};
+use crate::graphql::{ids::decode_id_any, prelude::*, scalars::Json};
 
 crate::node_object!(
     /// One recorded change: who did what to which record, with the record before and after, linked

@@ -15,6 +15,7 @@ pub mod memo;
 mod mutate;
 pub mod nesting;
 pub mod node;
+pub mod prelude;
 pub mod scalars;
 pub mod shape;
 pub mod stamps;

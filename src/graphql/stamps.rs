@@ -4,6 +4,7 @@ use async_graphql::SimpleObject;
 use chrono::Utc;
 
 use super::scalars::DateTime;
+use crate::record::Versioned;
 
 /// A record's version and times, flattened into its type (`#[graphql(flatten)]`).
 #[derive(SimpleObject)]
@@ -17,14 +18,11 @@ pub struct Stamps {
 }
 
 impl Stamps {
-    /// The stamps of a row.
-    pub fn of(
-        version: i32,
-        created_at: chrono::DateTime<Utc>,
-        updated_at: chrono::DateTime<Utc>,
-    ) -> Self {
+    /// The stamps of a row of `E`.
+    pub fn of<E: Versioned>(row: &E::Model) -> Self {
+        let (created_at, updated_at) = E::times_of(row);
         Self {
-            version,
+            version: E::version_of(row),
             created_at: created_at.into(),
             updated_at: updated_at.into(),
         }

@@ -1,16 +1,11 @@
 //! GraphQL types and resolvers of the organization and the viewer.
 
-use async_graphql::{Context, ID, InputObject, Object};
-
 use super::store::{self, Rename};
 use crate::{
-    auth::{ApiScope, Grant, Permission, Require, RoleValue},
-    error::AppResult,
-    graphql::ContextExt,
-    graphql::stamps::Stamps,
+    auth::{ApiScope, Grant, RoleValue},
+    graphql::prelude::*,
     people::graphql::Person,
     tenancy::Scope,
-    validation::Name,
 };
 
 crate::node_object!(
@@ -31,7 +26,7 @@ impl Organization {
     /// `version`, `createdAt`, `updatedAt`.
     #[graphql(flatten)]
     async fn stamps(&self) -> Stamps {
-        Stamps::of(self.0.version, self.0.created_at, self.0.updated_at)
+        Stamps::of::<entity::organization::Entity>(&self.0)
     }
 }
 

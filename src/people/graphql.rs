@@ -1,22 +1,9 @@
 //! GraphQL types and resolvers of people.
 
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use entity::person;
 
 use super::store::{self, NewPerson, PersonFilter, PersonPatch, Subject};
-use crate::store::Edit;
-use crate::{
-    auth::{Permission, Require, RoleValue},
-    error::{AppError, AppResult},
-    graphql::stamps::Stamps,
-    graphql::{
-        ContextExt,
-        connection::{Page, paginate},
-        ids::decode,
-        patch,
-    },
-    validation::{Email, Name, parse_opt},
-};
+use crate::{auth::RoleValue, graphql::prelude::*, validation::Email};
 
 crate::node_object!(
     /// Someone named in the SMS: sponsor, process owner, auditor, attendee. May log in when linked
@@ -53,7 +40,7 @@ impl Person {
     /// `version`, `createdAt`, `updatedAt`.
     #[graphql(flatten)]
     async fn stamps(&self) -> Stamps {
-        Stamps::of(self.0.version, self.0.created_at, self.0.updated_at)
+        Stamps::of::<entity::person::Entity>(&self.0)
     }
     /// The fields other areas add to a person (owned processes, RACI parts, ...).
     #[graphql(flatten)]

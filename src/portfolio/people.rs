@@ -2,16 +2,13 @@
 //! processes. The portfolio owns these relations, so it contributes the fields; `people/` does
 //! not know the portfolio exists.
 
-use async_graphql::{Context, Object};
-use uuid::Uuid;
-
 use super::{
     processes::graphql::Process,
     raci::graphql::RaciAssignment,
     relations::{ProcessesOfOwner, RaciOfPerson, ServicesOfOwner},
     services::graphql::Service,
 };
-use crate::graphql::{ContextExt, loaders::GroupedBy};
+use crate::graphql::prelude::*;
 
 /// A person's portfolio fields, flattened into `Person`.
 pub struct PersonPortfolio(pub Uuid);

@@ -1,20 +1,10 @@
 //! GraphQL types and resolvers of API tokens (ADMIN only).
 
-use async_graphql::{ID, InputObject, Object, SimpleObject};
 use chrono::Utc;
 use entity::api_token;
 
 use super::store::{self, NewApiToken};
-use crate::{
-    auth::{ApiScope, Permission, Require},
-    error::AppResult,
-    graphql::scalars::DateTime,
-    graphql::{
-        ContextExt,
-        connection::{Page, paginate},
-        ids::decode,
-    },
-};
+use crate::{auth::ApiScope, graphql::prelude::*};
 
 crate::node_object!(
     /// A credential for an integration script. Its secret is shown once, at creation.

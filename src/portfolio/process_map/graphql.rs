@@ -1,19 +1,10 @@
 //! GraphQL types and resolvers of the process map.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use entity::{process, process_link, tool};
 use sea_orm::ActiveEnum;
 
 use super::store::{self, LinkTarget, LinkText, NewLink};
-use crate::{
-    auth::{Permission, Require},
-    error::AppResult,
-    graphql::{
-        ContextExt,
-        ids::{decode, encode},
-    },
-    validation::parse_opt,
-};
+use crate::graphql::prelude::*;
 
 crate::node_object!(
     /// An edge of the process map.

@@ -1,27 +1,13 @@
 //! GraphQL types and resolvers of processes.
 
-use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object};
 use entity::{person, process, service};
-use uuid::Uuid;
 
 use super::store::{self, Applicability, Code, NewProcess, ProcessFilter, ProcessPatch};
-use crate::store::Edit;
 use crate::{
-    auth::{Permission, Require},
-    error::AppResult,
-    graphql::node::related,
-    graphql::stamps::Stamps,
-    graphql::{
-        ContextExt,
-        connection::{Page, paginate},
-        ids::{decode, decode_opt},
-        loaders::{GroupedBy, Linked},
-        patch,
-    },
+    graphql::prelude::*,
     people::graphql::Person,
     portfolio::relations::{AccountableOfProcess, RaciOfProcess, ServicesOfProcess},
     portfolio::{raci::graphql::RaciAssignment, services::graphql::Service},
-    validation::{Name, Text, parse_opt},
 };
 
 /// How far a process has come.
@@ -120,7 +106,7 @@ impl Process {
     /// `version`, `createdAt`, `updatedAt`.
     #[graphql(flatten)]
     async fn stamps(&self) -> Stamps {
-        Stamps::of(self.0.version, self.0.created_at, self.0.updated_at)
+        Stamps::of::<entity::process::Entity>(&self.0)
     }
 }
 

@@ -2,26 +2,16 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use entity::{person, process, raci_assignment};
 use sea_orm::QueryOrder;
-use uuid::Uuid;
 
 use super::store::{self, NewAccountable, NewAssignment};
-use crate::store::Edit;
 use crate::{
-    auth::{Permission, Require},
-    error::{AppError, AppResult},
-    graphql::{
-        ContextExt,
-        cost::{related_complexity, whole_organization_complexity},
-        ids::{decode, encode},
-        node::related,
-    },
+    graphql::cost::{related_complexity, whole_organization_complexity},
+    graphql::prelude::*,
     people::graphql::Person,
     portfolio::processes::graphql::Process,
     record::Record,
-    validation::{Text, parse_opt},
 };
 
 /// A person's part in a process.

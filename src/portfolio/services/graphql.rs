@@ -1,26 +1,12 @@
 //! GraphQL types and resolvers of services.
 
-use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use entity::{LifecycleStatus, person, service};
 
 use super::store::{self, Availability, NewService, RestoreTargets, ServiceFilter, ServicePatch};
-use crate::store::Edit;
 use crate::{
-    auth::{Permission, Require},
-    error::AppResult,
-    graphql::loaders::Linked,
-    graphql::node::related,
-    graphql::stamps::Stamps,
-    graphql::{
-        ContextExt,
-        connection::{Page, paginate},
-        ids::{decode, decode_opt},
-        patch,
-    },
+    graphql::prelude::*,
     people::graphql::Person,
-    portfolio::processes::graphql::Process,
-    portfolio::relations::ProcessesOfService,
-    validation::{Line, Name, Text, parse_opt},
+    portfolio::{processes::graphql::Process, relations::ProcessesOfService},
 };
 
 /// How much the business depends on a service.
@@ -117,7 +103,7 @@ impl Service {
     /// `version`, `createdAt`, `updatedAt`.
     #[graphql(flatten)]
     async fn stamps(&self) -> Stamps {
-        Stamps::of(self.0.version, self.0.created_at, self.0.updated_at)
+        Stamps::of::<entity::service::Entity>(&self.0)
     }
 }
 

@@ -1,24 +1,10 @@
 //! GraphQL types and resolvers of tools.
 
-use async_graphql::{Enum, ID, InputObject, MaybeUndefined, Object};
 use chrono::Utc;
 use entity::tool;
-use uuid::Uuid;
 
 use super::store::{self, NewTool, ToolPatch};
-use crate::store::Edit;
-use crate::{
-    auth::{Permission, Require},
-    error::AppResult,
-    graphql::{
-        ContextExt,
-        connection::{Page, paginate},
-        ids::decode,
-        patch,
-        scalars::DateTime,
-    },
-    validation::{Line, Name, Url, parse_opt},
-};
+use crate::{graphql::prelude::*, validation::Url};
 
 /// What kind of system a tool is.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
