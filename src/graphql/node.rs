@@ -47,6 +47,20 @@ where
         .await
 }
 
+/// The answer of a relation list field: the rows loader `L` holds for `key`, each as the
+/// GraphQL type `wrap` makes of it, so a page of parents costs one query for all their lists.
+pub async fn related_list<L, M, W>(
+    ctx: &Context<'_>,
+    key: Uuid,
+    wrap: impl Fn(std::sync::Arc<M>) -> W,
+) -> AppResult<Vec<W>>
+where
+    L: super::loaders::Loader + super::batch::BatchLoad<Value = super::loaders::Rows<M>>,
+    M: Send + Sync + 'static,
+{
+    ctx.loader::<L>()?.list(key, wrap).await
+}
+
 /// The GraphQL type of a record's rows.
 pub trait NodeObject: From<<Self::Entity as EntityTrait>::Model> + Clone + Send + Sync {
     /// The record type.

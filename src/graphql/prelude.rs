@@ -9,7 +9,7 @@ pub use super::{
     connection::{Page, paginate},
     ids::{decode, decode_opt, encode},
     loaders::{GroupedBy, Linked},
-    node::related,
+    node::{related, related_list},
     patch,
     scalars::DateTime,
     stamps::Stamps,

@@ -18,18 +18,12 @@ impl PersonPortfolio {
     /// Processes this person owns.
     #[graphql(complexity = "crate::graphql::cost::related_complexity(child_complexity)")]
     async fn owned_processes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Process>> {
-        Ok(ctx
-            .loader::<GroupedBy<ProcessesOfOwner>>()?
-            .list(self.0, Process)
-            .await?)
+        Ok(related_list::<GroupedBy<ProcessesOfOwner>, _, _>(ctx, self.0, Process).await?)
     }
     /// Services this person owns.
     #[graphql(complexity = "crate::graphql::cost::related_complexity(child_complexity)")]
     async fn owned_services(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Service>> {
-        Ok(ctx
-            .loader::<GroupedBy<ServicesOfOwner>>()?
-            .list(self.0, Service)
-            .await?)
+        Ok(related_list::<GroupedBy<ServicesOfOwner>, _, _>(ctx, self.0, Service).await?)
     }
     /// This person's parts in processes.
     #[graphql(complexity = "crate::graphql::cost::related_complexity(child_complexity)")]
@@ -37,9 +31,6 @@ impl PersonPortfolio {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<RaciAssignment>> {
-        Ok(ctx
-            .loader::<GroupedBy<RaciOfPerson>>()?
-            .list(self.0, RaciAssignment)
-            .await?)
+        Ok(related_list::<GroupedBy<RaciOfPerson>, _, _>(ctx, self.0, RaciAssignment).await?)
     }
 }

@@ -80,10 +80,7 @@ impl Process {
     /// The services the process applies to.
     #[graphql(complexity = "crate::graphql::cost::related_complexity(child_complexity)")]
     async fn services(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Service>> {
-        Ok(ctx
-            .loader::<Linked<ServicesOfProcess>>()?
-            .list(self.0.id, Service)
-            .await?)
+        Ok(related_list::<Linked<ServicesOfProcess>, _, _>(ctx, self.0.id, Service).await?)
     }
     /// Everyone's part in this process.
     #[graphql(complexity = "crate::graphql::cost::related_complexity(child_complexity)")]
@@ -91,10 +88,7 @@ impl Process {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<RaciAssignment>> {
-        Ok(ctx
-            .loader::<GroupedBy<RaciOfProcess>>()?
-            .list(self.0.id, RaciAssignment)
-            .await?)
+        Ok(related_list::<GroupedBy<RaciOfProcess>, _, _>(ctx, self.0.id, RaciAssignment).await?)
     }
     /// The one ACCOUNTABLE person, if assigned.
     async fn accountable(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person>> {

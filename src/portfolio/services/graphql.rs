@@ -83,10 +83,7 @@ impl Service {
     /// The processes that apply to this service.
     #[graphql(complexity = "crate::graphql::cost::related_complexity(child_complexity)")]
     async fn processes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Process>> {
-        Ok(ctx
-            .loader::<Linked<ProcessesOfService>>()?
-            .list(self.0.id, Process)
-            .await?)
+        Ok(related_list::<Linked<ProcessesOfService>, _, _>(ctx, self.0.id, Process).await?)
     }
     /// Restore-time targets by incident priority.
     #[graphql(complexity = "1 + 4 * child_complexity")]
