@@ -6,6 +6,9 @@
 pub mod api_token;
 pub mod audit_chain_head;
 pub mod audit_entry;
+pub mod clause;
+pub mod clause_mapping;
+pub mod framework;
 pub mod organization;
 pub mod person;
 pub mod portfolio_enums;

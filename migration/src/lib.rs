@@ -3,6 +3,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod columns;
+pub mod library;
 mod m20261125_000001_create_organization;
 mod m20261125_000002_create_person;
 mod m20261125_000003_create_audit_trail;
@@ -11,6 +12,7 @@ mod m20261125_000005_create_portfolio;
 mod m20261125_000006_create_process_map;
 mod m20261202_000007_audit_entry_hash_version;
 mod m20261202_000008_foreign_key_indexes_link_target;
+mod m20261203_000009_create_framework_library;
 
 /// Every migration of the product, oldest first.
 pub struct Migrator;
@@ -27,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_create_process_map::Migration),
             Box::new(m20261202_000007_audit_entry_hash_version::Migration),
             Box::new(m20261202_000008_foreign_key_indexes_link_target::Migration),
+            Box::new(m20261203_000009_create_framework_library::Migration),
         ]
     }
 }

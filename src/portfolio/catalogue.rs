@@ -75,4 +75,25 @@ mod tests {
                 .all(|(clause, _, _)| clause.starts_with("8."))
         );
     }
+
+    #[test]
+    fn each_process_is_a_clause_of_the_built_in_iso20000_library() {
+        let Some(library) = migration::library::framework("iso20000-1") else {
+            panic!("the library holds ISO/IEC 20000-1");
+        };
+        for (clause, code, name) in BUILT_IN {
+            let Some((_, title)) = library
+                .clauses
+                .iter()
+                .find(|(number, _)| *number == clause)
+            else {
+                panic!("{code}: clause {clause} is in the library");
+            };
+            assert!(
+                title.eq_ignore_ascii_case(name)
+                    || name.to_lowercase().contains(&title.to_lowercase()),
+                "{code}: {name} is clause {clause}, {title}"
+            );
+        }
+    }
 }
