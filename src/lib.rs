@@ -5,6 +5,7 @@
 
 pub mod audit_trail;
 pub mod auth;
+pub mod compliance;
 pub mod config;
 pub mod db;
 pub mod demo;

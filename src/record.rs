@@ -14,6 +14,9 @@ use uuid::Uuid;
 pub trait Tenant: EntityTrait {
     /// The column that holds the organization a row belongs to.
     fn organization_column() -> Self::Column;
+    /// Whether rows without an organization (NULL) are built-in rows that every organization
+    /// reads and none writes: the framework library.
+    const SHARED: bool = false;
 }
 
 /// A tenant table whose rows appear in the API as one GraphQL type.
@@ -43,7 +46,8 @@ pub trait Versioned: Record {
 /// Declares a record type: `record!(service => "Service", versioned)` for the entity module
 /// `entity::service`, whose rows are GraphQL `Service`s with `id`, `organization_id` and (when
 /// `versioned`) `version`, `created_at` and `updated_at` columns. `organization = Column` names
-/// another organization column (the organization itself is its own tenant).
+/// another organization column (the organization itself is its own tenant); `shared` declares a
+/// library table whose built-in rows (no organization) every organization reads.
 #[macro_export]
 macro_rules! record {
     ($module:ident => $name:literal, organization = $organization:ident, versioned) => {
@@ -57,8 +61,20 @@ macro_rules! record {
     ($module:ident => $name:literal) => {
         $crate::record!(@record $module $name OrganizationId);
     };
+    ($module:ident => $name:literal, shared) => {
+        impl $crate::record::Tenant for entity::$module::Entity {
+            fn organization_column() -> Self::Column {
+                entity::$module::Column::OrganizationId
+            }
+            const SHARED: bool = true;
+        }
+        $crate::record!(@identity $module $name);
+    };
     (@record $module:ident $name:literal $organization:ident) => {
         $crate::tenant!($module, $organization);
+        $crate::record!(@identity $module $name);
+    };
+    (@identity $module:ident $name:literal) => {
         impl $crate::record::Record for entity::$module::Entity {
             const TYPE: &'static str = $name;
             fn id_column() -> Self::Column {

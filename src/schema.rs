@@ -8,6 +8,7 @@ use async_graphql::{
 use crate::{
     audit_trail::graphql::{AuditChainQuery, AuditEntry, AuditTrailQuery, AuditTrailSubscription},
     auth::api_token::graphql::{ApiToken, ApiTokenMutation, ApiTokenQuery},
+    compliance::frameworks::graphql::{Clause, ClauseMapping, Framework, FrameworkQuery},
     graphql::connection,
     organization::graphql::{Organization, OrganizationMutation, OrganizationQuery},
     people::graphql::{PeopleMutation, PeopleQuery, Person},
@@ -31,6 +32,9 @@ crate::node_interface!(
     RaciAssignment,
     Tool,
     ProcessLink,
+    Framework,
+    Clause,
+    ClauseMapping,
 );
 
 /// What every new organization starts with, one hook per area, inside the change that
@@ -63,6 +67,7 @@ pub struct Query(
     RaciQuery,
     ToolQuery,
     ProcessMapQuery,
+    FrameworkQuery,
     NodeQuery,
 );
 
@@ -100,6 +105,10 @@ fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
     .override_output_type_description::<connection::Page<AuditEntry>>(
         "A page of audit trail entries, in chain order: `edges` (or `nodes`), `pageInfo` to fetch \
          the next or previous page, `totalCount` of the entries that match the filter.",
+    )
+    .override_output_type_description::<connection::Page<Framework>>(
+        "A page of the frameworks the organization reads: `edges` (or `nodes`), `pageInfo` to \
+         fetch the next or previous page, `totalCount` of the whole list.",
     )
     .override_output_type_description::<connection::Page<Person>>(
         "A page of people, in the order they were added: `edges` (or `nodes`), `pageInfo` to fetch \

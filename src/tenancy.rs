@@ -2,7 +2,9 @@
 //! query can forget the organization, and a record of another organization is indistinguishable
 //! from one that does not exist.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, DeleteMany, QueryFilter, Select, UpdateMany};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DeleteMany, QueryFilter, Select, UpdateMany,
+};
 use uuid::Uuid;
 
 use crate::{
@@ -26,9 +28,20 @@ impl From<&Actor> for Scope {
 }
 
 impl Scope {
-    /// All rows of `E` in this organization.
+    /// All rows of `E` this organization reads: its own and, for a library table
+    /// ([`Tenant::SHARED`]), the built-in rows too. Writes ([`update`](Self::update),
+    /// [`delete`](Self::delete)) reach its own rows only.
     pub fn select<E: Tenant>(self) -> Select<E> {
-        E::find().filter(E::organization_column().eq(self.organization_id))
+        let own = E::organization_column().eq(self.organization_id);
+        if E::SHARED {
+            E::find().filter(
+                Condition::any()
+                    .add(own)
+                    .add(E::organization_column().is_null()),
+            )
+        } else {
+            E::find().filter(own)
+        }
     }
 
     /// Rows of `E` with these ids, in this organization.

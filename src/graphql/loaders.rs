@@ -126,6 +126,11 @@ pub trait Grouping: Send + Sync + 'static {
     fn column() -> <Self::Entity as EntityTrait>::Column;
     /// The key of a row.
     fn key_of(row: &<Self::Entity as EntityTrait>::Model) -> Option<Uuid>;
+    /// The order of each list: by id (creation order, ids being UUID v7) unless the rows have
+    /// an order of their own (`ordered by` in [`grouping!`](crate::grouping)).
+    fn order() -> <Self::Entity as EntityTrait>::Column {
+        Self::Entity::id_column()
+    }
 }
 
 /// Rows grouped by a foreign key, as grouping `G` says.
@@ -149,6 +154,7 @@ where
             .scope
             .select::<G::Entity>()
             .filter(G::column().is_in(keys.iter().copied()))
+            .order_by_asc(G::order())
             .order_by_asc(G::Entity::id_column())
             .all(&self.db)
             .await?;
@@ -243,10 +249,21 @@ where
 }
 
 /// Declares a [`Grouping`]: `grouping!(ProcessesOfOwner: process by OwnerId, |row| row.owner_id)`
-/// groups `entity::process` rows by `owner_id`.
+/// groups `entity::process` rows by `owner_id`; `by ParentId ordered by Position` orders each
+/// list by a column of its own.
 #[macro_export]
 macro_rules! grouping {
+    ($(#[$meta:meta])* $name:ident: $module:ident by $column:ident ordered by $order:ident, $key:expr) => {
+        $crate::grouping!(@declare $(#[$meta])* $name: $module by $column, $key, {
+            fn order() -> entity::$module::Column {
+                entity::$module::Column::$order
+            }
+        });
+    };
     ($(#[$meta:meta])* $name:ident: $module:ident by $column:ident, $key:expr) => {
+        $crate::grouping!(@declare $(#[$meta])* $name: $module by $column, $key, {});
+    };
+    (@declare $(#[$meta:meta])* $name:ident: $module:ident by $column:ident, $key:expr, { $($order:tt)* }) => {
         $(#[$meta])*
         pub struct $name;
 
@@ -260,6 +277,7 @@ macro_rules! grouping {
                 let key: fn(&entity::$module::Model) -> Option<uuid::Uuid> = $key;
                 key(row)
             }
+            $($order)*
         }
     };
 }

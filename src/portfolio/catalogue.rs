@@ -82,10 +82,7 @@ mod tests {
             panic!("the library holds ISO/IEC 20000-1");
         };
         for (clause, code, name) in BUILT_IN {
-            let Some((_, title)) = library
-                .clauses
-                .iter()
-                .find(|(number, _)| *number == clause)
+            let Some((_, title)) = library.clauses.iter().find(|(number, _)| *number == clause)
             else {
                 panic!("{code}: clause {clause} is in the library");
             };

@@ -84,6 +84,7 @@ impl IdCase {
 const CASES: &[IdCase] = &[
     IdCase::null("Query.node(id)"),
     IdCase::null("Query.nodes(ids)"),
+    IdCase::not_found("Query.framework(id)", "Framework"),
     IdCase::not_found("Query.person(id)", "Person"),
     IdCase::not_found("Query.process(id)", "Process"),
     IdCase::not_found("Query.service(id)", "Service"),
@@ -151,7 +152,8 @@ fn key_of(place_key: &str, path: &str) -> String {
     format!("{field}({path})")
 }
 
-fn global(type_name: &str, id: Uuid) -> String {
+/// The global id of a `type_name` record, as the server encodes it.
+pub fn global(type_name: &str, id: Uuid) -> String {
     URL_SAFE_NO_PAD.encode(format!("{type_name}:{id}"))
 }
 
