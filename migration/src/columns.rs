@@ -20,6 +20,17 @@ pub(crate) fn tenant_table(table: impl IntoIden) -> TableCreateStatement {
         .to_owned()
 }
 
+/// The table of a library record (the framework library): like [`tenant_table`], but
+/// `organization_id` may be NULL, for a built-in row every organization reads.
+pub(crate) fn library_table(table: impl IntoIden) -> TableCreateStatement {
+    Table::create()
+        .table(table)
+        .col(uuid("id").primary_key())
+        .col(uuid_null("organization_id"))
+        .foreign_key(&mut organization_foreign_key())
+        .to_owned()
+}
+
 /// `organization_id` references an organization and goes when it is deleted.
 pub(crate) fn organization_foreign_key() -> ForeignKeyCreateStatement {
     ForeignKey::create()

@@ -6,9 +6,7 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::columns::{
-    RecordColumns, create, drop_tables, index, organization_foreign_key, unique_index,
-};
+use crate::columns::{RecordColumns, create, drop_tables, index, library_table, unique_index};
 use crate::library::{self, FRAMEWORKS, MAPPINGS};
 
 #[derive(DeriveMigrationName)]
@@ -49,17 +47,6 @@ enum ClauseMapping {
     ToClauseId,
     Relationship,
     Rationale,
-}
-
-/// The table of a library record: like a tenant table, but `organization_id` may be NULL (a
-/// built-in row every organization reads).
-fn library_table(table: impl IntoIden) -> TableCreateStatement {
-    Table::create()
-        .table(table)
-        .col(uuid("id").primary_key())
-        .col(uuid_null("organization_id"))
-        .foreign_key(&mut organization_foreign_key())
-        .to_owned()
 }
 
 #[async_trait::async_trait]
