@@ -79,3 +79,31 @@ impl Scope {
             .ok_or(AppError::NotFound(E::TYPE))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use entity::{framework, service};
+    use sea_orm::{DbBackend, QueryTrait};
+
+    use super::*;
+
+    fn sql(statement: impl QueryTrait) -> String {
+        statement.build(DbBackend::Sqlite).to_string()
+    }
+
+    #[test]
+    fn a_library_table_reads_built_in_rows_but_writes_only_its_own() {
+        let scope = Scope {
+            organization_id: Uuid::nil(),
+        };
+        assert!(sql(scope.select::<framework::Entity>()).contains("\"organization_id\" IS NULL"));
+        for write in [
+            sql(scope.update::<framework::Entity>()),
+            sql(scope.delete::<framework::Entity>()),
+        ] {
+            assert!(!write.contains("IS NULL"), "{write}");
+            assert!(write.contains("\"organization_id\" = "), "{write}");
+        }
+        assert!(!sql(scope.select::<service::Entity>()).contains("IS NULL"));
+    }
+}
