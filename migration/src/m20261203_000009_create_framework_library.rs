@@ -163,7 +163,7 @@ fn values(err: sea_query::error::Error) -> DbErr {
 
 /// Writes the built-in frameworks, clauses and mappings.
 async fn insert_library(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
-    let now = chrono_now();
+    let written_at = library_written_at();
     for framework in FRAMEWORKS {
         let mut insert = Query::insert();
         insert
@@ -184,7 +184,7 @@ async fn insert_library(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 framework.version.into(),
                 framework.name.into(),
                 framework.publisher.into(),
-                now.clone(),
+                written_at.clone(),
             ])
             .map_err(values)?;
         manager.exec_stmt(insert).await?;
@@ -265,7 +265,7 @@ async fn insert_library(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
 }
 
 /// When the built-in library was written: the `created_at` of its rows, the same everywhere.
-fn chrono_now() -> SimpleExpr {
+fn library_written_at() -> SimpleExpr {
     let at = chrono::DateTime::<chrono::Utc>::from_timestamp(1_796_256_000, 0);
     at.into()
 }

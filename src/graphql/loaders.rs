@@ -126,10 +126,10 @@ pub trait Grouping: Send + Sync + 'static {
     fn column() -> <Self::Entity as EntityTrait>::Column;
     /// The key of a row.
     fn key_of(row: &<Self::Entity as EntityTrait>::Model) -> Option<Uuid>;
-    /// The order of each list: by id (creation order, ids being UUID v7) unless the rows have
-    /// an order of their own (`ordered by` in [`grouping!`](crate::grouping)).
-    fn order() -> <Self::Entity as EntityTrait>::Column {
-        Self::Entity::id_column()
+    /// The rows' own order within each list (`ordered by` in [`grouping!`](crate::grouping)),
+    /// before the id (creation order, ids being UUID v7) that orders them otherwise.
+    fn order() -> Option<<Self::Entity as EntityTrait>::Column> {
+        None
     }
 }
 
@@ -150,11 +150,14 @@ where
     }
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, DbErr> {
-        let rows = self
+        let mut select = self
             .scope
             .select::<G::Entity>()
-            .filter(G::column().is_in(keys.iter().copied()))
-            .order_by_asc(G::order())
+            .filter(G::column().is_in(keys.iter().copied()));
+        if let Some(order) = G::order() {
+            select = select.order_by_asc(order);
+        }
+        let rows = select
             .order_by_asc(G::Entity::id_column())
             .all(&self.db)
             .await?;
@@ -255,8 +258,8 @@ where
 macro_rules! grouping {
     ($(#[$meta:meta])* $name:ident: $module:ident by $column:ident ordered by $order:ident, $key:expr) => {
         $crate::grouping!(@declare $(#[$meta])* $name: $module by $column, $key, {
-            fn order() -> entity::$module::Column {
-                entity::$module::Column::$order
+            fn order() -> Option<entity::$module::Column> {
+                Some(entity::$module::Column::$order)
             }
         });
     };
