@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use iso20000::{
     auth::jwt::JwtIssuer,
+    compliance::frameworks::{file::FrameworkFile, store as frameworks},
     config::{DatabaseConfig, JwtConfig, LogFormat, ServeConfig},
     db, demo,
     events::EventBus,
@@ -62,6 +63,11 @@ enum Command {
         #[command(subcommand)]
         command: OrgCommand,
     },
+    /// Manage the organization's framework library.
+    Framework {
+        #[command(subcommand)]
+        command: FrameworkCommand,
+    },
     /// Mint a login token (JWT) with the configured key, for local use and scripts.
     Token {
         /// Organization id.
@@ -97,6 +103,21 @@ enum OrgCommand {
         database: DatabaseConfig,
         #[command(flatten)]
         jwt: JwtConfig,
+    },
+}
+
+#[derive(Subcommand)]
+enum FrameworkCommand {
+    /// Import a framework (and its mappings) from a YAML or JSON file, as `importFramework`
+    /// does: the file is checked whole, and a bad one is rejected with every line at fault.
+    Import {
+        /// The framework file (README: Framework library).
+        file: std::path::PathBuf,
+        /// Organization id (`iso20000 org create` prints it).
+        #[arg(long)]
+        org: Uuid,
+        #[command(flatten)]
+        database: DatabaseConfig,
     },
 }
 
@@ -167,6 +188,14 @@ async fn main() -> anyhow::Result<()> {
             ));
             Ok(())
         }
+        Command::Framework {
+            command:
+                FrameworkCommand::Import {
+                    file,
+                    org,
+                    database,
+                },
+        } => import_framework(&file, org, &database).await,
         Command::Token {
             org,
             role,
@@ -180,6 +209,60 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `iso20000 framework import`: reads, checks and writes, saying how far it got.
+async fn import_framework(
+    path: &std::path::Path,
+    organization_id: Uuid,
+    database: &DatabaseConfig,
+) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(path).with_context(|| {
+        format!(
+            "cannot read {}: give the path of a YAML or JSON file",
+            path.display()
+        )
+    })?;
+    say(format_args!(
+        "checking {} ({} bytes)",
+        path.display(),
+        text.len()
+    ));
+    let file = match FrameworkFile::parse(&text) {
+        Ok(file) => file,
+        Err(problems) => {
+            for problem in problems.list() {
+                say(format_args!("  {problem}"));
+            }
+            anyhow::bail!(
+                "{} rejected, nothing was written: correct the {} place(s) above and import it again",
+                path.display(),
+                problems.list().len()
+            );
+        }
+    };
+    say(format_args!(
+        "{} {}: {} clauses, {} mappings; writing",
+        file.code,
+        file.version,
+        file.clauses.len(),
+        file.mappings.len()
+    ));
+    let db = db::connect(database).await?;
+    db::migrate(&db).await?;
+    let imported = frameworks::import_as_system(&db, &EventBus::default(), organization_id, file)
+        .await
+        .map_err(iso20000::error::AppError::into_anyhow)
+        .context("the import failed and wrote nothing")?;
+    say(format_args!(
+        "imported {} {} ({}): {} clauses, {} mappings",
+        imported.framework.code,
+        imported.framework.version,
+        imported.framework.id,
+        imported.clauses,
+        imported.mappings
+    ));
+    Ok(())
 }
 
 async fn serve(config: ServeConfig, load_demo: bool) -> anyhow::Result<()> {

@@ -374,14 +374,12 @@ impl Drop for Promise {
         };
         let mut organizations = self.reads.cache.organizations();
         if let Some(entries) = organizations.at(self.reads.organization, self.reads.version, false)
-        {
-            if entries
+            && entries
                 .in_flight
                 .get(&self.key)
                 .is_some_and(|current| current.ptr_eq(mine))
-            {
-                entries.in_flight.remove(&self.key);
-            }
+        {
+            entries.in_flight.remove(&self.key);
         }
     }
 }

@@ -8,7 +8,9 @@ use async_graphql::{
 use crate::{
     audit_trail::graphql::{AuditChainQuery, AuditEntry, AuditTrailQuery, AuditTrailSubscription},
     auth::api_token::graphql::{ApiToken, ApiTokenMutation, ApiTokenQuery},
-    compliance::frameworks::graphql::{Clause, ClauseMapping, Framework, FrameworkQuery},
+    compliance::frameworks::graphql::{
+        Clause, ClauseMapping, Framework, FrameworkMutation, FrameworkQuery,
+    },
     graphql::connection,
     organization::graphql::{Organization, OrganizationMutation, OrganizationQuery},
     people::graphql::{PeopleMutation, PeopleQuery, Person},
@@ -82,6 +84,7 @@ pub struct Mutation(
     RaciMutation,
     ToolMutation,
     ProcessMapMutation,
+    FrameworkMutation,
 );
 
 /// Every subscription, one part per area.

@@ -211,23 +211,22 @@ async fn verify_snapshot(
                 });
             }
             checked += 1;
-            if let Some((sequence, hash)) = &anchor {
-                if entry.sequence == *sequence {
-                    if entry.hash != *hash {
-                        return Ok(Verification {
-                            entries_checked: checked,
-                            head: recorded,
-                            first_break: Some(ChainBreak {
-                                sequence: entry.sequence,
-                                entry_id: Some(entry.id),
-                                kind: BreakKind::AnchorMismatch,
-                                message: "this entry's hash differs from the anchor kept for it"
-                                    .into(),
-                            }),
-                        });
-                    }
-                    anchor_seen = true;
+            if let Some((sequence, hash)) = &anchor
+                && entry.sequence == *sequence
+            {
+                if entry.hash != *hash {
+                    return Ok(Verification {
+                        entries_checked: checked,
+                        head: recorded,
+                        first_break: Some(ChainBreak {
+                            sequence: entry.sequence,
+                            entry_id: Some(entry.id),
+                            kind: BreakKind::AnchorMismatch,
+                            message: "this entry's hash differs from the anchor kept for it".into(),
+                        }),
+                    });
                 }
+                anchor_seen = true;
             }
         }
         match batch.last() {

@@ -15,6 +15,9 @@ pub enum ApiScope {
     AuditTrailRead,
     /// Create and change services, processes, RACI.
     PortfolioWrite,
+    /// Plan certification cycles, assess clauses, maintain remediation tasks, documents and
+    /// training (never approve a document: that takes a person).
+    ComplianceWrite,
 }
 
 impl ApiScope {
@@ -25,6 +28,7 @@ impl ApiScope {
             Self::PeopleWrite => "PEOPLE_WRITE",
             Self::AuditTrailRead => "AUDIT_TRAIL_READ",
             Self::PortfolioWrite => "PORTFOLIO_WRITE",
+            Self::ComplianceWrite => "COMPLIANCE_WRITE",
         }
     }
 
@@ -35,6 +39,7 @@ impl ApiScope {
             Self::PeopleWrite,
             Self::AuditTrailRead,
             Self::PortfolioWrite,
+            Self::ComplianceWrite,
         ]
         .into_iter()
         .find(|scope| scope.as_str() == name)
@@ -57,6 +62,15 @@ pub enum Permission {
     /// Change the processes one owns and their RACI assignments (not who owns them); the store
     /// checks the ownership of each process.
     MaintainOwnProcesses,
+    /// Add frameworks to the organization's library.
+    ManageFrameworks,
+    /// Plan certification cycles: their scope, phases and status.
+    PlanCycles,
+    /// Approve or send back document versions; only a person may, never a token.
+    ApproveDocuments,
+    /// Assess clauses, maintain remediation tasks, documents and training; a PROCESS_OWNER only
+    /// where their own processes are concerned (the store checks each).
+    MaintainOwnCompliance,
 }
 
 impl Permission {
@@ -70,6 +84,9 @@ impl Permission {
             Self::ReadAuditTrail => matches!(role, Admin | Manager | Auditor),
             Self::ManagePortfolio => matches!(role, Admin | Manager),
             Self::MaintainOwnProcesses => matches!(role, Admin | Manager | ProcessOwner),
+            Self::ManageFrameworks => matches!(role, Admin),
+            Self::PlanCycles | Self::ApproveDocuments => matches!(role, Admin | Manager),
+            Self::MaintainOwnCompliance => matches!(role, Admin | Manager | ProcessOwner),
         }
     }
 
@@ -80,7 +97,8 @@ impl Permission {
             Self::ManagePeople => Some(ApiScope::PeopleWrite),
             Self::ReadAuditTrail => Some(ApiScope::AuditTrailRead),
             Self::ManagePortfolio | Self::MaintainOwnProcesses => Some(ApiScope::PortfolioWrite),
-            Self::ManageAccess => None,
+            Self::PlanCycles | Self::MaintainOwnCompliance => Some(ApiScope::ComplianceWrite),
+            Self::ManageAccess | Self::ManageFrameworks | Self::ApproveDocuments => None,
         }
     }
 }
@@ -119,6 +137,7 @@ mod tests {
             ApiScope::PeopleWrite,
             ApiScope::AuditTrailRead,
             ApiScope::PortfolioWrite,
+            ApiScope::ComplianceWrite,
         ] {
             assert_eq!(ApiScope::parse(scope.as_str()), Some(scope));
         }

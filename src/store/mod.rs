@@ -3,6 +3,7 @@
 //!
 //! - [`Change`]: the unit of work (one transaction, its audit entries, events after commit);
 //! - [`insert`], [`save`] and [`delete`]: the three writes of a record, each audited;
+//! - [`insert_rows`]: many rows at once, for the parts of a record one entry shows;
 //! - [`Unique`]: what a clash with a unique index means, for the field at fault.
 
 mod change;
@@ -100,6 +101,30 @@ where
         .exec_without_returning(change.db())
         .await
         .on_constraint(unique)?;
+    Ok(())
+}
+
+/// Rows a multi-row INSERT carries at most: far below the bind-parameter limits of both
+/// databases (SQLite 32,766, PostgreSQL 65,535) for tables of up to 60 columns.
+const ROWS_PER_INSERT: usize = 500;
+
+/// Inserts many rows of `E` in a few statements, without audit entries: for the parts of a
+/// record whose one entry shows them all ([`Change::record_snapshot`]), such as the clauses of
+/// an imported framework.
+pub async fn insert_rows<E: Record>(change: &Change, rows: Vec<E::Model>) -> AppResult<()>
+where
+    E::Model: IntoActiveModel<E::ActiveModel>,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk = rows
+            .by_ref()
+            .take(ROWS_PER_INSERT)
+            .map(IntoActiveModel::into_active_model);
+        E::insert_many(chunk)
+            .exec_without_returning(change.db())
+            .await?;
+    }
     Ok(())
 }
 

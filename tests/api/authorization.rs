@@ -40,6 +40,12 @@ const PORTFOLIO: Who = Who {
     scopes: &["PORTFOLIO_WRITE"],
 };
 
+/// The framework library (`Permission::ManageFrameworks`): ADMIN only, never a token.
+const LIBRARY: Who = Who {
+    roles: &["ADMIN"],
+    scopes: &[],
+};
+
 /// Who may run each mutation on any record, one line per mutation; every other role and scope
 /// the schema serves gets a FORBIDDEN case, and those allowed must get past the guard. A
 /// PROCESS_OWNER maintains only the processes they own (updateProcess and the RACI mutations):
@@ -56,6 +62,7 @@ const MAY: &[(&str, Who)] = &[
     ("deactivatePerson", PEOPLE),
     ("deleteProcess", PORTFOLIO),
     ("deleteTool", PORTFOLIO),
+    ("importFramework", LIBRARY),
     ("linkProcessToTool", PORTFOLIO),
     ("reactivatePerson", PEOPLE),
     ("removeProcessLink", PORTFOLIO),

@@ -1,4 +1,5 @@
-//! The command line: `schema`, `org create` and `token` work together with the server.
+//! The command line: `schema`, `org create`, `token` and `framework import` work together with
+//! the server.
 
 use std::process::Command;
 
@@ -155,10 +156,10 @@ async fn logs_carry_request_ids_and_never_tokens() {
             .unwrap_or_else(|_| panic!("no listening line in the log: {log}"));
         log.push_str(&line);
         log.push('\n');
-        if let Ok(value) = serde_json::from_str::<Value>(&line) {
-            if value["message"] == "listening" {
-                break value["address"].as_str().unwrap().to_owned();
-            }
+        if let Ok(value) = serde_json::from_str::<Value>(&line)
+            && value["message"] == "listening"
+        {
+            break value["address"].as_str().unwrap().to_owned();
         }
     };
     iso20000::startup::install_crypto_provider();
@@ -330,5 +331,63 @@ fn a_too_short_secret_file_is_refused_with_what_to_do() {
     assert_eq!(
         std::fs::read_to_string(&secret).unwrap(),
         "0123456789abcdef\n"
+    );
+}
+
+/// `framework import` writes a good file and says what it wrote; a bad one is refused with each
+/// line at fault and what to do, and writes nothing.
+#[test]
+fn framework_import_reports_progress_and_each_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let created = iso20000(dir.path(), &["org", "create", "--name", "Cli Org"]);
+    let org = created
+        .lines()
+        .find_map(|l| l.strip_prefix("organization id: "))
+        .expect("an organization id line")
+        .to_owned();
+    let good = dir.path().join("acme.yaml");
+    std::fs::write(
+        &good,
+        "code: acme\nversion: '1'\nname: ACME\npublisher: ACME\nclauses:\n  - { number: '1', title: Scope }\nmappings:\n  - { from: '1', to: 'iso20000-1:2018/4.3', relationship: EQUAL }\n",
+    )
+    .unwrap();
+    let output = iso20000(
+        dir.path(),
+        &["framework", "import", good.to_str().unwrap(), "--org", &org],
+    );
+    assert!(
+        output.contains("acme 1: 1 clauses, 1 mappings; writing"),
+        "{output}"
+    );
+    assert!(output.contains("imported acme 1 ("), "{output}");
+
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(
+        &bad,
+        "code: bad\nversion: '1'\nname: Bad\npublisher: Me\nclauses:\n  - { number: '1', title: A }\n  - { number: '1', title: B }\n  - { number: '3.1', title: C }\n",
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_iso20000"))
+        .args(["framework", "import", bad.to_str().unwrap(), "--org", &org])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env_remove("DATABASE_URL")
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("line 7, clauses[1].number: number `1` is already used by clauses[0]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("line 8, clauses[2].number: unknown parent `3`"),
+        "{stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("nothing was written: correct the 3 place(s) above"),
+        "{stderr}"
     );
 }

@@ -218,3 +218,186 @@ async fn mappings_are_read_from_either_side() {
     // 9.4 service reporting is 20000-1's own.
     assert_eq!(read("iso20000-1", "9.4").await, json!([]));
 }
+
+const IMPORT: &str =
+    "mutation($document: String!) { importFramework(input: { document: $document }) {
+    clauseCount mappingCount framework { id code version builtIn } } }";
+
+/// A small framework of the organization's own, mapped to two built-in clauses.
+const ACME: &str = r#"
+code: acme-sms
+version: "2025"
+name: ACME service management requirements
+publisher: ACME
+clauses:
+  - { number: "1", title: Scope }
+  - { number: "1.1", title: Services in scope }
+  - { number: "1.2", title: Exclusions, reference: "acme-sms/1.2" }
+  - { number: "2", title: Leadership }
+mappings:
+  - { from: "1.1", to: "iso20000-1:2018/4.3", relationship: SUBSET, rationale: "Scope only" }
+  - { from: "iso27001:2022/5.1", to: "2", relationship: RELATED }
+"#;
+
+#[tokio::test]
+async fn an_admin_imports_a_framework_that_reads_like_a_built_in_one() {
+    let app = spawn_app().await;
+    let admin = app.admin();
+    let (sequence, _) = app.head(&admin).await;
+    let data = app
+        .graphql(Some(&admin), IMPORT, json!({ "document": ACME }))
+        .await
+        .ok();
+    let imported = &data["importFramework"];
+    assert_eq!(imported["clauseCount"], 4);
+    assert_eq!(imported["mappingCount"], 2);
+    assert_eq!(imported["framework"]["builtIn"], false);
+    let id = imported["framework"]["id"].as_str().expect("an id");
+
+    let tree = app
+        .graphql(Some(&admin), TREE, json!({ "id": id }))
+        .await
+        .ok();
+    let clauses = &tree["framework"]["clauses"];
+    assert_eq!(clauses[0]["number"], "1");
+    assert_eq!(
+        clauses[0]["children"],
+        json!([{ "number": "1.1" }, { "number": "1.2" }])
+    );
+    assert_eq!(
+        tree["framework"]["allClauses"][1],
+        json!({ "number": "1.1", "assessable": true, "parent": { "number": "1" } })
+    );
+    assert_eq!(tree["framework"]["allClauses"][0]["assessable"], false);
+
+    // The mappings read from both sides, the built-in side included.
+    let mapped = "query($id: ID!, $number: String!) { framework(id: $id) {
+        clauseByNumber(number: $number) { reference mappedClauses { relationship clause { reference } } } } }";
+    let scope = app
+        .graphql(Some(&admin), mapped, json!({ "id": id, "number": "1.1" }))
+        .await
+        .ok();
+    assert_eq!(
+        scope["framework"]["clauseByNumber"]["mappedClauses"],
+        json!([{ "relationship": "SUBSET", "clause": { "reference": "iso20000-1:2018/4.3" } }])
+    );
+    let exclusions = app
+        .graphql(Some(&admin), mapped, json!({ "id": id, "number": "1.2" }))
+        .await
+        .ok();
+    assert_eq!(
+        exclusions["framework"]["clauseByNumber"]["reference"],
+        "acme-sms/1.2"
+    );
+    let iso = framework_id(&app, &admin, "iso20000-1").await;
+    let built_in = app
+        .graphql(Some(&admin), mapped, json!({ "id": iso, "number": "4.3" }))
+        .await
+        .ok();
+    let listed = built_in["framework"]["clauseByNumber"]["mappedClauses"]
+        .as_array()
+        .expect("a list");
+    assert!(
+        listed.contains(
+            &json!({ "relationship": "SUPERSET", "clause": { "reference": "acme-sms:2025/1.1" } })
+        ),
+        "{listed:#?}"
+    );
+
+    // One audit entry holds the whole import.
+    let (after, _) = app.head(&admin).await;
+    assert_eq!(after, sequence + 1);
+    let trail = app
+        .graphql(
+            Some(&admin),
+            "{ auditTrail(last: 1) { nodes { action recordType } } }",
+            json!({}),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        trail["auditTrail"]["nodes"][0],
+        json!({ "action": "import", "recordType": "Framework" })
+    );
+
+    // Another organization does not read it; the same version again is a conflict; a newer
+    // version stands beside it, in JSON this time.
+    let other = app.token_for(create_org(&app.db, "Other Org").await, Role::Admin, "b");
+    let theirs = app.graphql(Some(&other), FRAMEWORKS, json!({})).await.ok();
+    assert_eq!(theirs["frameworks"]["totalCount"], 3);
+    app.graphql(Some(&admin), IMPORT, json!({ "document": ACME }))
+        .await
+        .expect_code("CONFLICT");
+    let newer = json!({
+        "code": "acme-sms", "version": "2026", "name": "ACME", "publisher": "ACME",
+        "clauses": [{ "number": "1", "title": "Scope" }]
+    })
+    .to_string();
+    app.graphql(Some(&admin), IMPORT, json!({ "document": newer }))
+        .await
+        .ok();
+    let mine = app.graphql(Some(&admin), FRAMEWORKS, json!({})).await.ok();
+    assert_eq!(mine["frameworks"]["totalCount"], 5);
+}
+
+/// Imports `document` as the ADMIN and returns the problems listed, after checking that the
+/// answer is BAD_USER_INPUT on the document and that nothing was written.
+async fn rejected(app: &TestApp, document: &str) -> String {
+    let admin = app.admin();
+    let head = app.head(&admin).await;
+    let reply = app
+        .graphql(Some(&admin), IMPORT, json!({ "document": document }))
+        .await;
+    reply.expect_code("BAD_USER_INPUT");
+    assert_eq!(reply.field(), Some("input.document"));
+    assert_eq!(app.head(&admin).await, head, "nothing was written");
+    let count = app.graphql(Some(&admin), FRAMEWORKS, json!({})).await.ok();
+    assert_eq!(count["frameworks"]["totalCount"], 3);
+    reply.body["errors"][0]["message"]
+        .as_str()
+        .expect("a message")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_bad_file_is_rejected_whole_with_each_place_at_fault() {
+    let app = spawn_app().await;
+    let head = "code: bad\nversion: '1'\nname: Bad\npublisher: Me\nclauses:\n";
+    let duplicate =
+        format!("{head}  - {{ number: '1', title: A }}\n  - {{ number: '1', title: B }}\n");
+    let message = rejected(&app, &duplicate).await;
+    assert!(
+        message.contains("line 7, clauses[1].number: number `1` is already used by clauses[0]"),
+        "{message}"
+    );
+    let orphan =
+        format!("{head}  - {{ number: '1', title: A }}\n  - {{ number: '2.1', title: B }}\n");
+    let message = rejected(&app, &orphan).await;
+    assert!(
+        message.contains("line 7, clauses[1].number: unknown parent `2`"),
+        "{message}"
+    );
+    let cycle = format!(
+        "{head}  - {{ number: A, title: A, parent: C }}\n  - {{ number: B, title: B, parent: A }}\n  - {{ number: C, title: C, parent: B }}\n"
+    );
+    let message = rejected(&app, &cycle).await;
+    assert!(
+        message.contains("line 6, clauses[0].parent: the parents form a cycle: A -> C -> B -> A"),
+        "{message}"
+    );
+    // Problems only the library can tell are named the same way.
+    let unknown = format!(
+        "{head}  - {{ number: '1', title: A }}\nmappings:\n  - {{ from: '1', to: 'iso27001:2013/5.1', relationship: EQUAL }}\n  - {{ from: '1', to: 'iso9001:2015/99', relationship: EQUAL }}\n"
+    );
+    let message = rejected(&app, &unknown).await;
+    assert!(
+        message.contains("line 8, mappings[0].to: unknown framework `iso27001:2013`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("line 9, mappings[1].to: framework `iso9001:2015` has no clause `99`"),
+        "{message}"
+    );
+    let message = rejected(&app, "code: [unclosed").await;
+    assert!(message.contains("line 1"), "{message}");
+}

@@ -8,70 +8,7 @@ use entity::Role;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::{helpers::TestApp, schema_walk::Schema, tenancy::global};
-
-/// A framework of the organization's own with two clauses and a mapping between them, written
-/// to the library tables as an import writes them (there is no import mutation yet).
-async fn own_framework(app: &TestApp, org: Uuid, label: &str) -> [(&'static str, Uuid); 3] {
-    use entity::{clause, clause_mapping, framework};
-    use sea_orm::{ActiveModelTrait, IntoActiveModel};
-
-    let framework = framework::Model {
-        id: Uuid::now_v7(),
-        organization_id: Some(org),
-        code: format!("own-{label}"),
-        version: "1".into(),
-        name: format!("{label} requirements"),
-        publisher: label.into(),
-        created_at: chrono::Utc::now(),
-    };
-    let clause = |number: &str| clause::Model {
-        id: Uuid::now_v7(),
-        organization_id: Some(org),
-        framework_id: framework.id,
-        reference: format!("own-{label}/{number}"),
-        number: number.into(),
-        title: format!("Requirement {number}"),
-        parent_id: None,
-        position: 0,
-        assessable: true,
-    };
-    let (first, second) = (clause("1"), clause("2"));
-    let mapping = clause_mapping::Model {
-        id: Uuid::now_v7(),
-        organization_id: Some(org),
-        from_clause_id: first.id,
-        to_clause_id: second.id,
-        relationship: clause_mapping::MappingRelationship::Related,
-        rationale: "test".into(),
-    };
-    let ids = [
-        ("Framework", framework.id),
-        ("Clause", first.id),
-        ("ClauseMapping", mapping.id),
-    ];
-    framework
-        .into_active_model()
-        .insert(&app.db)
-        .await
-        .expect("framework");
-    first
-        .into_active_model()
-        .insert(&app.db)
-        .await
-        .expect("clause");
-    second
-        .into_active_model()
-        .insert(&app.db)
-        .await
-        .expect("clause");
-    mapping
-        .into_active_model()
-        .insert(&app.db)
-        .await
-        .expect("mapping");
-    ids
-}
+use crate::{helpers::TestApp, schema_walk::Schema};
 
 /// An organization's records, by GraphQL type name.
 pub struct Records {
@@ -147,9 +84,25 @@ impl Records {
             "ProcessLink",
             &link["linkProcessToTool"]["processLink"],
         );
-        for (type_name, id) in own_framework(app, org, label).await {
-            ids.insert(type_name, global(type_name, id));
-        }
+        let framework = run(
+            "mutation($input: ImportFrameworkInput!) { importFramework(input: $input) { framework {
+                id allClauses { id mappedClauses { mapping { id } } } } } }",
+            json!({ "document": format!(
+                "code: own-{label}\nversion: '1'\nname: {label} requirements\npublisher: {label}\n\
+                 clauses: [{{ number: '1', title: One }}]\n\
+                 mappings: [{{ from: '1', to: 'iso20000-1:2018/4.1', relationship: RELATED }}]\n"
+            ) }),
+        )
+        .await;
+        let framework = &framework["importFramework"]["framework"];
+        take(&mut ids, "Framework", framework);
+        let clause = &framework["allClauses"][0];
+        take(&mut ids, "Clause", clause);
+        take(
+            &mut ids,
+            "ClauseMapping",
+            &clause["mappedClauses"][0]["mapping"],
+        );
         let read = app
             .graphql(
                 Some(&admin),

@@ -153,7 +153,7 @@ fn key_of(place_key: &str, path: &str) -> String {
 }
 
 /// The global id of a `type_name` record, as the server encodes it.
-pub fn global(type_name: &str, id: Uuid) -> String {
+fn global(type_name: &str, id: Uuid) -> String {
     URL_SAFE_NO_PAD.encode(format!("{type_name}:{id}"))
 }
 
@@ -289,10 +289,10 @@ fn ids_in(value: &Value) -> Vec<String> {
         match value {
             Value::Object(map) => {
                 for (key, v) in map {
-                    if ["id", "recordId", "personId", "source", "target"].contains(&key.as_str()) {
-                        if let Some(id) = v.as_str() {
-                            ids.push(id.to_owned());
-                        }
+                    if ["id", "recordId", "personId", "source", "target"].contains(&key.as_str())
+                        && let Some(id) = v.as_str()
+                    {
+                        ids.push(id.to_owned());
                     }
                     walk(v, ids);
                 }

@@ -5,7 +5,10 @@ use std::{collections::HashMap, sync::Arc};
 use chrono::Utc;
 use entity::{clause, clause_mapping, framework};
 
-use super::store::{self, ClauseKey};
+use super::{
+    file::FrameworkFile,
+    store::{self, ClauseKey, Imported},
+};
 use crate::{
     compliance::relations::{ChildrenOfClause, ClausesOfFramework, MappingsFrom, MappingsTo},
     graphql::{cost::related_complexity, prelude::*},
@@ -292,5 +295,68 @@ crate::record_queries! {
             )
             .await?)
         }
+    }
+}
+
+/// The longest framework file accepted, in bytes: a few thousand clauses with their titles.
+const DOCUMENT_MAX: usize = 2 * 1024 * 1024;
+
+/// Input of `importFramework`.
+#[derive(InputObject)]
+pub struct ImportFrameworkInput {
+    /// The framework file, YAML or JSON (at most 2 MiB): `code`, `version`, `name`,
+    /// `publisher`, `clauses` (`number`, `title`, optional `parent`, `reference`,
+    /// `assessable`) and optional `mappings` (`from`, `to`, `relationship`, `rationale`). The
+    /// README describes the format.
+    pub document: String,
+}
+
+impl ImportFrameworkInput {
+    fn parse(self) -> AppResult<FrameworkFile> {
+        if self.document.len() > DOCUMENT_MAX {
+            return Err(AppError::bad_input(
+                "input.document",
+                format!(
+                    "the framework file must be at most {DOCUMENT_MAX} bytes (got {})",
+                    self.document.len()
+                ),
+            ));
+        }
+        FrameworkFile::parse(&self.document).map_err(store::rejected)
+    }
+}
+
+/// Result of `importFramework`.
+#[derive(SimpleObject)]
+pub struct ImportFrameworkPayload {
+    /// The framework, now in the organization's library.
+    framework: Framework,
+    /// How many clauses it has.
+    clause_count: i32,
+    /// How many mappings the file brought.
+    mapping_count: i32,
+}
+
+impl From<Imported> for ImportFrameworkPayload {
+    fn from(imported: Imported) -> Self {
+        Self {
+            framework: Framework::from(imported.framework),
+            clause_count: i32::try_from(imported.clauses).unwrap_or(i32::MAX),
+            mapping_count: i32::try_from(imported.mappings).unwrap_or(i32::MAX),
+        }
+    }
+}
+
+crate::record_mutations! {
+    /// Framework library mutations.
+    FrameworkMutation {
+        /// Adds a framework, with its clauses and mappings, to the organization's library
+        /// (ADMIN). The file is checked whole: a duplicate number or reference, an unknown
+        /// parent, a cycle of parents, or a mapping to a framework or clause the library does
+        /// not hold rejects it with BAD_USER_INPUT naming each line and path at fault, and
+        /// nothing is written. A version the library already holds is CONFLICT; a new version of
+        /// a framework stands beside the older ones.
+        import_framework(ImportFrameworkInput, "The framework file.") -> ImportFrameworkPayload,
+            guard = "Require(Permission::ManageFrameworks)", apply = store::import;
     }
 }

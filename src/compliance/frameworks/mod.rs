@@ -1,4 +1,5 @@
 //! Frameworks, their clauses and the mappings between clauses.
 
+pub mod file;
 pub mod graphql;
 pub mod store;

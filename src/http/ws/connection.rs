@@ -200,11 +200,10 @@ impl Connection {
                     }
                 }
                 change = next_change(&mut self.changes) => {
-                    if self.concerns_credential(change) {
-                        if let Err(closing) = self.recheck().await {
+                    if self.concerns_credential(change)
+                        && let Err(closing) = self.recheck().await {
                             return Some(closing);
                         }
-                    }
                 }
                 Some(Ok((id, serial))) = self.tasks.join_next(), if !self.tasks.is_empty() => {
                     // Only this operation's entry: the id may be running again, as another.
