@@ -8,6 +8,9 @@ use async_graphql::{
 use crate::{
     audit_trail::graphql::{AuditChainQuery, AuditEntry, AuditTrailQuery, AuditTrailSubscription},
     auth::api_token::graphql::{ApiToken, ApiTokenMutation, ApiTokenQuery},
+    compliance::cycles::graphql::{
+        Cycle, CycleMutation, CycleObjective, CycleProcess, CycleQuery, CycleService, PhaseEntry,
+    },
     compliance::frameworks::graphql::{
         Clause, ClauseMapping, Framework, FrameworkMutation, FrameworkQuery,
     },
@@ -37,6 +40,11 @@ crate::node_interface!(
     Framework,
     Clause,
     ClauseMapping,
+    Cycle,
+    CycleService,
+    CycleProcess,
+    CycleObjective,
+    PhaseEntry,
 );
 
 /// What every new organization starts with, one hook per area, inside the change that
@@ -70,6 +78,7 @@ pub struct Query(
     ToolQuery,
     ProcessMapQuery,
     FrameworkQuery,
+    CycleQuery,
     NodeQuery,
 );
 
@@ -85,6 +94,7 @@ pub struct Mutation(
     ToolMutation,
     ProcessMapMutation,
     FrameworkMutation,
+    CycleMutation,
 );
 
 /// Every subscription, one part per area.
@@ -108,6 +118,10 @@ fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
     .override_output_type_description::<connection::Page<AuditEntry>>(
         "A page of audit trail entries, in chain order: `edges` (or `nodes`), `pageInfo` to fetch \
          the next or previous page, `totalCount` of the entries that match the filter.",
+    )
+    .override_output_type_description::<connection::Page<Cycle>>(
+        "A page of certification cycles: `edges` (or `nodes`), `pageInfo` to fetch the next or \
+         previous page, `totalCount` of the cycles that match the filter.",
     )
     .override_output_type_description::<connection::Page<Framework>>(
         "A page of the frameworks the organization reads: `edges` (or `nodes`), `pageInfo` to \

@@ -6,8 +6,14 @@
 pub mod api_token;
 pub mod audit_chain_head;
 pub mod audit_entry;
+pub mod certification_cycle;
 pub mod clause;
 pub mod clause_mapping;
+pub mod cycle_framework;
+pub mod cycle_objective;
+pub mod cycle_phase_entry;
+pub mod cycle_process;
+pub mod cycle_service;
 pub mod framework;
 pub mod organization;
 pub mod person;

@@ -1,11 +1,20 @@
 //! Compliance planning, the Plan and Do of DOMAIN.md. Its first part is the framework library:
 //! the standards an organization plans against, their clause trees and the mappings between
 //! clauses of different standards. The built-in ones are written by migration
-//! (`migration/src/library/`) and have no organization; every organization reads them.
+//! (`migration/src/library/`) and have no organization; every organization reads them. Its
+//! second part is the certification cycle: what the organization plans to certify, and how far
+//! along the PDCA path it is.
 
+pub mod cycles;
 pub mod frameworks;
 pub mod relations;
 
 crate::record!(framework => "Framework", shared);
 crate::record!(clause => "Clause", shared);
 crate::record!(clause_mapping => "ClauseMapping", shared);
+crate::record!(certification_cycle => "Cycle", versioned);
+crate::record!(cycle_objective => "CycleObjective");
+crate::record!(cycle_service => "CycleService");
+crate::record!(cycle_process => "CycleProcess");
+crate::record!(cycle_phase_entry => "PhaseEntry");
+crate::tenant!(cycle_framework);

@@ -20,3 +20,28 @@ crate::grouping!(
     MappingsTo: clause_mapping by ToClauseId,
     |row| Some(row.to_clause_id)
 );
+crate::link_table!(
+    /// The framework versions a cycle plans against.
+    FrameworksOfCycle: cycle_framework from CycleId to framework,
+    |link| (link.cycle_id, link.framework_id)
+);
+crate::grouping!(
+    /// The services in a cycle's scope.
+    ServicesOfCycle: cycle_service by CycleId,
+    |row| Some(row.cycle_id)
+);
+crate::grouping!(
+    /// The processes in a cycle's scope.
+    ProcessesOfCycle: cycle_process by CycleId,
+    |row| Some(row.cycle_id)
+);
+crate::grouping!(
+    /// A cycle's objectives, in their order.
+    ObjectivesOfCycle: cycle_objective by CycleId ordered by Position,
+    |row| Some(row.cycle_id)
+);
+crate::grouping!(
+    /// The phases a cycle entered, oldest first.
+    PhasesOfCycle: cycle_phase_entry by CycleId,
+    |row| Some(row.cycle_id)
+);

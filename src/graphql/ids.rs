@@ -48,6 +48,28 @@ pub fn decode_opt<E: Record>(id: Option<&ID>, field: &str) -> AppResult<Option<U
     id.map(|id| decode::<E>(id, field)).transpose()
 }
 
+/// The most ids one list argument may hold (the services of a cycle, the clauses of a
+/// document): enough for any real scope, and it bounds the statement the list becomes.
+pub const IDS_MAX: usize = 1_000;
+
+/// The database ids of an optional list argument whose every id must name a row of `E`, as
+/// [`decode`]; more than [`IDS_MAX`] is BAD_USER_INPUT on `field`.
+pub fn decode_list<E: Record>(ids: Option<Vec<ID>>, field: &str) -> AppResult<Option<Vec<Uuid>>> {
+    let Some(ids) = ids else {
+        return Ok(None);
+    };
+    if ids.len() > IDS_MAX {
+        return Err(AppError::bad_input(
+            field,
+            format!("`{field}` holds at most {IDS_MAX} ids (got {})", ids.len()),
+        ));
+    }
+    ids.iter()
+        .map(|id| decode::<E>(id, field))
+        .collect::<AppResult<_>>()
+        .map(Some)
+}
+
 /// The database id inside a global id of any type; BAD_USER_INPUT on `field` if it is not one.
 pub fn decode_id_any(id: &ID, field: &str) -> AppResult<Uuid> {
     parse_global_id(id)

@@ -7,11 +7,11 @@ pub use uuid::Uuid;
 pub use super::{
     ContextExt,
     connection::{Page, paginate},
-    ids::{decode, decode_opt, encode},
+    ids::{decode, decode_list, decode_opt, encode},
     loaders::{GroupedBy, Linked},
     node::{related, related_list},
     patch,
-    scalars::DateTime,
+    scalars::{Date, DateTime},
     stamps::Stamps,
 };
 pub use crate::{

@@ -1,5 +1,5 @@
 //! The schema's own scalars, described for the front-end developers who map them: a point in
-//! time and a JSON value. (async-graphql's built-in ones carry a library's generic text and no
+//! time, a calendar date and a JSON value. (async-graphql's built-in ones carry a library's generic text and no
 //! `@specifiedBy`.)
 
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
@@ -45,6 +45,36 @@ impl ScalarType for DateTime<Utc> {
     }
 }
 
+/// A calendar date, as GraphQL's `Date`: a due date, a target date, a review date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date(pub chrono::NaiveDate);
+
+/// A calendar date without a time or time zone: an RFC 3339 full-date string (`2026-12-01`).
+#[Scalar(
+    name = "Date",
+    specified_by_url = "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6"
+)]
+impl ScalarType for Date {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(text) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .ok()
+                .filter(|_| text.len() == 10)
+                .map(Self)
+                .ok_or_else(|| {
+                    InputValueError::custom(format!(
+                        "{text:?} is not an RFC 3339 full-date such as 2026-12-01"
+                    ))
+                }),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.format("%Y-%m-%d").to_string())
+    }
+}
+
 /// A JSON value, as GraphQL's `JSON`: on an audit entry, the record as it was before or after
 /// the change, an object with the record's fields as the API names them.
 #[derive(Clone, Debug, PartialEq)]
@@ -72,6 +102,23 @@ impl ScalarType for Json {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_full_dates_only() {
+        let parse = |text: &str| Date::parse(Value::String(text.into())).map(|d| d.to_value());
+        assert_eq!(
+            parse("2026-02-28").ok(),
+            Some(Value::String("2026-02-28".into()))
+        );
+        for bad in [
+            "2026-02-30",
+            "2026-2-28",
+            "2026-02-28T00:00:00Z",
+            "tomorrow",
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn date_times_read_any_offset_and_answer_utc() {

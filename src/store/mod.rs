@@ -111,7 +111,10 @@ const ROWS_PER_INSERT: usize = 500;
 /// Inserts many rows of `E` in a few statements, without audit entries: for the parts of a
 /// record whose one entry shows them all ([`Change::record_snapshot`]), such as the clauses of
 /// an imported framework.
-pub async fn insert_rows<E: Record>(change: &Change, rows: Vec<E::Model>) -> AppResult<()>
+pub async fn insert_rows<E: sea_orm::EntityTrait>(
+    change: &Change,
+    rows: Vec<E::Model>,
+) -> AppResult<()>
 where
     E::Model: IntoActiveModel<E::ActiveModel>,
 {

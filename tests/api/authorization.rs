@@ -46,6 +46,13 @@ const LIBRARY: Who = Who {
     scopes: &[],
 };
 
+/// Certification cycles (`Permission::PlanCycles`): ADMIN, MANAGER and tokens with
+/// COMPLIANCE_WRITE.
+const CYCLES: Who = Who {
+    roles: &["ADMIN", "MANAGER"],
+    scopes: &["COMPLIANCE_WRITE"],
+};
+
 /// Who may run each mutation on any record, one line per mutation; every other role and scope
 /// the schema serves gets a FORBIDDEN case, and those allowed must get past the guard. A
 /// PROCESS_OWNER maintains only the processes they own (updateProcess and the RACI mutations):
@@ -54,7 +61,9 @@ const LIBRARY: Who = Who {
 const MAY: &[(&str, Who)] = &[
     ("addProcessDependency", PORTFOLIO),
     ("assignRaci", PORTFOLIO),
+    ("confirmCycleCarryOver", CYCLES),
     ("createApiToken", ACCESS),
+    ("createCycle", CYCLES),
     ("createPerson", PEOPLE),
     ("createProcess", PORTFOLIO),
     ("createService", PORTFOLIO),
@@ -64,13 +73,16 @@ const MAY: &[(&str, Who)] = &[
     ("deleteTool", PORTFOLIO),
     ("importFramework", LIBRARY),
     ("linkProcessToTool", PORTFOLIO),
+    ("moveCyclePhase", CYCLES),
     ("reactivatePerson", PEOPLE),
     ("removeProcessLink", PORTFOLIO),
     ("removeRaciAssignment", PORTFOLIO),
     ("replaceAccountable", PORTFOLIO),
     ("retireService", PORTFOLIO),
     ("revokeApiToken", ACCESS),
+    ("setCycleStatus", CYCLES),
     ("setProcessApplicability", PORTFOLIO),
+    ("updateCycle", CYCLES),
     ("updateOrganization", ACCESS),
     ("updatePerson", PEOPLE),
     ("updateProcess", PORTFOLIO),

@@ -10,6 +10,7 @@ mod authorization;
 mod cli;
 mod concurrency;
 mod costs;
+mod cycles;
 mod dashboard;
 mod descriptions;
 mod frameworks;

@@ -20,7 +20,7 @@ pub struct Records {
 impl Records {
     /// Makes one record of each type in `org`: a person who owns a service and an own
     /// (deletable) process that applies to it, a RACI assignment and a tool link on that process,
-    /// an API token; the organization and its newest audit entry are read back.
+    /// an API token, an own framework and a cycle over it all; the organization and its newest audit entry are read back.
     pub async fn create(app: &TestApp, org: Uuid, label: &str) -> Self {
         let admin = app.token_for(org, Role::Admin, "admin");
         let mut ids = BTreeMap::new();
@@ -95,7 +95,7 @@ impl Records {
         )
         .await;
         let framework = &framework["importFramework"]["framework"];
-        take(&mut ids, "Framework", framework);
+        let framework_id = take(&mut ids, "Framework", framework);
         let clause = &framework["allClauses"][0];
         take(&mut ids, "Clause", clause);
         take(
@@ -103,6 +103,22 @@ impl Records {
             "ClauseMapping",
             &clause["mappedClauses"][0]["mapping"],
         );
+        let cycle = run(
+            "mutation($input: CreateCycleInput!) { createCycle(input: $input) { cycle {
+                id services { id } processes { id } objectives { id } phaseHistory { id } } } }",
+            json!({
+                "name": format!("{label} cycle"), "sponsorId": person, "frameworkIds": [framework_id],
+                "serviceIds": [service], "processIds": [process],
+                "objectives": [{ "description": "Certify", "target": "by next year" }],
+            }),
+        )
+        .await;
+        let cycle = &cycle["createCycle"]["cycle"];
+        take(&mut ids, "Cycle", cycle);
+        take(&mut ids, "CycleService", &cycle["services"][0]);
+        take(&mut ids, "CycleProcess", &cycle["processes"][0]);
+        take(&mut ids, "CycleObjective", &cycle["objectives"][0]);
+        take(&mut ids, "PhaseEntry", &cycle["phaseHistory"][0]);
         let read = app
             .graphql(
                 Some(&admin),

@@ -84,6 +84,7 @@ impl IdCase {
 const CASES: &[IdCase] = &[
     IdCase::null("Query.node(id)"),
     IdCase::null("Query.nodes(ids)"),
+    IdCase::not_found("Query.cycle(id)", "Cycle"),
     IdCase::not_found("Query.framework(id)", "Framework"),
     IdCase::not_found("Query.person(id)", "Person"),
     IdCase::not_found("Query.process(id)", "Process"),
@@ -104,11 +105,18 @@ const CASES: &[IdCase] = &[
         .with(r#"{ "input": { "code": "MINE" } }"#),
     IdCase::not_found("Mutation.createProcess(input.serviceIds)", "Service")
         .with(r#"{ "input": { "code": "MINE" } }"#),
+    IdCase::not_found("Mutation.confirmCycleCarryOver(input.id)", "Cycle"),
+    IdCase::not_found("Mutation.createCycle(input.carryOverFrom)", "Cycle"),
+    IdCase::not_found("Mutation.createCycle(input.frameworkIds)", "Framework"),
+    IdCase::not_found("Mutation.createCycle(input.processIds)", "Process"),
+    IdCase::not_found("Mutation.createCycle(input.serviceIds)", "Service"),
+    IdCase::not_found("Mutation.createCycle(input.sponsorId)", "Person"),
     IdCase::not_found("Mutation.createService(input.ownerId)", "Person"),
     IdCase::not_found("Mutation.deactivatePerson(input.id)", "Person"),
     IdCase::not_found("Mutation.deleteProcess(input.id)", "Process"),
     IdCase::not_found("Mutation.deleteTool(input.id)", "Tool"),
     IdCase::not_found("Mutation.linkProcessToTool(input.processId)", "Process"),
+    IdCase::not_found("Mutation.moveCyclePhase(input.id)", "Cycle"),
     IdCase::not_found("Mutation.linkProcessToTool(input.toolId)", "Tool"),
     IdCase::not_found("Mutation.reactivatePerson(input.id)", "Person"),
     IdCase::not_found("Mutation.removeProcessLink(input.id)", "ProcessLink"),
@@ -117,7 +125,15 @@ const CASES: &[IdCase] = &[
     IdCase::not_found("Mutation.replaceAccountable(input.processId)", "Process"),
     IdCase::not_found("Mutation.retireService(input.id)", "Service"),
     IdCase::not_found("Mutation.revokeApiToken(input.id)", "ApiToken"),
+    IdCase::not_found("Mutation.setCycleStatus(input.id)", "Cycle"),
     IdCase::not_found("Mutation.setProcessApplicability(input.id)", "Process"),
+    IdCase::not_found("Mutation.updateCycle(input.frameworkIds)", "Framework"),
+    IdCase::not_found("Mutation.updateCycle(input.id)", "Cycle"),
+    IdCase::not_found("Mutation.updateCycle(input.id)", "Cycle")
+        .with(r#"{ "input": { "name": "Stolen", "objectives": [{ "description": "Stolen" }] } }"#),
+    IdCase::not_found("Mutation.updateCycle(input.processIds)", "Process"),
+    IdCase::not_found("Mutation.updateCycle(input.serviceIds)", "Service"),
+    IdCase::not_found("Mutation.updateCycle(input.sponsorId)", "Person"),
     IdCase::not_found("Mutation.updatePerson(input.id)", "Person"),
     // Granting a login and a role takes the ADMIN-only path through the resolver.
     IdCase::not_found("Mutation.updatePerson(input.id)", "Person")

@@ -1,7 +1,8 @@
 //! Database access and rules for processes.
 
 use entity::{
-    Maturity, RaciRole, person, process, process_link, process_service, raci_assignment, service,
+    Maturity, RaciRole, cycle_process, person, process, process_link, process_service,
+    raci_assignment, service,
 };
 use sea_orm::{
     ActiveEnum, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -291,6 +292,11 @@ pub async fn delete(change: &mut Change, id: Uuid) -> AppResult<process::Model> 
             Condition::any()
                 .add(process_link::Column::ProcessId.eq(id))
                 .add(process_link::Column::DependsOnProcessId.eq(id)),
+        ),
+        // A deleted process leaves the scope of every cycle it was in.
+        Cascade::of::<cycle_process::Entity>(
+            "cycle.scope_remove",
+            cycle_process::Column::ProcessId.eq(id),
         ),
     ];
     store::delete_row::<process::Entity>(change, id, cascades).await?;
