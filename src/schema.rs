@@ -8,12 +8,16 @@ use async_graphql::{
 use crate::{
     audit_trail::graphql::{AuditChainQuery, AuditEntry, AuditTrailQuery, AuditTrailSubscription},
     auth::api_token::graphql::{ApiToken, ApiTokenMutation, ApiTokenQuery},
+    compliance::assessments::graphql::{
+        AssessmentMutation, AssessmentQuery, ClauseAssessment, ClauseAssessmentQuery,
+    },
     compliance::cycles::graphql::{
         Cycle, CycleMutation, CycleObjective, CycleProcess, CycleQuery, CycleService, PhaseEntry,
     },
     compliance::frameworks::graphql::{
         Clause, ClauseMapping, Framework, FrameworkMutation, FrameworkQuery,
     },
+    compliance::remediation::graphql::{RemediationMutation, RemediationQuery, RemediationTask},
     graphql::connection,
     organization::graphql::{Organization, OrganizationMutation, OrganizationQuery},
     people::graphql::{PeopleMutation, PeopleQuery, Person},
@@ -45,6 +49,8 @@ crate::node_interface!(
     CycleProcess,
     CycleObjective,
     PhaseEntry,
+    RemediationTask,
+    ClauseAssessment,
 );
 
 /// What every new organization starts with, one hook per area, inside the change that
@@ -79,6 +85,9 @@ pub struct Query(
     ProcessMapQuery,
     FrameworkQuery,
     CycleQuery,
+    RemediationQuery,
+    AssessmentQuery,
+    ClauseAssessmentQuery,
     NodeQuery,
 );
 
@@ -95,6 +104,8 @@ pub struct Mutation(
     ProcessMapMutation,
     FrameworkMutation,
     CycleMutation,
+    RemediationMutation,
+    AssessmentMutation,
 );
 
 /// Every subscription, one part per area.
@@ -122,6 +133,14 @@ fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
     .override_output_type_description::<connection::Page<Cycle>>(
         "A page of certification cycles: `edges` (or `nodes`), `pageInfo` to fetch the next or \
          previous page, `totalCount` of the cycles that match the filter.",
+    )
+    .override_output_type_description::<connection::Page<RemediationTask>>(
+        "A page of remediation tasks: `edges` (or `nodes`), `pageInfo` to fetch the next or \
+         previous page, `totalCount` of the tasks that match the filter.",
+    )
+    .override_output_type_description::<connection::Page<ClauseAssessment>>(
+        "A page of a cycle's clause assessments: `edges` (or `nodes`), `pageInfo` to fetch the \
+         next or previous page, `totalCount` of the assessments that match.",
     )
     .override_output_type_description::<connection::Page<Framework>>(
         "A page of the frameworks the organization reads: `edges` (or `nodes`), `pageInfo` to \

@@ -4,10 +4,12 @@
 //! never reaches the API by accident.
 
 pub mod api_token;
+pub mod assessment_process;
 pub mod audit_chain_head;
 pub mod audit_entry;
 pub mod certification_cycle;
 pub mod clause;
+pub mod clause_assessment;
 pub mod clause_mapping;
 pub mod cycle_framework;
 pub mod cycle_objective;
@@ -22,8 +24,11 @@ pub mod process;
 pub mod process_link;
 pub mod process_service;
 pub mod raci_assignment;
+pub mod remediation_task;
 pub mod role;
 pub mod service;
+pub mod task_clause;
+pub mod task_process;
 pub mod tool;
 
 pub use portfolio_enums::{Criticality, LifecycleStatus, Maturity, RaciRole};

@@ -5,9 +5,12 @@
 //! second part is the certification cycle: what the organization plans to certify, and how far
 //! along the PDCA path it is.
 
+pub mod access;
+pub mod assessments;
 pub mod cycles;
 pub mod frameworks;
 pub mod relations;
+pub mod remediation;
 
 crate::record!(framework => "Framework", shared);
 crate::record!(clause => "Clause", shared);
@@ -18,3 +21,8 @@ crate::record!(cycle_service => "CycleService");
 crate::record!(cycle_process => "CycleProcess");
 crate::record!(cycle_phase_entry => "PhaseEntry");
 crate::tenant!(cycle_framework);
+crate::record!(remediation_task => "RemediationTask", versioned);
+crate::tenant!(task_clause);
+crate::tenant!(task_process);
+crate::record!(clause_assessment => "ClauseAssessment", versioned);
+crate::tenant!(assessment_process);

@@ -45,3 +45,18 @@ crate::grouping!(
     PhasesOfCycle: cycle_phase_entry by CycleId,
     |row| Some(row.cycle_id)
 );
+crate::link_table!(
+    /// The clauses whose gaps a remediation task closes.
+    ClausesOfTask: task_clause from TaskId to clause,
+    |link| (link.task_id, link.clause_id)
+);
+crate::link_table!(
+    /// The processes a remediation task concerns.
+    ProcessesOfTask: task_process from TaskId to process,
+    |link| (link.task_id, link.process_id)
+);
+crate::link_table!(
+    /// The processes a clause assessment concerns.
+    ProcessesOfAssessment: assessment_process from AssessmentId to process,
+    |link| (link.assessment_id, link.process_id)
+);

@@ -12,7 +12,8 @@ mod unique;
 use chrono::{SubsecRound, Utc};
 use futures_util::future::BoxFuture;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, IntoActiveModel, QueryFilter, sea_query::IntoCondition,
+    ActiveModelTrait, ColumnTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    sea_query::IntoCondition,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -129,6 +130,45 @@ where
             .await?;
     }
     Ok(())
+}
+
+/// Replaces the rows of `L` whose `column` is `owner` (the links of one record) with `rows`,
+/// without audit entries: the record's own entry shows its links.
+pub async fn replace_links<L: crate::record::Tenant>(
+    change: &Change,
+    column: L::Column,
+    owner: Uuid,
+    rows: Vec<L::Model>,
+) -> AppResult<()>
+where
+    L::Model: IntoActiveModel<L::ActiveModel>,
+{
+    Scope::from(change.actor())
+        .delete::<L>()
+        .filter(column.eq(owner))
+        .exec(change.db())
+        .await?;
+    insert_rows::<L>(change, rows).await
+}
+
+/// The sorted, distinct `ids`, each a row of `E` that the organization reads: NOT_FOUND names
+/// the record type otherwise. What a list of references in an input becomes before it is
+/// written.
+pub async fn existing<E: Record>(change: &Change, ids: &[Uuid]) -> AppResult<Vec<Uuid>>
+where
+    E::Model: Sync,
+{
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let found = Scope::from(change.actor())
+        .select_ids::<E>(ids.clone())
+        .count(change.db())
+        .await?;
+    if found != ids.len() as u64 {
+        return Err(AppError::NotFound(E::TYPE));
+    }
+    Ok(ids)
 }
 
 /// Refuses a reference to a row of `E` that the caller's organization does not have (an owner,

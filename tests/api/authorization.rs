@@ -53,6 +53,11 @@ const CYCLES: Who = Who {
     scopes: &["COMPLIANCE_WRITE"],
 };
 
+/// Gap analysis and remediation (`Permission::MaintainOwnCompliance`): ADMIN, MANAGER and
+/// tokens with COMPLIANCE_WRITE; a PROCESS_OWNER only for their own processes (the caller here
+/// owns none; tests/api/remediation.rs covers their own).
+const COMPLIANCE: Who = CYCLES;
+
 /// Who may run each mutation on any record, one line per mutation; every other role and scope
 /// the schema serves gets a FORBIDDEN case, and those allowed must get past the guard. A
 /// PROCESS_OWNER maintains only the processes they own (updateProcess and the RACI mutations):
@@ -60,12 +65,14 @@ const CYCLES: Who = Who {
 /// the owner's own processes are tested in process_owners.rs.
 const MAY: &[(&str, Who)] = &[
     ("addProcessDependency", PORTFOLIO),
+    ("assessClauses", COMPLIANCE),
     ("assignRaci", PORTFOLIO),
     ("confirmCycleCarryOver", CYCLES),
     ("createApiToken", ACCESS),
     ("createCycle", CYCLES),
     ("createPerson", PEOPLE),
     ("createProcess", PORTFOLIO),
+    ("createRemediationTask", COMPLIANCE),
     ("createService", PORTFOLIO),
     ("createTool", PORTFOLIO),
     ("deactivatePerson", PEOPLE),
@@ -82,11 +89,13 @@ const MAY: &[(&str, Who)] = &[
     ("revokeApiToken", ACCESS),
     ("setCycleStatus", CYCLES),
     ("setProcessApplicability", PORTFOLIO),
+    ("setRemediationTaskStatus", COMPLIANCE),
     ("updateCycle", CYCLES),
     ("updateOrganization", ACCESS),
     ("updatePerson", PEOPLE),
     ("updateProcess", PORTFOLIO),
     ("updateRaciAssignment", PORTFOLIO),
+    ("updateRemediationTask", COMPLIANCE),
     ("updateService", PORTFOLIO),
     ("updateTool", PORTFOLIO),
 ];

@@ -119,6 +119,28 @@ impl Records {
         take(&mut ids, "CycleProcess", &cycle["processes"][0]);
         take(&mut ids, "CycleObjective", &cycle["objectives"][0]);
         take(&mut ids, "PhaseEntry", &cycle["phaseHistory"][0]);
+        let cycle_id = ids["Cycle"].clone();
+        let clause_id = ids["Clause"].clone();
+        let task = run(
+            "mutation($input: CreateRemediationTaskInput!) { createRemediationTask(input: $input) { remediationTask { id } } }",
+            json!({ "cycleId": cycle_id, "title": "Close the gap", "clauseIds": [clause_id], "processIds": [process], "ownerId": person }),
+        )
+        .await;
+        take(
+            &mut ids,
+            "RemediationTask",
+            &task["createRemediationTask"]["remediationTask"],
+        );
+        let assessed = run(
+            "mutation($input: AssessClausesInput!) { assessClauses(input: $input) { assessments { id } } }",
+            json!({ "cycleId": cycle_id, "assessments": [{ "clauseId": clause_id, "status": "GAP", "processIds": [process] }] }),
+        )
+        .await;
+        take(
+            &mut ids,
+            "ClauseAssessment",
+            &assessed["assessClauses"]["assessments"][0],
+        );
         let read = app
             .graphql(
                 Some(&admin),

@@ -85,12 +85,28 @@ const CASES: &[IdCase] = &[
     IdCase::null("Query.node(id)"),
     IdCase::null("Query.nodes(ids)"),
     IdCase::not_found("Query.cycle(id)", "Cycle"),
+    IdCase::not_found("Query.gapAnalysis(asFramework)", "Framework"),
+    IdCase::not_found("Query.gapAnalysis(cycleId)", "Cycle"),
+    IdCase::not_found("Query.remediationTask(id)", "RemediationTask"),
     IdCase::not_found("Query.framework(id)", "Framework"),
     IdCase::not_found("Query.person(id)", "Person"),
     IdCase::not_found("Query.process(id)", "Process"),
     IdCase::not_found("Query.service(id)", "Service"),
     IdCase::not_found("Query.tool(id)", "Tool"),
     IdCase::empty("Query.auditTrail(filter.recordId)", Names::Any),
+    IdCase::empty("Query.clauseAssessments(cycleId)", Names::One("Cycle")),
+    IdCase::empty(
+        "Query.remediationTasks(filter.clauseId)",
+        Names::One("Clause"),
+    ),
+    IdCase::empty(
+        "Query.remediationTasks(filter.cycleId)",
+        Names::One("Cycle"),
+    ),
+    IdCase::empty(
+        "Query.remediationTasks(filter.ownerId)",
+        Names::One("Person"),
+    ),
     IdCase::empty("Query.processes(filter.ownerId)", Names::One("Person")),
     IdCase::empty("Query.services(filter.ownerId)", Names::One("Person")),
     IdCase::not_found(
@@ -98,6 +114,15 @@ const CASES: &[IdCase] = &[
         "Process",
     ),
     IdCase::not_found("Mutation.addProcessDependency(input.processId)", "Process"),
+    IdCase::not_found(
+        "Mutation.assessClauses(input.assessments.clauseId)",
+        "Clause",
+    ),
+    IdCase::not_found(
+        "Mutation.assessClauses(input.assessments.processIds)",
+        "Process",
+    ),
+    IdCase::not_found("Mutation.assessClauses(input.cycleId)", "Cycle"),
     IdCase::not_found("Mutation.assignRaci(input.personId)", "Person"),
     IdCase::not_found("Mutation.assignRaci(input.processId)", "Process"),
     // A process code is upper case; "x" would be refused before the ids are looked up.
@@ -111,6 +136,13 @@ const CASES: &[IdCase] = &[
     IdCase::not_found("Mutation.createCycle(input.processIds)", "Process"),
     IdCase::not_found("Mutation.createCycle(input.serviceIds)", "Service"),
     IdCase::not_found("Mutation.createCycle(input.sponsorId)", "Person"),
+    IdCase::not_found("Mutation.createRemediationTask(input.clauseIds)", "Clause"),
+    IdCase::not_found("Mutation.createRemediationTask(input.cycleId)", "Cycle"),
+    IdCase::not_found("Mutation.createRemediationTask(input.ownerId)", "Person"),
+    IdCase::not_found(
+        "Mutation.createRemediationTask(input.processIds)",
+        "Process",
+    ),
     IdCase::not_found("Mutation.createService(input.ownerId)", "Person"),
     IdCase::not_found("Mutation.deactivatePerson(input.id)", "Person"),
     IdCase::not_found("Mutation.deleteProcess(input.id)", "Process"),
@@ -127,6 +159,10 @@ const CASES: &[IdCase] = &[
     IdCase::not_found("Mutation.revokeApiToken(input.id)", "ApiToken"),
     IdCase::not_found("Mutation.setCycleStatus(input.id)", "Cycle"),
     IdCase::not_found("Mutation.setProcessApplicability(input.id)", "Process"),
+    IdCase::not_found(
+        "Mutation.setRemediationTaskStatus(input.id)",
+        "RemediationTask",
+    ),
     IdCase::not_found("Mutation.updateCycle(input.frameworkIds)", "Framework"),
     IdCase::not_found("Mutation.updateCycle(input.id)", "Cycle"),
     IdCase::not_found("Mutation.updateCycle(input.id)", "Cycle")
@@ -143,6 +179,21 @@ const CASES: &[IdCase] = &[
     IdCase::not_found("Mutation.updateProcess(input.ownerId)", "Person"),
     IdCase::not_found("Mutation.updateProcess(input.serviceIds)", "Service"),
     IdCase::not_found("Mutation.updateRaciAssignment(input.id)", "RaciAssignment"),
+    IdCase::not_found("Mutation.updateRemediationTask(input.clauseIds)", "Clause"),
+    IdCase::not_found(
+        "Mutation.updateRemediationTask(input.id)",
+        "RemediationTask",
+    ),
+    IdCase::not_found(
+        "Mutation.updateRemediationTask(input.id)",
+        "RemediationTask",
+    )
+    .with(r#"{ "input": { "title": "Stolen" } }"#),
+    IdCase::not_found("Mutation.updateRemediationTask(input.ownerId)", "Person"),
+    IdCase::not_found(
+        "Mutation.updateRemediationTask(input.processIds)",
+        "Process",
+    ),
     IdCase::not_found("Mutation.updateService(input.id)", "Service"),
     IdCase::not_found("Mutation.updateService(input.id)", "Service")
         .with(r#"{ "input": { "name": "Stolen" } }"#),

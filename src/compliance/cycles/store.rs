@@ -9,9 +9,7 @@ use entity::{
     cycle_framework, cycle_objective, cycle_phase_entry, cycle_process, cycle_service, framework,
     person, process, service,
 };
-use sea_orm::{
-    ColumnTrait, Condition, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
-};
+use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, QuerySelect, Select};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -136,14 +134,8 @@ impl Snapshot {
 
     /// Writes the lists that differ from `before`'s (all of them for a new cycle).
     async fn write_lists(&self, change: &Change, before: Option<&Self>) -> AppResult<()> {
-        let scope = Scope::from(change.actor());
         let (id, organization_id) = (self.cycle.id, self.cycle.organization_id);
         if before.is_none_or(|b| b.framework_ids != self.framework_ids) {
-            scope
-                .delete::<cycle_framework::Entity>()
-                .filter(cycle_framework::Column::CycleId.eq(id))
-                .exec(change.db())
-                .await?;
             let links = self
                 .framework_ids
                 .iter()
@@ -152,14 +144,15 @@ impl Snapshot {
                     framework_id,
                     organization_id,
                 });
-            store::insert_rows::<cycle_framework::Entity>(change, links.collect()).await?;
+            store::replace_links::<cycle_framework::Entity>(
+                change,
+                cycle_framework::Column::CycleId,
+                id,
+                links.collect(),
+            )
+            .await?;
         }
         if before.is_none_or(|b| b.services != self.services) {
-            scope
-                .delete::<cycle_service::Entity>()
-                .filter(cycle_service::Column::CycleId.eq(id))
-                .exec(change.db())
-                .await?;
             let items =
                 self.services
                     .iter()
@@ -170,14 +163,15 @@ impl Snapshot {
                         service_id,
                         carried_over,
                     });
-            store::insert_rows::<cycle_service::Entity>(change, items.collect()).await?;
+            store::replace_links::<cycle_service::Entity>(
+                change,
+                cycle_service::Column::CycleId,
+                id,
+                items.collect(),
+            )
+            .await?;
         }
         if before.is_none_or(|b| b.processes != self.processes) {
-            scope
-                .delete::<cycle_process::Entity>()
-                .filter(cycle_process::Column::CycleId.eq(id))
-                .exec(change.db())
-                .await?;
             let items =
                 self.processes
                     .iter()
@@ -188,37 +182,25 @@ impl Snapshot {
                         process_id,
                         carried_over,
                     });
-            store::insert_rows::<cycle_process::Entity>(change, items.collect()).await?;
+            store::replace_links::<cycle_process::Entity>(
+                change,
+                cycle_process::Column::CycleId,
+                id,
+                items.collect(),
+            )
+            .await?;
         }
         if before.is_none_or(|b| b.objectives != self.objectives) {
-            scope
-                .delete::<cycle_objective::Entity>()
-                .filter(cycle_objective::Column::CycleId.eq(id))
-                .exec(change.db())
-                .await?;
-            store::insert_rows::<cycle_objective::Entity>(change, self.objectives.clone()).await?;
+            store::replace_links::<cycle_objective::Entity>(
+                change,
+                cycle_objective::Column::CycleId,
+                id,
+                self.objectives.clone(),
+            )
+            .await?;
         }
         Ok(())
     }
-}
-
-/// The sorted, distinct `ids`, each a row of `E` that the organization reads: NOT_FOUND names
-/// the record type otherwise.
-async fn existing<E: Record>(change: &Change, ids: &[Uuid]) -> AppResult<Vec<Uuid>>
-where
-    E::Model: Sync,
-{
-    let mut ids = ids.to_vec();
-    ids.sort_unstable();
-    ids.dedup();
-    let found = Scope::from(change.actor())
-        .select_ids::<E>(ids.clone())
-        .count(change.db())
-        .await?;
-    if found != ids.len() as u64 {
-        return Err(AppError::NotFound(E::TYPE));
-    }
-    Ok(ids)
 }
 
 /// A cycle's objectives, in the order given, none carried over.
@@ -290,9 +272,10 @@ pub async fn create(change: &mut Change, new: NewCycle) -> AppResult<certificati
         }
         None => None,
     };
-    let mut framework_ids = existing::<framework::Entity>(change, &new.framework_ids).await?;
-    let service_ids = existing::<service::Entity>(change, &new.service_ids).await?;
-    let process_ids = existing::<process::Entity>(change, &new.process_ids).await?;
+    let mut framework_ids =
+        store::existing::<framework::Entity>(change, &new.framework_ids).await?;
+    let service_ids = store::existing::<service::Entity>(change, &new.service_ids).await?;
+    let process_ids = store::existing::<process::Entity>(change, &new.process_ids).await?;
     if framework_ids.is_empty() {
         framework_ids = earlier
             .as_ref()
@@ -442,16 +425,16 @@ pub async fn update(
     }
     store::set_or_clear(&mut cycle.target_date, patch.target_date);
     let framework_ids = match patch.framework_ids {
-        Some(ids) => existing::<framework::Entity>(change, &ids).await?,
+        Some(ids) => store::existing::<framework::Entity>(change, &ids).await?,
         None => before.framework_ids.clone(),
     };
     let confirmed = |ids: Vec<Uuid>| ids.into_iter().map(|id| (id, false)).collect();
     let services = match patch.service_ids {
-        Some(ids) => confirmed(existing::<service::Entity>(change, &ids).await?),
+        Some(ids) => confirmed(store::existing::<service::Entity>(change, &ids).await?),
         None => before.services.clone(),
     };
     let processes = match patch.process_ids {
-        Some(ids) => confirmed(existing::<process::Entity>(change, &ids).await?),
+        Some(ids) => confirmed(store::existing::<process::Entity>(change, &ids).await?),
         None => before.processes.clone(),
     };
     let objectives = match patch.objectives {

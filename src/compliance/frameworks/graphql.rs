@@ -1,6 +1,6 @@
 //! GraphQL types and resolvers of the framework library.
 
-use std::{collections::HashMap, sync::Arc};
+use std::sync::Arc;
 
 use chrono::Utc;
 use entity::{clause, clause_mapping, framework};
@@ -85,7 +85,7 @@ impl Framework {
     async fn all_clauses(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Clause>> {
         let all =
             related_list::<GroupedBy<ClausesOfFramework>, _, _>(ctx, self.0.id, Clause).await?;
-        Ok(depth_first(all))
+        Ok(store::depth_first(all, |c: &Clause| &c.0))
     }
     /// The clause with this number; null when the framework has none.
     async fn clause_by_number(
@@ -182,25 +182,6 @@ impl Clause {
         let (from, to) = futures_util::try_join!(from, to)?;
         Ok(from.into_iter().chain(to).collect())
     }
-}
-
-/// `clauses` (each parent's children in order) as a tree read depth first.
-fn depth_first(clauses: Vec<Clause>) -> Vec<Clause> {
-    let mut children: HashMap<Option<Uuid>, Vec<Clause>> = HashMap::new();
-    for clause in clauses {
-        children.entry(clause.0.parent_id).or_default().push(clause);
-    }
-    let mut ordered = Vec::new();
-    let mut stack: Vec<Clause> = children.remove(&None).unwrap_or_default();
-    stack.reverse();
-    while let Some(clause) = stack.pop() {
-        if let Some(mut below) = children.remove(&Some(clause.0.id)) {
-            below.reverse();
-            stack.extend(below);
-        }
-        ordered.push(clause);
-    }
-    ordered
 }
 
 /// Clause `id`, which a row refers to (a mapping's side).

@@ -68,6 +68,27 @@ pub async fn clause(
     Ok(select.one(db).await?)
 }
 
+/// `clauses` (each parent's children in their order, roots in theirs) as a tree read depth
+/// first: the standard's reading order (4, 4.1, 4.2, ..., 5, 5.1, ...).
+pub fn depth_first<T>(clauses: Vec<T>, row: impl Fn(&T) -> &clause::Model) -> Vec<T> {
+    let mut children: HashMap<Option<Uuid>, Vec<T>> = HashMap::new();
+    for clause in clauses {
+        let parent = row(&clause).parent_id;
+        children.entry(parent).or_default().push(clause);
+    }
+    let mut ordered = Vec::new();
+    let mut stack: Vec<T> = children.remove(&None).unwrap_or_default();
+    stack.reverse();
+    while let Some(clause) = stack.pop() {
+        if let Some(mut below) = children.remove(&Some(row(&clause).id)) {
+            below.reverse();
+            stack.extend(below);
+        }
+        ordered.push(clause);
+    }
+    ordered
+}
+
 /// A framework the organization imported, with what it brought.
 pub struct Imported {
     pub framework: framework::Model,
