@@ -124,6 +124,7 @@ async fn in_process(args: &Args) -> anyhow::Result<Target> {
         services: args.services,
     };
     let organization = population::generate(app.state(), size).await?;
+    population::cycle(app.state(), organization).await?;
     eprintln!(
         "generated an organization of {} people and {} services in {:.1}s",
         args.people,
@@ -183,6 +184,36 @@ enum Prepared {
 }
 
 impl Prepared {
+    /// `request` for `target`; a request that depends on the target's data reads it first.
+    async fn prepare(
+        target: &Target,
+        client: &reqwest::Client,
+        request: operations::Request,
+    ) -> anyhow::Result<Self> {
+        let operations::Request::GraphQLOn { query, lookup } = request else {
+            return Self::new(target, request);
+        };
+        let found: Value = client
+            .post(&target.url)
+            .bearer_auth(&target.token)
+            .json(&json!({ "query": lookup }))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let id = found["data"]
+            .as_object()
+            .and_then(|data| data.values().next())
+            .and_then(|list| list["nodes"][0]["id"].as_str())
+            .with_context(|| format!("the target has nothing for {lookup}: {found}"))?
+            .to_owned();
+        Ok(Self::GraphQL {
+            url: target.url.clone(),
+            token: target.token.clone(),
+            body: Arc::new(json!({ "query": query, "variables": { "id": id } })),
+        })
+    }
+
     fn new(target: &Target, request: operations::Request) -> anyhow::Result<Self> {
         Ok(match request {
             operations::Request::GraphQL(query) => Self::GraphQL {
@@ -190,6 +221,9 @@ impl Prepared {
                 token: target.token.clone(),
                 body: Arc::new(json!({ "query": query })),
             },
+            operations::Request::GraphQLOn { .. } => {
+                anyhow::bail!("a request on the target's data is prepared with `prepare`")
+            }
             operations::Request::Baseline(path) => Self::Get {
                 url: format!(
                     "{}{path}",
@@ -317,7 +351,7 @@ async fn main() -> anyhow::Result<()> {
                 operations::NAMES.join(", ")
             )
         })?;
-        let request = Prepared::new(&target, request)?;
+        let request = Prepared::prepare(&target, &client, request).await?;
         drive(
             &client,
             &request,

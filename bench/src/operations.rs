@@ -6,16 +6,27 @@ pub enum Request {
     GraphQL(&'static str),
     /// A GET of the baseline server's path.
     Baseline(&'static str),
+    /// A GraphQL query with one variable, `$id`: the id of the first node `lookup` lists,
+    /// read from the target before the run (so that an external server works too).
+    GraphQLOn {
+        query: &'static str,
+        lookup: &'static str,
+    },
 }
 
 /// Every operation name, for help and errors.
-pub const NAMES: [&str; 5] = [
+pub const NAMES: [&str; 6] = [
     "viewer",
     "people_page",
     "dashboard",
     "dashboard_baseline",
     "attack",
+    "gap_analysis",
 ];
+
+/// The gap analysis screen of a cycle over the three built-in standards (about 160 assessed
+/// clauses): totals, every chapter's counts, and every gap with its remediation tasks.
+pub const GAP_ANALYSIS: &str = "query GapAnalysis($id: ID!) { gapAnalysis(cycleId: $id) { percentAssessed totals { notAssessed gap partial implemented notApplicable total } chapters { clause { number title } counts { gap partial implemented notApplicable notAssessed total } } gaps { status inferred clause { reference title } assessment { notes assessedAt } remediationTasks { title status dueDate overdue } } } }";
 
 /// The portfolio dashboard: 20 services with owner, their processes with owner and accountable
 /// person, and counts. `baseline.rs` answers the same with hand-written SQL.
@@ -44,6 +55,10 @@ pub fn request(name: &str) -> Option<Request> {
         "dashboard" => Request::GraphQL(DASHBOARD),
         "attack" => Request::GraphQL(ATTACK),
         "dashboard_baseline" => Request::Baseline("/dashboard"),
+        "gap_analysis" => Request::GraphQLOn {
+            query: GAP_ANALYSIS,
+            lookup: "{ cycles(first: 1) { nodes { id } } }",
+        },
         _ => return None,
     })
 }

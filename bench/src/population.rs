@@ -149,3 +149,108 @@ pub async fn generate(state: &AppState, size: Size) -> anyhow::Result<Uuid> {
     change.commit(&state.bus).await.map_err(fail)?;
     Ok(organization.id)
 }
+
+/// A certification cycle over the three built-in standards with every assessable clause
+/// assessed (about 160; every third a GAP or PARTIAL, each gap with a remediation task): what
+/// `gap_analysis` reads. Returns the cycle's id.
+pub async fn cycle(state: &AppState, organization: Uuid) -> anyhow::Result<Uuid> {
+    use entity::{clause, clause_assessment::AssessmentStatus, framework};
+    use iso20000::compliance::{
+        assessments::store::{self as assessments, Assessment, ItemInput},
+        cycles::store::{self as cycles, NewCycle},
+        remediation::store::{self as remediation, NewTask},
+    };
+    use sea_orm::{ColumnTrait, QueryFilter};
+
+    let actor = Actor::system(organization, "bench");
+    let mut change = Change::begin(&state.db, &actor).await.map_err(fail)?;
+    let frameworks: Vec<Uuid> = Scope::from(&actor)
+        .select::<framework::Entity>()
+        .filter(framework::Column::OrganizationId.is_null())
+        .all(change.db())
+        .await?
+        .into_iter()
+        .map(|f| f.id)
+        .collect();
+    let cycle = cycles::create(
+        &mut change,
+        NewCycle {
+            name: Name::parse("name", "Bench cycle").map_err(fail)?,
+            scope_statement: Text::default(),
+            sponsor_id: None,
+            target_date: None,
+            framework_ids: frameworks.clone(),
+            service_ids: Vec::new(),
+            process_ids: Vec::new(),
+            objectives: Vec::new(),
+            carry_over_from: None,
+        },
+    )
+    .await
+    .map_err(fail)?;
+    let clauses = Scope::from(&actor)
+        .select::<clause::Entity>()
+        .filter(clause::Column::FrameworkId.is_in(frameworks))
+        .filter(clause::Column::Assessable.eq(true))
+        .order_by_asc(clause::Column::Id)
+        .all(change.db())
+        .await?;
+    let statuses = [
+        AssessmentStatus::Implemented,
+        AssessmentStatus::Gap,
+        AssessmentStatus::Implemented,
+        AssessmentStatus::Partial,
+        AssessmentStatus::NotApplicable,
+        AssessmentStatus::Implemented,
+    ];
+    let items = clauses
+        .iter()
+        .enumerate()
+        .map(|(index, clause)| {
+            let status = statuses[index % statuses.len()];
+            Ok(ItemInput {
+                index,
+                clause_id: clause.id,
+                expected_version: None,
+                status,
+                notes: Text::parse("notes", "Assessed by the bench").map_err(fail)?,
+                justification: if status == AssessmentStatus::NotApplicable {
+                    Text::parse("justification", "Outside the bench scope").map_err(fail)?
+                } else {
+                    Text::default()
+                },
+                process_ids: None,
+                override_reason: None,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let gaps: Vec<Uuid> = items
+        .iter()
+        .filter(|i| matches!(i.status, AssessmentStatus::Gap | AssessmentStatus::Partial))
+        .map(|i| i.clause_id)
+        .collect();
+    assessments::assess(
+        &mut change,
+        Assessment {
+            cycle_id: cycle.id,
+            items,
+        },
+    )
+    .await
+    .map_err(fail)?;
+    for (index, clause) in gaps.into_iter().enumerate() {
+        let task = NewTask {
+            cycle_id: cycle.id,
+            title: Name::parse("title", &format!("Close gap {index}")).map_err(fail)?,
+            description: Text::default(),
+            owner_id: None,
+            due_date: None,
+            phase: None,
+            clause_ids: vec![clause],
+            process_ids: Vec::new(),
+        };
+        remediation::create(&mut change, task).await.map_err(fail)?;
+    }
+    change.commit(&state.bus).await.map_err(fail)?;
+    Ok(cycle.id)
+}
