@@ -80,6 +80,7 @@ const MAY: &[(&str, Who)] = &[
     ("deleteTool", PORTFOLIO),
     ("importFramework", LIBRARY),
     ("linkProcessToTool", PORTFOLIO),
+    ("moveCycleFramework", CYCLES),
     ("moveCyclePhase", CYCLES),
     ("reactivatePerson", PEOPLE),
     ("removeProcessLink", PORTFOLIO),

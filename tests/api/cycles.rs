@@ -407,3 +407,124 @@ async fn a_later_cycle_carries_over_what_still_applies_until_confirmed() {
         Some(2)
     );
 }
+
+const IMPORT: &str = "mutation($document: String!) { importFramework(input: { document: $document }) { framework { id allClauses { id number } } } }";
+
+/// Version `version` of the organization's own framework `acme`, with stable references.
+fn acme(version: &str, clauses: &[(&str, &str, &str)]) -> String {
+    let mut text =
+        format!("code: acme\nversion: '{version}'\nname: ACME\npublisher: ACME\nclauses:\n");
+    for (reference, number, title) in clauses {
+        text.push_str(&format!(
+            "  - {{ number: '{number}', title: '{title}', reference: '{reference}' }}\n"
+        ));
+    }
+    text
+}
+
+#[tokio::test]
+async fn a_cycle_moves_to_a_newer_version_and_hears_what_changed() {
+    let app = spawn_app().await;
+    let admin = app.admin();
+    let import = |document: String| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            app.graphql(Some(&admin), IMPORT, json!({ "document": document }))
+                .await
+                .ok()["importFramework"]["framework"]
+                .clone()
+        }
+    };
+    let v1 = import(acme(
+        "1",
+        &[
+            ("acme/1", "1", "Scope"),
+            ("acme/2", "2", "Policy"),
+            ("acme/3", "3", "Suppliers"),
+        ],
+    ))
+    .await;
+    let v2 = import(acme(
+        "2",
+        &[
+            ("acme/1", "1", "Scope"),
+            ("acme/2", "2", "Service policy"),
+            ("acme/4", "3", "Risks"),
+        ],
+    ))
+    .await;
+    let clause_of = |framework: &Value, number: &str| {
+        framework["allClauses"]
+            .as_array()
+            .expect("clauses")
+            .iter()
+            .find(|c| c["number"] == number)
+            .expect("the clause")["id"]
+            .clone()
+    };
+    let cycle = create(&app, json!({ "name": "On v1", "frameworkIds": [v1["id"]] })).await;
+    let id = cycle["id"].as_str().expect("an id");
+    app.graphql(
+        Some(&admin),
+        "mutation($input: AssessClausesInput!) { assessClauses(input: $input) { assessments { id } } }",
+        json!({ "input": { "cycleId": id, "assessments": [{ "clauseId": clause_of(&v1, "2"), "status": "GAP" }] } }),
+    )
+    .await
+    .ok();
+
+    // A newer version does not move the cycle by itself.
+    assert_eq!(
+        read(&app, id).await["frameworks"],
+        json!([{ "code": "acme" }])
+    );
+    let iso = framework(&app, "iso20000-1").await;
+    let moving = "mutation($input: MoveCycleFrameworkInput!) { moveCycleFramework(input: $input) {
+        cycle { frameworks { version } } added { number title } removed { number title }
+        renamed { from { number title } to { number title } } } }";
+    let reply = app
+        .graphql(
+            Some(&admin),
+            moving,
+            json!({ "input": { "id": id, "fromFrameworkId": v1["id"], "toFrameworkId": iso } }),
+        )
+        .await;
+    reply.expect_code("BAD_USER_INPUT");
+    assert_eq!(reply.field(), Some("input.toFrameworkId"));
+    let moved = app
+        .graphql(
+            Some(&admin),
+            moving,
+            json!({ "input": { "id": id, "fromFrameworkId": v1["id"], "toFrameworkId": v2["id"] } }),
+        )
+        .await
+        .ok();
+    let moved = &moved["moveCycleFramework"];
+    assert_eq!(moved["cycle"]["frameworks"], json!([{ "version": "2" }]));
+    assert_eq!(moved["added"], json!([{ "number": "3", "title": "Risks" }]));
+    assert_eq!(
+        moved["removed"],
+        json!([{ "number": "3", "title": "Suppliers" }])
+    );
+    assert_eq!(
+        moved["renamed"],
+        json!([{ "from": { "number": "2", "title": "Policy" }, "to": { "number": "2", "title": "Service policy" } }])
+    );
+    // The assessment followed its clause, to be re-confirmed.
+    let analysis = app
+        .graphql(
+            Some(&admin),
+            "query($id: ID!) { gapAnalysis(cycleId: $id) { totals { gap total } gaps { clause { title } assessment { carriedOver } } } }",
+            json!({ "id": id }),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        analysis["gapAnalysis"]["totals"],
+        json!({ "gap": 1, "total": 3 })
+    );
+    assert_eq!(
+        analysis["gapAnalysis"]["gaps"],
+        json!([{ "clause": { "title": "Service policy" }, "assessment": { "carriedOver": true } }])
+    );
+}

@@ -148,6 +148,15 @@ const CASES: &[IdCase] = &[
     IdCase::not_found("Mutation.deleteProcess(input.id)", "Process"),
     IdCase::not_found("Mutation.deleteTool(input.id)", "Tool"),
     IdCase::not_found("Mutation.linkProcessToTool(input.processId)", "Process"),
+    IdCase::not_found(
+        "Mutation.moveCycleFramework(input.fromFrameworkId)",
+        "Framework",
+    ),
+    IdCase::not_found("Mutation.moveCycleFramework(input.id)", "Cycle"),
+    IdCase::not_found(
+        "Mutation.moveCycleFramework(input.toFrameworkId)",
+        "Framework",
+    ),
     IdCase::not_found("Mutation.moveCyclePhase(input.id)", "Cycle"),
     IdCase::not_found("Mutation.linkProcessToTool(input.toolId)", "Tool"),
     IdCase::not_found("Mutation.reactivatePerson(input.id)", "Person"),

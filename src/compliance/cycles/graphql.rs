@@ -3,12 +3,13 @@
 use chrono::Utc;
 use entity::{certification_cycle, framework, person, process, service};
 
-use super::store::{
-    self, CycleFilter, CyclePatch, NewCycle, NewObjective, PhaseMove, StatusChange,
+use super::{
+    store::{self, CycleFilter, CyclePatch, NewCycle, NewObjective, PhaseMove, StatusChange},
+    versions::{self, Moved, VersionMove},
 };
 use crate::{
     compliance::{
-        frameworks::graphql::Framework,
+        frameworks::graphql::{Clause, Framework},
         relations::{
             FrameworksOfCycle, ObjectivesOfCycle, PhasesOfCycle, ProcessesOfCycle, ServicesOfCycle,
         },
@@ -443,6 +444,76 @@ impl SetCycleStatusInput {
     }
 }
 
+/// Input of `moveCycleFramework`.
+#[derive(InputObject)]
+pub struct MoveCycleFrameworkInput {
+    /// The cycle (ACTIVE only).
+    pub id: ID,
+    /// The version the client read; CONFLICT if the cycle changed since.
+    pub expected_version: Option<i32>,
+    /// The framework version the cycle plans against now.
+    pub from_framework_id: ID,
+    /// Another version of the same framework (same `code`) to plan against instead.
+    pub to_framework_id: ID,
+}
+
+impl MoveCycleFrameworkInput {
+    fn parse(self) -> AppResult<Edit<VersionMove>> {
+        Ok(Edit {
+            id: decode::<certification_cycle::Entity>(&self.id, "input.id")?,
+            expected_version: self.expected_version,
+            patch: VersionMove {
+                from: decode::<framework::Entity>(
+                    &self.from_framework_id,
+                    "input.fromFrameworkId",
+                )?,
+                to: decode::<framework::Entity>(&self.to_framework_id, "input.toFrameworkId")?,
+            },
+        })
+    }
+}
+
+/// A clause of the older version and the newer clause it became, with another number or title.
+#[derive(SimpleObject)]
+pub struct RenamedClause {
+    /// As it was.
+    from: Clause,
+    /// As it is in the newer version.
+    to: Clause,
+}
+
+/// Result of `moveCycleFramework`: the cycle, and what changed between the versions.
+#[derive(SimpleObject)]
+pub struct MoveCycleFrameworkPayload {
+    /// The cycle after the move.
+    cycle: Cycle,
+    /// Clauses of the newer version with no older clause: to assess.
+    added: Vec<Clause>,
+    /// Clauses of the older version with no newer one: their assessments stay in the records
+    /// but leave the analysis.
+    removed: Vec<Clause>,
+    /// Clauses paired by reference (or number) whose number or title changed.
+    renamed: Vec<RenamedClause>,
+}
+
+impl From<Moved> for MoveCycleFrameworkPayload {
+    fn from(moved: Moved) -> Self {
+        Self {
+            cycle: Cycle::from(moved.cycle),
+            added: moved.added.into_iter().map(Clause::from).collect(),
+            removed: moved.removed.into_iter().map(Clause::from).collect(),
+            renamed: moved
+                .renamed
+                .into_iter()
+                .map(|(from, to)| RenamedClause {
+                    from: Clause::from(from),
+                    to: Clause::from(to),
+                })
+                .collect(),
+        }
+    }
+}
+
 crate::payload!(
     /// Result of a cycle mutation.
     CyclePayload {
@@ -471,6 +542,12 @@ crate::record_mutations! {
         move_cycle_phase(MoveCyclePhaseInput, "The cycle, the version read and the phase to enter.")
             -> CyclePayload,
             guard = "Require(Permission::PlanCycles)", apply = store::move_phase;
+        /// Moves an ACTIVE cycle to another version of one of its frameworks: its assessments
+        /// and task links follow the clauses paired by reference (or number), marked carried
+        /// over; the payload lists the clauses added, removed and renamed (ADMIN, MANAGER).
+        move_cycle_framework(MoveCycleFrameworkInput, "The cycle, the version read, and the framework versions.")
+            -> MoveCycleFrameworkPayload,
+            guard = "Require(Permission::PlanCycles)", apply = versions::move_version;
         /// Certifies or abandons an ACTIVE cycle (ADMIN, MANAGER).
         set_cycle_status(SetCycleStatusInput, "The cycle, the version read and its new status.")
             -> CyclePayload,

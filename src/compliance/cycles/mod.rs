@@ -6,3 +6,4 @@
 pub mod graphql;
 pub mod lifecycle;
 pub mod store;
+pub mod versions;
