@@ -25,6 +25,7 @@ pub async fn ensure(state: &AppState) -> AppResult<(organization::Model, bool)> 
     let mut change = Change::begin(&state.db, &actor).await?;
     let staff = crate::people::demo::load(&mut change).await?;
     crate::portfolio::demo::load(&mut change, &staff).await?;
+    crate::compliance::demo::load(&mut change, &staff[1]).await?;
     change.commit(&state.bus).await?;
     Ok((organization, true))
 }

@@ -8,6 +8,7 @@
 pub mod access;
 pub mod assessments;
 pub mod cycles;
+pub mod demo;
 pub mod frameworks;
 pub mod relations;
 pub mod remediation;

@@ -234,9 +234,11 @@ async fn serve_demo_prints_a_token_that_works() {
         }
     }
     iso20000::startup::install_crypto_provider();
-    let body: Value = reqwest::Client::new()
-        .post(address.unwrap())
-        .bearer_auth(token.unwrap())
+    let (url, token) = (address.unwrap(), token.unwrap());
+    let client = reqwest::Client::new();
+    let body: Value = client
+        .post(&url)
+        .bearer_auth(&token)
         .json(&json!({ "query": r#"{
             viewer { role organization { name } }
             people { totalCount }
@@ -245,7 +247,23 @@ async fn serve_demo_prints_a_token_that_works() {
             unaccountable: processes(filter: { withoutAccountable: false }) { totalCount }
             raciMatrix { rows { process { code } cells { roles } } }
             processMap { nodes { kind } edges { kind } }
+            cycles { nodes { id name phase services { id } processes { id } } }
+            overdue: remediationTasks(filter: { overdue: true }) { nodes { clauses { number } } }
         }"# }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let cycle = body["data"]["cycles"]["nodes"][0]["id"].clone();
+    let analysis: Value = client
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&json!({
+            "query": "query($id: ID!) { gapAnalysis(cycleId: $id) { percentAssessed totals { gap partial } gaps { clause { number } remediationTasks { title } } } }",
+            "variables": { "id": cycle },
+        }))
         .send()
         .await
         .unwrap()
@@ -278,6 +296,31 @@ async fn serve_demo_prints_a_token_that_works() {
         .unwrap();
     assert_eq!(incident["cells"].as_array().unwrap().len(), 4);
     assert_eq!(data["processMap"]["edges"].as_array().unwrap().len(), 10);
+    // The first cycle: the live hosted services in scope, in DO, its gap analysis complete with
+    // the seed's two findings, each with a task, one overdue.
+    let cycle = &data["cycles"]["nodes"][0];
+    assert_eq!(cycle["phase"], "DO");
+    assert_eq!(cycle["services"].as_array().unwrap().len(), 4);
+    assert_eq!(cycle["processes"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        data["overdue"]["nodes"],
+        json!([{ "clauses": [{ "number": "8.6.1" }] }])
+    );
+    let analysis = &analysis["data"]["gapAnalysis"];
+    assert_eq!(analysis["percentAssessed"], 100.0, "{analysis:#}");
+    assert_eq!(analysis["totals"], json!({ "gap": 1, "partial": 1 }));
+    let gaps: Vec<(&str, usize)> = analysis["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["clause"]["number"].as_str().unwrap(),
+                g["remediationTasks"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    assert_eq!(gaps, [("8.5.1.1", 1), ("8.6.1", 1)]);
 }
 
 /// A development secret file cut short is refused by every command that signs or checks
