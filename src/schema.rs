@@ -8,8 +8,14 @@ use async_graphql::{
 use crate::{
     audit_trail::graphql::{AuditChainQuery, AuditEntry, AuditTrailQuery, AuditTrailSubscription},
     auth::api_token::graphql::{ApiToken, ApiTokenMutation, ApiTokenQuery},
-    compliance::frameworks::graphql::{
-        Clause, ClauseMapping, Framework, FrameworkMutation, FrameworkQuery,
+    compliance::{
+        documents::{
+            graphql::{Document, DocumentMutation, DocumentQuery, DocumentReviewQuery},
+            versions::graphql::{DocumentDecision, DocumentVersion, DocumentVersionMutation},
+        },
+        frameworks::graphql::{
+            Clause, ClauseMapping, Framework, FrameworkMutation, FrameworkQuery,
+        },
     },
     graphql::connection,
     organization::graphql::{Organization, OrganizationMutation, OrganizationQuery},
@@ -37,12 +43,16 @@ crate::node_interface!(
     Framework,
     Clause,
     ClauseMapping,
+    Document,
+    DocumentVersion,
+    DocumentDecision,
 );
 
 /// What every new organization starts with, one hook per area, inside the change that
 /// creates it.
 pub async fn seed_organization(change: &mut crate::store::Change) -> crate::error::AppResult<()> {
-    crate::portfolio::seed_organization(change).await
+    crate::portfolio::seed_organization(change).await?;
+    crate::compliance::seed_organization(change).await
 }
 
 /// The fields areas add to `Person`, one part per area that relates records to people.
@@ -70,6 +80,8 @@ pub struct Query(
     ToolQuery,
     ProcessMapQuery,
     FrameworkQuery,
+    DocumentQuery,
+    DocumentReviewQuery,
     NodeQuery,
 );
 
@@ -85,6 +97,8 @@ pub struct Mutation(
     ToolMutation,
     ProcessMapMutation,
     FrameworkMutation,
+    DocumentMutation,
+    DocumentVersionMutation,
 );
 
 /// Every subscription, one part per area.
@@ -108,6 +122,10 @@ fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
     .override_output_type_description::<connection::Page<AuditEntry>>(
         "A page of audit trail entries, in chain order: `edges` (or `nodes`), `pageInfo` to fetch \
          the next or previous page, `totalCount` of the entries that match the filter.",
+    )
+    .override_output_type_description::<connection::Page<Document>>(
+        "A page of documents, in the order they were added: `edges` (or `nodes`), `pageInfo` to \
+         fetch the next or previous page, `totalCount` of the documents that match the filter.",
     )
     .override_output_type_description::<connection::Page<Framework>>(
         "A page of the frameworks the organization reads: `edges` (or `nodes`), `pageInfo` to \

@@ -13,6 +13,7 @@ mod m20261125_000006_create_process_map;
 mod m20261202_000007_audit_entry_hash_version;
 mod m20261202_000008_foreign_key_indexes_link_target;
 mod m20261203_000009_create_framework_library;
+mod m20261205_000011_create_documents;
 
 /// Every migration of the product, oldest first.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_audit_entry_hash_version::Migration),
             Box::new(m20261202_000008_foreign_key_indexes_link_target::Migration),
             Box::new(m20261203_000009_create_framework_library::Migration),
+            Box::new(m20261205_000011_create_documents::Migration),
         ]
     }
 }

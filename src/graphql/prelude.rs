@@ -11,7 +11,7 @@ pub use super::{
     loaders::{GroupedBy, Linked},
     node::{related, related_list},
     patch,
-    scalars::DateTime,
+    scalars::{Date, DateTime},
     stamps::Stamps,
 };
 pub use crate::{

@@ -1,5 +1,5 @@
 //! The schema's own scalars, described for the front-end developers who map them: a point in
-//! time and a JSON value. (async-graphql's built-in ones carry a library's generic text and no
+//! time, a calendar date and a JSON value. (async-graphql's built-in ones carry a library's generic text and no
 //! `@specifiedBy`.)
 
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
@@ -45,6 +45,39 @@ impl ScalarType for DateTime<Utc> {
     }
 }
 
+/// A calendar date, as GraphQL's `Date`: a day without a time or a time zone (a review date).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date(pub chrono::NaiveDate);
+
+/// A calendar date: an RFC 3339 full-date string, `2027-03-31`, with no time and no time zone.
+#[Scalar(
+    name = "Date",
+    specified_by_url = "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6"
+)]
+impl ScalarType for Date {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(text) if text.len() == 10 => {
+                chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                    .map(Self)
+                    .map_err(|_| not_a_date(text))
+            }
+            Value::String(text) => Err(not_a_date(text)),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.format("%Y-%m-%d").to_string())
+    }
+}
+
+fn not_a_date(text: &str) -> InputValueError<Date> {
+    InputValueError::custom(format!(
+        "{text:?} is not an RFC 3339 full-date such as 2027-03-31"
+    ))
+}
+
 /// A JSON value, as GraphQL's `JSON`: on an audit entry, the record as it was before or after
 /// the change, an object with the record's fields as the API names them.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,5 +116,21 @@ mod tests {
         );
         assert!(DateTime::parse(Value::String("yesterday".into())).is_err());
         assert!(DateTime::parse(Value::from(1)).is_err());
+    }
+
+    #[test]
+    fn dates_are_full_dates_only() {
+        let parsed = Date::parse(Value::String("2027-03-31".into())).map(|d| d.to_value());
+        assert_eq!(parsed.ok(), Some(Value::String("2027-03-31".into())));
+        for bad in [
+            "2027-02-30",
+            "2027-3-31",
+            "2027-03-31T00:00:00Z",
+            "tomorrow",
+            "",
+        ] {
+            assert!(Date::parse(Value::String(bad.into())).is_err(), "{bad}");
+        }
+        assert!(Date::parse(Value::from(20270331)).is_err());
     }
 }
