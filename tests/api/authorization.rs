@@ -46,15 +46,35 @@ const LIBRARY: Who = Who {
     scopes: &[],
 };
 
+/// Compliance work: documents and their versions (`Permission::MaintainOwnCompliance`): ADMIN,
+/// MANAGER and tokens with COMPLIANCE_WRITE; a PROCESS_OWNER only for the documents of the
+/// processes they own (tested in documents.rs).
+const COMPLIANCE: Who = Who {
+    roles: &["ADMIN", "MANAGER"],
+    scopes: &["COMPLIANCE_WRITE"],
+};
+
+/// Approving documents (`Permission::ApproveDocuments`): ADMIN and MANAGER, never a token (a
+/// person approves).
+const APPROVAL: Who = Who {
+    roles: &["ADMIN", "MANAGER"],
+    scopes: &[],
+};
+
 /// Who may run each mutation on any record, one line per mutation; every other role and scope
 /// the schema serves gets a FORBIDDEN case, and those allowed must get past the guard. A
 /// PROCESS_OWNER maintains only the processes they own (updateProcess and the RACI mutations):
 /// the PROCESS_OWNER caller here is linked to no person, so it owns nothing and is refused;
-/// the owner's own processes are tested in process_owners.rs.
+/// the owner's own processes are tested in process_owners.rs. The same holds for documents
+/// (documents.rs). Only a named approver decides on a document version; the callers here are
+/// named nowhere, and are answered BAD_USER_INPUT, past the guard.
 const MAY: &[(&str, Who)] = &[
     ("addProcessDependency", PORTFOLIO),
+    ("approveDocumentVersion", APPROVAL),
     ("assignRaci", PORTFOLIO),
     ("createApiToken", ACCESS),
+    ("createDocument", COMPLIANCE),
+    ("createDocumentVersion", COMPLIANCE),
     ("createPerson", PEOPLE),
     ("createProcess", PORTFOLIO),
     ("createService", PORTFOLIO),
@@ -68,9 +88,16 @@ const MAY: &[(&str, Who)] = &[
     ("removeProcessLink", PORTFOLIO),
     ("removeRaciAssignment", PORTFOLIO),
     ("replaceAccountable", PORTFOLIO),
+    ("requestDocumentChanges", APPROVAL),
+    ("retireDocument", COMPLIANCE),
     ("retireService", PORTFOLIO),
+    ("reviseDocumentVersion", COMPLIANCE),
     ("revokeApiToken", ACCESS),
+    ("setDocumentApprovers", COMPLIANCE),
     ("setProcessApplicability", PORTFOLIO),
+    ("submitDocumentVersion", COMPLIANCE),
+    ("updateDocument", COMPLIANCE),
+    ("updateDocumentVersion", COMPLIANCE),
     ("updateOrganization", ACCESS),
     ("updatePerson", PEOPLE),
     ("updateProcess", PORTFOLIO),

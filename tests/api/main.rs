@@ -12,6 +12,7 @@ mod concurrency;
 mod costs;
 mod dashboard;
 mod descriptions;
+mod documents;
 mod frameworks;
 mod graphql_over_http;
 mod helpers;

@@ -20,7 +20,9 @@ pub struct Records {
 impl Records {
     /// Makes one record of each type in `org`: a person who owns a service and an own
     /// (deletable) process that applies to it, a RACI assignment and a tool link on that process,
-    /// an API token; the organization and its newest audit entry are read back.
+    /// an API token, a framework of its own; a procedure of that process with its version 1.0,
+    /// approved by a second person (a MANAGER login, the document's approver); the organization
+    /// and its newest audit entry are read back.
     pub async fn create(app: &TestApp, org: Uuid, label: &str) -> Self {
         let admin = app.token_for(org, Role::Admin, "admin");
         let mut ids = BTreeMap::new();
@@ -97,11 +99,50 @@ impl Records {
         let framework = &framework["importFramework"]["framework"];
         take(&mut ids, "Framework", framework);
         let clause = &framework["allClauses"][0];
-        take(&mut ids, "Clause", clause);
         take(
             &mut ids,
             "ClauseMapping",
             &clause["mappedClauses"][0]["mapping"],
+        );
+        let clause = take(&mut ids, "Clause", clause);
+        let approver = run(
+            "mutation($input: CreatePersonInput!) { createPerson(input: $input) { person { id } } }",
+            json!({ "name": format!("{label} approver"), "email": format!("{label}-approver@example.com"),
+                    "loginSubject": format!("{label}-approver"), "role": "MANAGER" }),
+        )
+        .await;
+        let approver = approver["createPerson"]["person"]["id"].clone();
+        let document = run(
+            "mutation($input: CreateDocumentInput!) { createDocument(input: $input) { document { id latestVersion { id } } } }",
+            json!({ "kind": "PROCEDURE", "title": format!("{label} procedure"), "ownerId": person,
+                    "processId": process, "clauseIds": [clause], "body": "# Steps", "nextReviewDate": "2027-01-31" }),
+        )
+        .await;
+        let document = &document["createDocument"]["document"];
+        let document_id = take(&mut ids, "Document", document);
+        let version = take(&mut ids, "DocumentVersion", &document["latestVersion"]);
+        run(
+            "mutation($input: SetDocumentApproversInput!) { setDocumentApprovers(input: $input) { document { id } } }",
+            json!({ "id": document_id, "approverIds": [approver] }),
+        )
+        .await;
+        let submitted = run(
+            "mutation($input: DocumentVersionStepInput!) { submitDocumentVersion(input: $input) { documentVersion { contentHash } } }",
+            json!({ "id": version }),
+        )
+        .await;
+        let decided = app
+            .graphql(
+                Some(&app.token_for(org, Role::Manager, &format!("{label}-approver"))),
+                "mutation($input: ApproveDocumentVersionInput!) { approveDocumentVersion(input: $input) { documentVersion { decisions { id } } } }",
+                json!({ "input": { "id": version, "contentHash": submitted["submitDocumentVersion"]["documentVersion"]["contentHash"] } }),
+            )
+            .await
+            .ok();
+        take(
+            &mut ids,
+            "DocumentDecision",
+            &decided["approveDocumentVersion"]["documentVersion"]["decisions"][0],
         );
         let read = app
             .graphql(
