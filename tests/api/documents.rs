@@ -339,9 +339,7 @@ async fn a_version_goes_through_review_and_every_other_step_is_refused() {
             .await
             .ok();
         // The built-in templates are created with the organization.
-        let templates = if action == "document.create" {
-            6
-        } else if action == "document_version.create" {
+        let templates = if ["document.create", "document_version.create"].contains(&action) {
             6
         } else {
             0
