@@ -8,16 +8,23 @@ use async_graphql::{
 use crate::{
     audit_trail::graphql::{AuditChainQuery, AuditEntry, AuditTrailQuery, AuditTrailSubscription},
     auth::api_token::graphql::{ApiToken, ApiTokenMutation, ApiTokenQuery},
-    compliance::assessments::graphql::{
-        AssessmentMutation, AssessmentQuery, ClauseAssessment, ClauseAssessmentQuery,
+    compliance::{
+        assessments::graphql::{
+            AssessmentMutation, AssessmentQuery, ClauseAssessment, ClauseAssessmentQuery,
+        },
+        cycles::graphql::{
+            Cycle, CycleMutation, CycleObjective, CycleProcess, CycleQuery, CycleService,
+            PhaseEntry,
+        },
+        documents::{
+            graphql::{Document, DocumentMutation, DocumentQuery, DocumentReviewQuery},
+            versions::graphql::{DocumentDecision, DocumentVersion, DocumentVersionMutation},
+        },
+        frameworks::graphql::{
+            Clause, ClauseMapping, Framework, FrameworkMutation, FrameworkQuery,
+        },
+        remediation::graphql::{RemediationMutation, RemediationQuery, RemediationTask},
     },
-    compliance::cycles::graphql::{
-        Cycle, CycleMutation, CycleObjective, CycleProcess, CycleQuery, CycleService, PhaseEntry,
-    },
-    compliance::frameworks::graphql::{
-        Clause, ClauseMapping, Framework, FrameworkMutation, FrameworkQuery,
-    },
-    compliance::remediation::graphql::{RemediationMutation, RemediationQuery, RemediationTask},
     graphql::connection,
     organization::graphql::{Organization, OrganizationMutation, OrganizationQuery},
     people::graphql::{PeopleMutation, PeopleQuery, Person},
@@ -51,12 +58,16 @@ crate::node_interface!(
     PhaseEntry,
     RemediationTask,
     ClauseAssessment,
+    Document,
+    DocumentVersion,
+    DocumentDecision,
 );
 
 /// What every new organization starts with, one hook per area, inside the change that
 /// creates it.
 pub async fn seed_organization(change: &mut crate::store::Change) -> crate::error::AppResult<()> {
-    crate::portfolio::seed_organization(change).await
+    crate::portfolio::seed_organization(change).await?;
+    crate::compliance::seed_organization(change).await
 }
 
 /// The fields areas add to `Person`, one part per area that relates records to people.
@@ -88,6 +99,8 @@ pub struct Query(
     RemediationQuery,
     AssessmentQuery,
     ClauseAssessmentQuery,
+    DocumentQuery,
+    DocumentReviewQuery,
     NodeQuery,
 );
 
@@ -106,6 +119,8 @@ pub struct Mutation(
     CycleMutation,
     RemediationMutation,
     AssessmentMutation,
+    DocumentMutation,
+    DocumentVersionMutation,
 );
 
 /// Every subscription, one part per area.
@@ -141,6 +156,10 @@ fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
     .override_output_type_description::<connection::Page<ClauseAssessment>>(
         "A page of a cycle's clause assessments: `edges` (or `nodes`), `pageInfo` to fetch the \
          next or previous page, `totalCount` of the assessments that match.",
+    )
+    .override_output_type_description::<connection::Page<Document>>(
+        "A page of documents, in the order they were added: `edges` (or `nodes`), `pageInfo` to \
+         fetch the next or previous page, `totalCount` of the documents that match the filter.",
     )
     .override_output_type_description::<connection::Page<Framework>>(
         "A page of the frameworks the organization reads: `edges` (or `nodes`), `pageInfo` to \

@@ -14,6 +14,7 @@ mod m20261202_000007_audit_entry_hash_version;
 mod m20261202_000008_foreign_key_indexes_link_target;
 mod m20261203_000009_create_framework_library;
 mod m20261204_000010_create_certification_cycles;
+mod m20261205_000011_create_documents;
 mod m20261206_000012_create_gap_analysis;
 
 /// Every migration of the product, oldest first.
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_foreign_key_indexes_link_target::Migration),
             Box::new(m20261203_000009_create_framework_library::Migration),
             Box::new(m20261204_000010_create_certification_cycles::Migration),
+            Box::new(m20261205_000011_create_documents::Migration),
             Box::new(m20261206_000012_create_gap_analysis::Migration),
         ]
     }

@@ -1,4 +1,4 @@
-//! The framework library's relations, as its GraphQL fields load them.
+//! The compliance area's relations, as its GraphQL fields load them.
 
 crate::grouping!(
     /// The clauses of a framework, each list in the standard's order.
@@ -59,4 +59,24 @@ crate::link_table!(
     /// The processes a clause assessment concerns.
     ProcessesOfAssessment: assessment_process from AssessmentId to process,
     |link| (link.assessment_id, link.process_id)
+);
+crate::grouping!(
+    /// The versions of a document, oldest first.
+    VersionsOfDocument: document_version by DocumentId,
+    |row| Some(row.document_id)
+);
+crate::grouping!(
+    /// The decisions on a document version, oldest first.
+    DecisionsOfVersion: document_decision by VersionId,
+    |row| Some(row.version_id)
+);
+crate::link_table!(
+    /// The clauses a document addresses.
+    ClausesOfDocument: document_clause from DocumentId to clause,
+    |link| (link.document_id, link.clause_id)
+);
+crate::link_table!(
+    /// The people named to approve a document's versions.
+    ApproversOfDocument: document_approver from DocumentId to person,
+    |link| (link.document_id, link.person_id)
 );

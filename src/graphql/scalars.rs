@@ -104,23 +104,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_are_full_dates_only() {
-        let parse = |text: &str| Date::parse(Value::String(text.into())).map(|d| d.to_value());
-        assert_eq!(
-            parse("2026-02-28").ok(),
-            Some(Value::String("2026-02-28".into()))
-        );
-        for bad in [
-            "2026-02-30",
-            "2026-2-28",
-            "2026-02-28T00:00:00Z",
-            "tomorrow",
-        ] {
-            assert!(parse(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
     fn date_times_read_any_offset_and_answer_utc() {
         let parsed = DateTime::parse(Value::String("2026-12-01T10:40:02.5+01:00".into()))
             .map(|at| at.to_value());
@@ -130,5 +113,21 @@ mod tests {
         );
         assert!(DateTime::parse(Value::String("yesterday".into())).is_err());
         assert!(DateTime::parse(Value::from(1)).is_err());
+    }
+
+    #[test]
+    fn dates_are_full_dates_only() {
+        let parsed = Date::parse(Value::String("2027-03-31".into())).map(|d| d.to_value());
+        assert_eq!(parsed.ok(), Some(Value::String("2027-03-31".into())));
+        for bad in [
+            "2027-02-30",
+            "2027-3-31",
+            "2027-03-31T00:00:00Z",
+            "tomorrow",
+            "",
+        ] {
+            assert!(Date::parse(Value::String(bad.into())).is_err(), "{bad}");
+        }
+        assert!(Date::parse(Value::from(20270331)).is_err());
     }
 }

@@ -43,9 +43,12 @@ async fn entry(app: &TestApp, sequence: i64) -> audit_entry::Model {
         .unwrap()
 }
 
-/// The organization's creation, its built-in processes, and the four people of `app_with_trail`.
+/// The organization's creation, its built-in processes, its built-in document templates (each
+/// a document and its approved version), and the four people of `app_with_trail`.
 fn trail_length() -> i64 {
-    1 + iso20000::portfolio::catalogue::BUILT_IN.len() as i64 + 4
+    1 + iso20000::portfolio::catalogue::BUILT_IN.len() as i64
+        + 2 * iso20000::compliance::documents::templates::TEMPLATES.len() as i64
+        + 4
 }
 
 fn global_entry_id(entry: &audit_entry::Model) -> String {

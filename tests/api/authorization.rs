@@ -53,23 +53,36 @@ const CYCLES: Who = Who {
     scopes: &["COMPLIANCE_WRITE"],
 };
 
-/// Gap analysis and remediation (`Permission::MaintainOwnCompliance`): ADMIN, MANAGER and
-/// tokens with COMPLIANCE_WRITE; a PROCESS_OWNER only for their own processes (the caller here
-/// owns none; tests/api/remediation.rs covers their own).
+/// Compliance work: assessments, remediation tasks, training, documents and their versions
+/// (`Permission::MaintainOwnCompliance`): ADMIN, MANAGER and tokens with COMPLIANCE_WRITE; a
+/// PROCESS_OWNER only for their own processes (the caller here owns none; remediation.rs and
+/// documents.rs cover their own).
 const COMPLIANCE: Who = CYCLES;
+
+/// Approving documents (`Permission::ApproveDocuments`): ADMIN and MANAGER, never a token (a
+/// person approves).
+const APPROVAL: Who = Who {
+    roles: &["ADMIN", "MANAGER"],
+    scopes: &[],
+};
 
 /// Who may run each mutation on any record, one line per mutation; every other role and scope
 /// the schema serves gets a FORBIDDEN case, and those allowed must get past the guard. A
 /// PROCESS_OWNER maintains only the processes they own (updateProcess and the RACI mutations):
 /// the PROCESS_OWNER caller here is linked to no person, so it owns nothing and is refused;
-/// the owner's own processes are tested in process_owners.rs.
+/// the owner's own processes are tested in process_owners.rs. The same holds for documents
+/// (documents.rs). Only a named approver decides on a document version; the callers here are
+/// named nowhere, and are answered BAD_USER_INPUT, past the guard.
 const MAY: &[(&str, Who)] = &[
     ("addProcessDependency", PORTFOLIO),
+    ("approveDocumentVersion", APPROVAL),
     ("assessClauses", COMPLIANCE),
     ("assignRaci", PORTFOLIO),
     ("confirmCycleCarryOver", CYCLES),
     ("createApiToken", ACCESS),
     ("createCycle", CYCLES),
+    ("createDocument", COMPLIANCE),
+    ("createDocumentVersion", COMPLIANCE),
     ("createPerson", PEOPLE),
     ("createProcess", PORTFOLIO),
     ("createRemediationTask", COMPLIANCE),
@@ -86,12 +99,19 @@ const MAY: &[(&str, Who)] = &[
     ("removeProcessLink", PORTFOLIO),
     ("removeRaciAssignment", PORTFOLIO),
     ("replaceAccountable", PORTFOLIO),
+    ("requestDocumentChanges", APPROVAL),
+    ("retireDocument", COMPLIANCE),
     ("retireService", PORTFOLIO),
+    ("reviseDocumentVersion", COMPLIANCE),
     ("revokeApiToken", ACCESS),
     ("setCycleStatus", CYCLES),
     ("setProcessApplicability", PORTFOLIO),
     ("setRemediationTaskStatus", COMPLIANCE),
+    ("setDocumentApprovers", COMPLIANCE),
+    ("submitDocumentVersion", COMPLIANCE),
     ("updateCycle", CYCLES),
+    ("updateDocument", COMPLIANCE),
+    ("updateDocumentVersion", COMPLIANCE),
     ("updateOrganization", ACCESS),
     ("updatePerson", PEOPLE),
     ("updateProcess", PORTFOLIO),

@@ -13,6 +13,7 @@ mod costs;
 mod cycles;
 mod dashboard;
 mod descriptions;
+mod documents;
 mod frameworks;
 mod gap_analysis;
 mod graphql_over_http;

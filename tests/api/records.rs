@@ -21,6 +21,9 @@ impl Records {
     /// Makes one record of each type in `org`: a person who owns a service and an own
     /// (deletable) process that applies to it, a RACI assignment and a tool link on that process,
     /// an API token, an own framework and a cycle over it all; the organization and its newest audit entry are read back.
+    /// an API token, a framework of its own; a procedure of that process with its version 1.0,
+    /// approved by a second person (a MANAGER login, the document's approver); the organization
+    /// and its newest audit entry are read back.
     pub async fn create(app: &TestApp, org: Uuid, label: &str) -> Self {
         let admin = app.token_for(org, Role::Admin, "admin");
         let mut ids = BTreeMap::new();
@@ -97,7 +100,7 @@ impl Records {
         let framework = &framework["importFramework"]["framework"];
         let framework_id = take(&mut ids, "Framework", framework);
         let clause = &framework["allClauses"][0];
-        take(&mut ids, "Clause", clause);
+        let clause_id = take(&mut ids, "Clause", clause);
         take(
             &mut ids,
             "ClauseMapping",
@@ -120,7 +123,6 @@ impl Records {
         take(&mut ids, "CycleObjective", &cycle["objectives"][0]);
         take(&mut ids, "PhaseEntry", &cycle["phaseHistory"][0]);
         let cycle_id = ids["Cycle"].clone();
-        let clause_id = ids["Clause"].clone();
         let task = run(
             "mutation($input: CreateRemediationTaskInput!) { createRemediationTask(input: $input) { remediationTask { id } } }",
             json!({ "cycleId": cycle_id, "title": "Close the gap", "clauseIds": [clause_id], "processIds": [process], "ownerId": person }),
@@ -140,6 +142,45 @@ impl Records {
             &mut ids,
             "ClauseAssessment",
             &assessed["assessClauses"]["assessments"][0],
+        );
+        let approver = run(
+            "mutation($input: CreatePersonInput!) { createPerson(input: $input) { person { id } } }",
+            json!({ "name": format!("{label} approver"), "email": format!("{label}-approver@example.com"),
+                    "loginSubject": format!("{label}-approver"), "role": "MANAGER" }),
+        )
+        .await;
+        let approver = approver["createPerson"]["person"]["id"].clone();
+        let document = run(
+            "mutation($input: CreateDocumentInput!) { createDocument(input: $input) { document { id latestVersion { id } } } }",
+            json!({ "kind": "PROCEDURE", "title": format!("{label} procedure"), "ownerId": person,
+                    "processId": process, "clauseIds": [clause_id], "body": "# Steps", "nextReviewDate": "2027-01-31" }),
+        )
+        .await;
+        let document = &document["createDocument"]["document"];
+        let document_id = take(&mut ids, "Document", document);
+        let version = take(&mut ids, "DocumentVersion", &document["latestVersion"]);
+        run(
+            "mutation($input: SetDocumentApproversInput!) { setDocumentApprovers(input: $input) { document { id } } }",
+            json!({ "id": document_id, "approverIds": [approver] }),
+        )
+        .await;
+        let submitted = run(
+            "mutation($input: DocumentVersionStepInput!) { submitDocumentVersion(input: $input) { documentVersion { contentHash } } }",
+            json!({ "id": version }),
+        )
+        .await;
+        let decided = app
+            .graphql(
+                Some(&app.token_for(org, Role::Manager, &format!("{label}-approver"))),
+                "mutation($input: ApproveDocumentVersionInput!) { approveDocumentVersion(input: $input) { documentVersion { decisions { id } } } }",
+                json!({ "input": { "id": version, "contentHash": submitted["submitDocumentVersion"]["documentVersion"]["contentHash"] } }),
+            )
+            .await
+            .ok();
+        take(
+            &mut ids,
+            "DocumentDecision",
+            &decided["approveDocumentVersion"]["documentVersion"]["decisions"][0],
         );
         let read = app
             .graphql(
@@ -186,31 +227,36 @@ impl Records {
     /// Everything the organization's ADMIN sees of these records (every field without
     /// arguments, the ids of linked records) and its audit trail head.
     pub async fn snapshot(&self, app: &TestApp, schema: &Schema) -> Value {
-        let fragments: String = self
-            .ids
-            .keys()
-            .map(|t| format!(" ... on {t} {{ {} }}", schema.record_selection(t)))
-            .collect();
-        let ids: Vec<&String> = self.ids.values().collect();
-        let data = app
+        // One request per record: a single `nodes` request with every type's fragment costs
+        // each fragment for each node, past the complexity bound.
+        let mut nodes = Vec::with_capacity(self.ids.len());
+        for (type_name, id) in &self.ids {
+            let data = app
+                .graphql(
+                    Some(&self.admin),
+                    &format!(
+                        "query($id: ID!) {{ node(id: $id) {{ __typename ... on {type_name} {{ {} }} }} }}",
+                        schema.record_selection(type_name)
+                    ),
+                    json!({ "id": id }),
+                )
+                .await
+                .ok();
+            assert!(
+                !data["node"].is_null(),
+                "the {type_name} is there: {data:#}"
+            );
+            nodes.push(data["node"].clone());
+        }
+        let head = app
             .graphql(
                 Some(&self.admin),
-                &format!(
-                    "query($ids: [ID!]!) {{ nodes(ids: $ids) {{ __typename{fragments} }} auditTrailHead {{ sequence hash }} }}"
-                ),
-                json!({ "ids": ids }),
+                "{ auditTrailHead { sequence hash } }",
+                json!({}),
             )
             .await
             .ok();
-        assert!(
-            data["nodes"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .all(|n| !n.is_null()),
-            "every record is there: {data:#}"
-        );
-        data
+        json!({ "nodes": nodes, "auditTrailHead": head["auditTrailHead"] })
     }
 }
 

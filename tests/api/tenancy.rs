@@ -88,6 +88,7 @@ const CASES: &[IdCase] = &[
     IdCase::not_found("Query.gapAnalysis(asFramework)", "Framework"),
     IdCase::not_found("Query.gapAnalysis(cycleId)", "Cycle"),
     IdCase::not_found("Query.remediationTask(id)", "RemediationTask"),
+    IdCase::not_found("Query.document(id)", "Document"),
     IdCase::not_found("Query.framework(id)", "Framework"),
     IdCase::not_found("Query.person(id)", "Person"),
     IdCase::not_found("Query.process(id)", "Process"),
@@ -107,6 +108,8 @@ const CASES: &[IdCase] = &[
         "Query.remediationTasks(filter.ownerId)",
         Names::One("Person"),
     ),
+    IdCase::empty("Query.documents(filter.ownerId)", Names::One("Person")),
+    IdCase::empty("Query.documents(filter.processId)", Names::One("Process")),
     IdCase::empty("Query.processes(filter.ownerId)", Names::One("Person")),
     IdCase::empty("Query.services(filter.ownerId)", Names::One("Person")),
     IdCase::not_found(
@@ -123,8 +126,20 @@ const CASES: &[IdCase] = &[
         "Process",
     ),
     IdCase::not_found("Mutation.assessClauses(input.cycleId)", "Cycle"),
+    IdCase::not_found(
+        "Mutation.approveDocumentVersion(input.id)",
+        "DocumentVersion",
+    ),
     IdCase::not_found("Mutation.assignRaci(input.personId)", "Person"),
     IdCase::not_found("Mutation.assignRaci(input.processId)", "Process"),
+    IdCase::not_found("Mutation.createDocument(input.clauseIds)", "Clause"),
+    IdCase::not_found("Mutation.createDocument(input.fromTemplateId)", "Document"),
+    IdCase::not_found("Mutation.createDocument(input.ownerId)", "Person"),
+    IdCase::not_found("Mutation.createDocument(input.processId)", "Process"),
+    IdCase::not_found(
+        "Mutation.createDocumentVersion(input.documentId)",
+        "Document",
+    ),
     // A process code is upper case; "x" would be refused before the ids are looked up.
     IdCase::not_found("Mutation.createProcess(input.ownerId)", "Person")
         .with(r#"{ "input": { "code": "MINE" } }"#),
@@ -164,7 +179,16 @@ const CASES: &[IdCase] = &[
     IdCase::not_found("Mutation.removeRaciAssignment(input.id)", "RaciAssignment"),
     IdCase::not_found("Mutation.replaceAccountable(input.personId)", "Person"),
     IdCase::not_found("Mutation.replaceAccountable(input.processId)", "Process"),
+    IdCase::not_found(
+        "Mutation.requestDocumentChanges(input.id)",
+        "DocumentVersion",
+    ),
+    IdCase::not_found("Mutation.retireDocument(input.id)", "Document"),
     IdCase::not_found("Mutation.retireService(input.id)", "Service"),
+    IdCase::not_found(
+        "Mutation.reviseDocumentVersion(input.id)",
+        "DocumentVersion",
+    ),
     IdCase::not_found("Mutation.revokeApiToken(input.id)", "ApiToken"),
     IdCase::not_found("Mutation.setCycleStatus(input.id)", "Cycle"),
     IdCase::not_found("Mutation.setProcessApplicability(input.id)", "Process"),
@@ -179,6 +203,23 @@ const CASES: &[IdCase] = &[
     IdCase::not_found("Mutation.updateCycle(input.processIds)", "Process"),
     IdCase::not_found("Mutation.updateCycle(input.serviceIds)", "Service"),
     IdCase::not_found("Mutation.updateCycle(input.sponsorId)", "Person"),
+    IdCase::not_found("Mutation.setDocumentApprovers(input.approverIds)", "Person"),
+    IdCase::not_found("Mutation.setDocumentApprovers(input.id)", "Document"),
+    IdCase::not_found(
+        "Mutation.submitDocumentVersion(input.id)",
+        "DocumentVersion",
+    ),
+    IdCase::not_found("Mutation.updateDocument(input.clauseIds)", "Clause"),
+    IdCase::not_found("Mutation.updateDocument(input.id)", "Document"),
+    IdCase::not_found("Mutation.updateDocument(input.id)", "Document")
+        .with(r#"{ "input": { "title": "Stolen" } }"#),
+    IdCase::not_found("Mutation.updateDocument(input.ownerId)", "Person"),
+    IdCase::not_found("Mutation.updateDocument(input.processId)", "Process"),
+    IdCase::not_found(
+        "Mutation.updateDocumentVersion(input.id)",
+        "DocumentVersion",
+    )
+    .with(r#"{ "input": { "body": "Stolen" } }"#),
     IdCase::not_found("Mutation.updatePerson(input.id)", "Person"),
     // Granting a login and a role takes the ADMIN-only path through the resolver.
     IdCase::not_found("Mutation.updatePerson(input.id)", "Person")
@@ -424,6 +465,8 @@ async fn lists_and_nodes_show_nothing_of_another_organization() {
                 raciMatrix { people { id } rows { process { id } cells { personId } } }
                 tools(first: 100) { totalCount edges { node { id } } }
                 processMap { nodes { id } edges { source target } }
+                documents(first: 10) { totalCount edges { node { id owner { id } process { id } clauses { id } approvers { id } versions { id author { id } } } } }
+                documentsDueForReview(onOrBefore: "2999-12-31") { edges { node { id } } }
                 organization { id }
                 viewer { organization { id } }
             }"#,
@@ -438,7 +481,10 @@ async fn lists_and_nodes_show_nothing_of_another_organization() {
             "B's {type_name} {foreign} leaked into a list: {lists:#}"
         );
     }
-    assert_eq!(lists["people"]["totalCount"], 1);
+    // The built-in templates and the records' procedure.
+    assert_eq!(lists["documents"]["totalCount"], 7);
+    // The records' person and the approver of their document.
+    assert_eq!(lists["people"]["totalCount"], 2);
     assert_eq!(lists["tools"]["totalCount"], 1);
     let verification = app
         .graphql(
