@@ -38,6 +38,9 @@ use uuid::Uuid;
 pub enum Key {
     /// A relation loader's answer for one record: the loader's name and the record's id.
     Relation(&'static str, Uuid),
+    /// An answer computed from several reads (the gap analysis of a cycle): its kind and its
+    /// arguments.
+    Computed(&'static str, String),
     /// What a statement reads: its kind of answer (rows, a count), its SQL and its values.
     Statement {
         answer: &'static str,

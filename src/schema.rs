@@ -8,6 +8,9 @@ use async_graphql::{
 use crate::{
     audit_trail::graphql::{AuditChainQuery, AuditEntry, AuditTrailQuery, AuditTrailSubscription},
     auth::api_token::graphql::{ApiToken, ApiTokenMutation, ApiTokenQuery},
+    compliance::training::graphql::{
+        Attendance, TrainingCoverageQuery, TrainingMutation, TrainingQuery, TrainingSession,
+    },
     compliance::{
         assessments::graphql::{
             AssessmentMutation, AssessmentQuery, ClauseAssessment, ClauseAssessmentQuery,
@@ -61,6 +64,8 @@ crate::node_interface!(
     Document,
     DocumentVersion,
     DocumentDecision,
+    TrainingSession,
+    Attendance,
 );
 
 /// What every new organization starts with, one hook per area, inside the change that
@@ -101,6 +106,8 @@ pub struct Query(
     ClauseAssessmentQuery,
     DocumentQuery,
     DocumentReviewQuery,
+    TrainingQuery,
+    TrainingCoverageQuery,
     NodeQuery,
 );
 
@@ -121,6 +128,7 @@ pub struct Mutation(
     AssessmentMutation,
     DocumentMutation,
     DocumentVersionMutation,
+    TrainingMutation,
 );
 
 /// Every subscription, one part per area.
@@ -160,6 +168,10 @@ fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
     .override_output_type_description::<connection::Page<Document>>(
         "A page of documents, in the order they were added: `edges` (or `nodes`), `pageInfo` to \
          fetch the next or previous page, `totalCount` of the documents that match the filter.",
+    )
+    .override_output_type_description::<connection::Page<TrainingSession>>(
+        "A page of training sessions: `edges` (or `nodes`), `pageInfo` to fetch the next or \
+         previous page, `totalCount` of the sessions that match the filter.",
     )
     .override_output_type_description::<connection::Page<Framework>>(
         "A page of the frameworks the organization reads: `edges` (or `nodes`), `pageInfo` to \

@@ -35,6 +35,9 @@ pub mod service;
 pub mod task_clause;
 pub mod task_process;
 pub mod tool;
+pub mod training_attendance;
+pub mod training_process;
+pub mod training_session;
 
 pub use portfolio_enums::{Criticality, LifecycleStatus, Maturity, RaciRole};
 pub use role::Role;

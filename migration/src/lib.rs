@@ -16,6 +16,7 @@ mod m20261203_000009_create_framework_library;
 mod m20261204_000010_create_certification_cycles;
 mod m20261205_000011_create_documents;
 mod m20261206_000012_create_gap_analysis;
+mod m20261207_000013_create_training;
 
 /// Every migration of the product, oldest first.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000010_create_certification_cycles::Migration),
             Box::new(m20261205_000011_create_documents::Migration),
             Box::new(m20261206_000012_create_gap_analysis::Migration),
+            Box::new(m20261207_000013_create_training::Migration),
         ]
     }
 }

@@ -14,6 +14,7 @@ pub mod documents;
 pub mod frameworks;
 pub mod relations;
 pub mod remediation;
+pub mod training;
 
 crate::record!(framework => "Framework", shared);
 crate::record!(clause => "Clause", shared);
@@ -39,3 +40,6 @@ crate::tenant!(document_clause);
 pub async fn seed_organization(change: &mut crate::store::Change) -> crate::error::AppResult<()> {
     documents::templates::seed(change).await
 }
+crate::record!(training_session => "TrainingSession", versioned);
+crate::record!(training_attendance => "Attendance");
+crate::tenant!(training_process);

@@ -80,3 +80,13 @@ crate::link_table!(
     ApproversOfDocument: document_approver from DocumentId to person,
     |link| (link.document_id, link.person_id)
 );
+crate::link_table!(
+    /// The processes a training session covers.
+    ProcessesOfSession: training_process from SessionId to process,
+    |link| (link.session_id, link.process_id)
+);
+crate::grouping!(
+    /// Who was invited to a training session.
+    AttendanceOfSession: training_attendance by SessionId,
+    |row| Some(row.session_id)
+);

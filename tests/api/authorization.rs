@@ -88,6 +88,7 @@ const MAY: &[(&str, Who)] = &[
     ("createRemediationTask", COMPLIANCE),
     ("createService", PORTFOLIO),
     ("createTool", PORTFOLIO),
+    ("createTrainingSession", COMPLIANCE),
     ("deactivatePerson", PEOPLE),
     ("deleteProcess", PORTFOLIO),
     ("deleteTool", PORTFOLIO),
@@ -119,6 +120,7 @@ const MAY: &[(&str, Who)] = &[
     ("updateRemediationTask", COMPLIANCE),
     ("updateService", PORTFOLIO),
     ("updateTool", PORTFOLIO),
+    ("updateTrainingSession", COMPLIANCE),
 ];
 
 /// A caller of the test: a login with a role, or an API token with one scope.

@@ -38,6 +38,7 @@ mod schema_walk;
 mod services;
 mod subscriptions;
 mod tenancy;
+mod training;
 mod validation;
 mod websocket;
 mod websocket_limits;

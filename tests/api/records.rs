@@ -182,6 +182,16 @@ impl Records {
             "DocumentDecision",
             &decided["approveDocumentVersion"]["documentVersion"]["decisions"][0],
         );
+        let training = run(
+            "mutation($input: CreateTrainingSessionInput!) { createTrainingSession(input: $input) { trainingSession { id attendance { id } } } }",
+            json!({ "title": format!("{label} training"), "heldOn": "2026-11-02", "trainerId": person,
+                    "materialDocumentId": document_id, "processIds": [process],
+                    "attendees": [{ "personId": person, "attended": true }] }),
+        )
+        .await;
+        let training = &training["createTrainingSession"]["trainingSession"];
+        take(&mut ids, "TrainingSession", training);
+        take(&mut ids, "Attendance", &training["attendance"][0]);
         let read = app
             .graphql(
                 Some(&admin),

@@ -390,6 +390,7 @@ impl Builder<'_> {
             ("SCALAR", "Int") => json!(1),
             ("SCALAR", "Float") => json!(1.0),
             ("SCALAR", "Boolean") => json!(true),
+            ("SCALAR", "Date") => json!("2026-11-02"),
             ("ENUM", _) => json!(
                 named
                     .enum_values

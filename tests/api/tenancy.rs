@@ -94,6 +94,7 @@ const CASES: &[IdCase] = &[
     IdCase::not_found("Query.process(id)", "Process"),
     IdCase::not_found("Query.service(id)", "Service"),
     IdCase::not_found("Query.tool(id)", "Tool"),
+    IdCase::not_found("Query.trainingSession(id)", "TrainingSession"),
     IdCase::empty("Query.auditTrail(filter.recordId)", Names::Any),
     IdCase::empty("Query.clauseAssessments(cycleId)", Names::One("Cycle")),
     IdCase::empty(
@@ -112,6 +113,14 @@ const CASES: &[IdCase] = &[
     IdCase::empty("Query.documents(filter.processId)", Names::One("Process")),
     IdCase::empty("Query.processes(filter.ownerId)", Names::One("Person")),
     IdCase::empty("Query.services(filter.ownerId)", Names::One("Person")),
+    IdCase::empty(
+        "Query.trainingSessions(filter.personId)",
+        Names::One("Person"),
+    ),
+    IdCase::empty(
+        "Query.trainingSessions(filter.processId)",
+        Names::One("Process"),
+    ),
     IdCase::not_found(
         "Mutation.addProcessDependency(input.dependsOnProcessId)",
         "Process",
@@ -159,6 +168,19 @@ const CASES: &[IdCase] = &[
         "Process",
     ),
     IdCase::not_found("Mutation.createService(input.ownerId)", "Person"),
+    IdCase::not_found(
+        "Mutation.createTrainingSession(input.attendees.personId)",
+        "Person",
+    ),
+    IdCase::not_found(
+        "Mutation.createTrainingSession(input.materialDocumentId)",
+        "Document",
+    ),
+    IdCase::not_found(
+        "Mutation.createTrainingSession(input.processIds)",
+        "Process",
+    ),
+    IdCase::not_found("Mutation.createTrainingSession(input.trainerId)", "Person"),
     IdCase::not_found("Mutation.deactivatePerson(input.id)", "Person"),
     IdCase::not_found("Mutation.deleteProcess(input.id)", "Process"),
     IdCase::not_found("Mutation.deleteTool(input.id)", "Tool"),
@@ -249,6 +271,28 @@ const CASES: &[IdCase] = &[
         .with(r#"{ "input": { "name": "Stolen" } }"#),
     IdCase::not_found("Mutation.updateService(input.ownerId)", "Person"),
     IdCase::not_found("Mutation.updateTool(input.id)", "Tool"),
+    IdCase::not_found(
+        "Mutation.updateTrainingSession(input.attendees.personId)",
+        "Person",
+    ),
+    IdCase::not_found(
+        "Mutation.updateTrainingSession(input.id)",
+        "TrainingSession",
+    ),
+    IdCase::not_found(
+        "Mutation.updateTrainingSession(input.id)",
+        "TrainingSession",
+    )
+    .with(r#"{ "input": { "title": "Stolen" } }"#),
+    IdCase::not_found(
+        "Mutation.updateTrainingSession(input.materialDocumentId)",
+        "Document",
+    ),
+    IdCase::not_found(
+        "Mutation.updateTrainingSession(input.processIds)",
+        "Process",
+    ),
+    IdCase::not_found("Mutation.updateTrainingSession(input.trainerId)", "Person"),
 ];
 
 /// The record type the ID at `key` names, where it names one type; for tests that need a valid

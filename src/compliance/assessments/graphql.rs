@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::read_cache::Key;
 use chrono::Utc;
 use entity::{certification_cycle, clause, clause_assessment, framework, process};
 
@@ -357,6 +358,13 @@ impl GapAnalysis {
     }
 }
 
+impl GapAnalysis {
+    /// About the memory the analysis holds in the read cache: its rows, each under a kilobyte.
+    fn weight(&self) -> usize {
+        1_024 * (1 + self.0.chapters.len() + self.0.gaps.len() + self.0.tasks.len())
+    }
+}
+
 /// Gap analysis queries.
 #[derive(Default)]
 pub struct AssessmentQuery;
@@ -383,12 +391,23 @@ impl AssessmentQuery {
     ) -> async_graphql::Result<GapAnalysis> {
         let cycle = decode::<certification_cycle::Entity>(&cycle_id, "cycleId")?;
         let seen_as = decode_opt::<framework::Entity>(as_framework.as_ref(), "asFramework")?;
-        let key = format!("gapAnalysis:{cycle}:{seen_as:?}");
+        let arguments = format!("{cycle}:{seen_as:?}");
         let read = async {
-            let analysis = analysis::read(&ctx.state().db, ctx.scope()?, cycle, seen_as).await?;
-            Ok(GapAnalysis(Arc::new(analysis)))
+            let load = || async {
+                let analysis =
+                    analysis::read(&ctx.state().db, ctx.scope()?, cycle, seen_as).await?;
+                AppResult::Ok(GapAnalysis(Arc::new(analysis)))
+            };
+            // Kept for the requests that start at the same data version, like any read.
+            match ctx.reads().cache {
+                Some(cache) => {
+                    let key = Key::Computed("gapAnalysis", arguments.clone());
+                    cache.read(key, GapAnalysis::weight, load).await
+                }
+                None => load().await,
+            }
         };
-        Ok(ctx.once(key, read).await?)
+        Ok(ctx.once(format!("gapAnalysis:{arguments}"), read).await?)
     }
 }
 
