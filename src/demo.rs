@@ -27,5 +27,7 @@ pub async fn ensure(state: &AppState) -> AppResult<(organization::Model, bool)> 
     crate::portfolio::demo::load(&mut change, &staff).await?;
     crate::compliance::demo::load(&mut change, &staff[1]).await?;
     change.commit(&state.bus).await?;
+    crate::compliance::demo::load_documents(state, organization.id, &staff[1], &staff[4..10])
+        .await?;
     Ok((organization, true))
 }

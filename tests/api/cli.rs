@@ -249,6 +249,9 @@ async fn serve_demo_prints_a_token_that_works() {
             processMap { nodes { kind } edges { kind } }
             cycles { nodes { id name phase services { id } processes { id } } }
             overdue: remediationTasks(filter: { overdue: true }) { nodes { clauses { number } } }
+            own: documents(filter: { search: "Harbor" }) { nodes { title latestVersion { state } } }
+            procedures: documents(filter: { kind: PROCEDURE }, first: 20) { nodes { title latestVersion { state } } }
+            trainingSessions { nodes { title material { title } attendance { attended } } }
         }"# }))
         .send()
         .await
@@ -306,6 +309,41 @@ async fn serve_demo_prints_a_token_that_works() {
         data["overdue"]["nodes"],
         json!([{ "clauses": [{ "number": "8.6.1" }] }])
     );
+    assert_eq!(
+        data["own"]["nodes"],
+        json!([{ "title": "Harbor service management policy", "latestVersion": { "state": "APPROVED" } }])
+    );
+    let procedures: Vec<(&str, &str)> = data["procedures"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["title"].as_str().unwrap(),
+                d["latestVersion"]["state"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        procedures,
+        [
+            ("Incident management procedure", "APPROVED"),
+            ("Change management procedure", "APPROVED"),
+            ("Service level management procedure", "IN_REVIEW"),
+        ]
+    );
+    let session = &data["trainingSessions"]["nodes"][0];
+    assert_eq!(
+        session["material"]["title"],
+        "Incident management procedure"
+    );
+    let absent = session["attendance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["attended"] == false)
+        .count();
+    assert_eq!(absent, 1, "one absentee");
     let analysis = &analysis["data"]["gapAnalysis"];
     assert_eq!(analysis["percentAssessed"], 100.0, "{analysis:#}");
     assert_eq!(analysis["totals"], json!({ "gap": 1, "partial": 1 }));
