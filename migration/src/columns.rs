@@ -123,6 +123,27 @@ pub(crate) async fn create(
     Ok(())
 }
 
+/// Creates the link table `table` between rows of `owner_table` (column `owner`) and rows of
+/// `target_table` (column `target`): the pair is the key, each side goes with the row it
+/// references, `organization_id` says whose link it is, and an index `index_name` serves the
+/// reads from the target's side.
+pub(crate) async fn create_link_table(
+    manager: &SchemaManager<'_>,
+    table: impl IntoIden + Copy,
+    (owner, owner_table): (impl IntoIden + Copy, impl IntoIden),
+    (target, target_table): (impl IntoIden + Copy, impl IntoIden),
+    index_name: &str,
+) -> Result<(), DbErr> {
+    let links = Table::create()
+        .table(table)
+        .references_cascade(uuid(owner), owner_table)
+        .references_cascade(uuid(target), target_table)
+        .col(uuid("organization_id"))
+        .primary_key(Index::create().col(owner).col(target))
+        .to_owned();
+    create(manager, links, [index(index_name, table, [target])]).await
+}
+
 /// Drops `tables`, in that order (the referencing ones first).
 pub(crate) async fn drop_tables(
     manager: &SchemaManager<'_>,

@@ -3,7 +3,9 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::columns::{RecordColumns, create, drop_tables, index, tenant_table, unique_index};
+use crate::columns::{
+    RecordColumns, create, create_link_table, drop_tables, index, tenant_table, unique_index,
+};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -52,7 +54,7 @@ enum CycleObjective {
 }
 
 /// The columns every link table of a cycle has.
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone, Copy)]
 enum CycleLink {
     CycleId,
     OrganizationId,
@@ -85,21 +87,6 @@ enum CyclePhaseEntry {
     EnteredBy,
     PersonId,
     Note,
-}
-
-/// A link table from a cycle to `target`: one row per pair, with the organization's id.
-fn cycle_link(
-    table: impl IntoIden,
-    target_column: impl IntoIden + Copy,
-    target: impl IntoIden,
-) -> TableCreateStatement {
-    Table::create()
-        .table(table)
-        .references_cascade(uuid(CycleLink::CycleId), CertificationCycle::Table)
-        .references_cascade(uuid(target_column), target)
-        .col(uuid(CycleLink::OrganizationId))
-        .primary_key(Index::create().col(CycleLink::CycleId).col(target_column))
-        .to_owned()
 }
 
 #[async_trait::async_trait]
@@ -168,19 +155,12 @@ impl MigrationTrait for Migration {
             ],
         )
         .await?;
-        let frameworks = cycle_link(
-            CycleFramework::Table,
-            CycleFramework::FrameworkId,
-            Framework::Table,
-        );
-        create(
+        create_link_table(
             manager,
-            frameworks,
-            [index(
-                "ix_cycle_framework_framework",
-                CycleFramework::Table,
-                [CycleFramework::FrameworkId],
-            )],
+            CycleFramework::Table,
+            (CycleLink::CycleId, CertificationCycle::Table),
+            (CycleFramework::FrameworkId, Framework::Table),
+            "ix_cycle_framework_framework",
         )
         .await?;
         for (table, column, target, name) in [

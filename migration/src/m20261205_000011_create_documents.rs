@@ -8,7 +8,9 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::columns::{RecordColumns, create, drop_tables, index, tenant_table, unique_index};
+use crate::columns::{
+    RecordColumns, create, create_link_table, drop_tables, index, tenant_table, unique_index,
+};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -72,20 +74,18 @@ enum DocumentDecision {
     DecidedAt,
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone, Copy)]
 enum DocumentApprover {
     Table,
     DocumentId,
     PersonId,
-    OrganizationId,
 }
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone, Copy)]
 enum DocumentClause {
     Table,
     DocumentId,
     ClauseId,
-    OrganizationId,
 }
 
 #[async_trait::async_trait]
@@ -193,46 +193,20 @@ impl MigrationTrait for Migration {
         )
         .await?;
         // Link tables: the key is the pair of ends; `organization_id` has no foreign key.
-        let approvers = Table::create()
-            .table(DocumentApprover::Table)
-            .references_cascade(uuid(DocumentApprover::DocumentId), Document::Table)
-            .references_cascade(uuid(DocumentApprover::PersonId), Person::Table)
-            .col(uuid(DocumentApprover::OrganizationId))
-            .primary_key(
-                Index::create()
-                    .col(DocumentApprover::DocumentId)
-                    .col(DocumentApprover::PersonId),
-            )
-            .to_owned();
-        create(
+        create_link_table(
             manager,
-            approvers,
-            [index(
-                "ix_document_approver_person",
-                DocumentApprover::Table,
-                [DocumentApprover::PersonId],
-            )],
+            DocumentApprover::Table,
+            (DocumentApprover::DocumentId, Document::Table),
+            (DocumentApprover::PersonId, Person::Table),
+            "ix_document_approver_person",
         )
         .await?;
-        let clauses = Table::create()
-            .table(DocumentClause::Table)
-            .references_cascade(uuid(DocumentClause::DocumentId), Document::Table)
-            .references_cascade(uuid(DocumentClause::ClauseId), Clause::Table)
-            .col(uuid(DocumentClause::OrganizationId))
-            .primary_key(
-                Index::create()
-                    .col(DocumentClause::DocumentId)
-                    .col(DocumentClause::ClauseId),
-            )
-            .to_owned();
-        create(
+        create_link_table(
             manager,
-            clauses,
-            [index(
-                "ix_document_clause_clause",
-                DocumentClause::Table,
-                [DocumentClause::ClauseId],
-            )],
+            DocumentClause::Table,
+            (DocumentClause::DocumentId, Document::Table),
+            (DocumentClause::ClauseId, Clause::Table),
+            "ix_document_clause_clause",
         )
         .await
     }

@@ -3,7 +3,9 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::columns::{RecordColumns, create, drop_tables, index, tenant_table, unique_index};
+use crate::columns::{
+    RecordColumns, create, create_link_table, drop_tables, index, tenant_table, unique_index,
+};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -55,7 +57,7 @@ enum RemediationTask {
     Status,
 }
 
-/// The link tables: (owner column, target column, target table).
+/// The link tables and their columns.
 #[derive(DeriveIden, Clone, Copy)]
 enum Link {
     #[sea_orm(iden = "assessment_process")]
@@ -69,23 +71,6 @@ enum Link {
     ProcessId,
     ClauseId,
     OrganizationId,
-}
-
-/// A link table between `owner` rows and `target` rows, keyed by the pair.
-fn link_table(
-    table: Link,
-    owner: Link,
-    owner_table: impl IntoIden,
-    target: Link,
-    target_table: impl IntoIden,
-) -> TableCreateStatement {
-    Table::create()
-        .table(table)
-        .references_cascade(uuid(owner), owner_table)
-        .references_cascade(uuid(target), target_table)
-        .col(uuid(Link::OrganizationId))
-        .primary_key(Index::create().col(owner).col(target))
-        .to_owned()
 }
 
 #[async_trait::async_trait]
@@ -166,36 +151,30 @@ impl MigrationTrait for Migration {
             ],
         )
         .await?;
-        for (table, owner, owner_table, target, target_table, name) in [
-            (
-                Link::AssessmentProcess,
-                Link::AssessmentId,
-                ClauseAssessment::Table.into_iden(),
-                Link::ProcessId,
-                Process::Table.into_iden(),
-                "ix_assessment_process_process",
-            ),
-            (
-                Link::TaskClause,
-                Link::TaskId,
-                RemediationTask::Table.into_iden(),
-                Link::ClauseId,
-                Clause::Table.into_iden(),
-                "ix_task_clause_clause",
-            ),
-            (
-                Link::TaskProcess,
-                Link::TaskId,
-                RemediationTask::Table.into_iden(),
-                Link::ProcessId,
-                Process::Table.into_iden(),
-                "ix_task_process_process",
-            ),
-        ] {
-            let links = link_table(table, owner, owner_table, target, target_table);
-            create(manager, links, [index(name, table, [target])]).await?;
-        }
-        Ok(())
+        create_link_table(
+            manager,
+            Link::AssessmentProcess,
+            (Link::AssessmentId, ClauseAssessment::Table),
+            (Link::ProcessId, Process::Table),
+            "ix_assessment_process_process",
+        )
+        .await?;
+        create_link_table(
+            manager,
+            Link::TaskClause,
+            (Link::TaskId, RemediationTask::Table),
+            (Link::ClauseId, Clause::Table),
+            "ix_task_clause_clause",
+        )
+        .await?;
+        create_link_table(
+            manager,
+            Link::TaskProcess,
+            (Link::TaskId, RemediationTask::Table),
+            (Link::ProcessId, Process::Table),
+            "ix_task_process_process",
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -3,7 +3,9 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::columns::{RecordColumns, create, drop_tables, index, tenant_table, unique_index};
+use crate::columns::{
+    RecordColumns, create, create_link_table, drop_tables, index, tenant_table, unique_index,
+};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -39,7 +41,6 @@ enum TrainingProcess {
     Table,
     SessionId,
     ProcessId,
-    OrganizationId,
 }
 
 #[derive(DeriveIden, Clone, Copy)]
@@ -86,25 +87,12 @@ impl MigrationTrait for Migration {
             ],
         )
         .await?;
-        let processes = Table::create()
-            .table(TrainingProcess::Table)
-            .references_cascade(uuid(TrainingProcess::SessionId), TrainingSession::Table)
-            .references_cascade(uuid(TrainingProcess::ProcessId), Process::Table)
-            .col(uuid(TrainingProcess::OrganizationId))
-            .primary_key(
-                Index::create()
-                    .col(TrainingProcess::SessionId)
-                    .col(TrainingProcess::ProcessId),
-            )
-            .to_owned();
-        create(
+        create_link_table(
             manager,
-            processes,
-            [index(
-                "ix_training_process_process",
-                TrainingProcess::Table,
-                [TrainingProcess::ProcessId],
-            )],
+            TrainingProcess::Table,
+            (TrainingProcess::SessionId, TrainingSession::Table),
+            (TrainingProcess::ProcessId, Process::Table),
+            "ix_training_process_process",
         )
         .await?;
         let attendance = tenant_table(TrainingAttendance::Table)
