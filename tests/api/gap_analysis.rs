@@ -402,3 +402,62 @@ async fn the_analysis_costs_the_same_statements_for_20_and_500_assessments() {
     );
     assert_eq!(cost[0], cost[1]);
 }
+
+#[tokio::test]
+async fn a_process_owner_assesses_the_clauses_of_their_own_processes_only() {
+    let app = spawn_app().await;
+    let (iso, clauses) = framework(&app, "iso20000-1").await;
+    let cycle = cycle(&app, "Pilot", &[&iso]).await;
+    let pat = app
+        .graphql(
+            Some(&app.admin()),
+            "mutation($input: CreatePersonInput!) { createPerson(input: $input) { person { id } } }",
+            json!({ "input": { "name": "Pat", "email": "pat@example.com", "loginSubject": "pat", "role": "PROCESS_OWNER" } }),
+        )
+        .await
+        .ok()["createPerson"]["person"]["id"]
+        .clone();
+    let incident = app.process_id("INCIDENT").await;
+    let change = app.process_id("CHANGE").await;
+    app.graphql(
+        Some(&app.admin()),
+        "mutation($input: UpdateProcessInput!) { updateProcess(input: $input) { process { id } } }",
+        json!({ "input": { "id": incident, "ownerId": pat } }),
+    )
+    .await
+    .ok();
+    let token = app.token(Role::ProcessOwner, "pat");
+    let assess = |items: Value| {
+        let app = &app;
+        let token = token.clone();
+        let cycle = cycle.clone();
+        async move {
+            app.graphql(
+                Some(&token),
+                ASSESS,
+                json!({ "input": { "cycleId": cycle, "assessments": items } }),
+            )
+            .await
+        }
+    };
+    // Linked to their process: theirs to assess, and to re-assess.
+    let mine = assess(
+        json!([{ "clauseId": clauses["8.6.1"], "status": "PARTIAL", "processIds": [incident] }]),
+    )
+    .await
+    .ok();
+    assert_eq!(mine["assessClauses"]["assessments"][0]["assessedBy"], "pat");
+    assess(json!([{ "clauseId": clauses["8.6.1"], "status": "IMPLEMENTED" }]))
+        .await
+        .ok();
+    // Not linked to one of theirs, or linked to someone else's: refused, nothing changes.
+    let head = app.head(&app.admin()).await;
+    for items in [
+        json!([{ "clauseId": clauses["8.5.1.1"], "status": "GAP" }]),
+        json!([{ "clauseId": clauses["8.5.1.1"], "status": "GAP", "processIds": [change] }]),
+        json!([{ "clauseId": clauses["8.6.1"], "status": "GAP", "processIds": [incident, change] }]),
+    ] {
+        assess(items).await.expect_code("FORBIDDEN");
+    }
+    assert_eq!(app.head(&app.admin()).await, head);
+}
