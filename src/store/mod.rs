@@ -12,8 +12,8 @@ mod unique;
 use chrono::{SubsecRound, Utc};
 use futures_util::future::BoxFuture;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    sea_query::IntoCondition,
+    ActiveModelTrait, ColumnTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, sea_query::IntoCondition,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -169,6 +169,25 @@ where
         return Err(AppError::NotFound(E::TYPE));
     }
     Ok(ids)
+}
+
+/// The far ends of record `key`'s links in link table `L`: the `target` column of each row
+/// whose `column` is `key`, in order.
+pub async fn linked<L: crate::record::Tenant>(
+    change: &Change,
+    column: L::Column,
+    key: Uuid,
+    target: L::Column,
+) -> AppResult<Vec<Uuid>> {
+    Ok(Scope::from(change.actor())
+        .select::<L>()
+        .filter(column.eq(key))
+        .select_only()
+        .column(target)
+        .order_by_asc(target)
+        .into_tuple()
+        .all(change.db())
+        .await?)
 }
 
 /// Refuses a reference to a row of `E` that the caller's organization does not have (an owner,

@@ -10,8 +10,8 @@ use entity::{
     person, process,
 };
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Select, sea_query::Query,
+    ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    sea_query::Query,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -23,7 +23,6 @@ use super::{
 };
 use crate::{
     error::{AppError, AppResult},
-    record::Record,
     store::{self, Change, Edit},
     tenancy::Scope,
     validation::{Name, Text},
@@ -105,32 +104,13 @@ async fn snapshot_ids(change: &Change, id: Uuid) -> AppResult<(Vec<Uuid>, Vec<Uu
     Ok((clauses, approvers))
 }
 
-/// `ids` sorted and deduplicated, each a row of `E` the organization reads, or NOT_FOUND.
-async fn existing<E>(change: &Change, ids: &[Uuid]) -> AppResult<Vec<Uuid>>
-where
-    E: Record,
-    E::Model: sea_orm::FromQueryResult + Send + Sync,
-{
-    let mut ids = ids.to_vec();
-    ids.sort_unstable();
-    ids.dedup();
-    let found = Scope::from(change.actor())
-        .select_ids::<E>(ids.clone())
-        .count(change.db())
-        .await?;
-    if found != ids.len() as u64 {
-        return Err(AppError::NotFound(E::TYPE));
-    }
-    Ok(ids)
-}
-
 /// Replaces the clauses of `document` (any clause the organization reads, built-in included).
 async fn set_clauses(
     change: &Change,
     document: &document::Model,
     ids: &[Uuid],
 ) -> AppResult<Vec<Uuid>> {
-    let ids = existing::<clause::Entity>(change, ids).await?;
+    let ids = store::existing::<clause::Entity>(change, ids).await?;
     Scope::from(change.actor())
         .delete::<document_clause::Entity>()
         .filter(document_clause::Column::DocumentId.eq(document.id))
@@ -156,7 +136,7 @@ async fn set_approvers(
     document: &document::Model,
     ids: &[Uuid],
 ) -> AppResult<Vec<Uuid>> {
-    let ids = existing::<person::Entity>(change, ids).await?;
+    let ids = store::existing::<person::Entity>(change, ids).await?;
     Scope::from(change.actor())
         .delete::<document_approver::Entity>()
         .filter(document_approver::Column::DocumentId.eq(document.id))

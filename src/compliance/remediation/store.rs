@@ -6,8 +6,7 @@ use entity::{
     remediation_task, remediation_task::TaskStatus, task_clause, task_process,
 };
 use sea_orm::{
-    ColumnTrait, Condition, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
-    sea_query::Query,
+    ColumnTrait, Condition, PaginatorTrait, QueryFilter, QuerySelect, Select, sea_query::Query,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -57,25 +56,20 @@ struct Snapshot {
 
 impl Snapshot {
     async fn read(change: &Change, task: remediation_task::Model) -> AppResult<Self> {
-        let scope = Scope::from(change.actor());
-        let clause_ids = scope
-            .select::<task_clause::Entity>()
-            .filter(task_clause::Column::TaskId.eq(task.id))
-            .select_only()
-            .column(task_clause::Column::ClauseId)
-            .order_by_asc(task_clause::Column::ClauseId)
-            .into_tuple()
-            .all(change.db())
-            .await?;
-        let process_ids = scope
-            .select::<task_process::Entity>()
-            .filter(task_process::Column::TaskId.eq(task.id))
-            .select_only()
-            .column(task_process::Column::ProcessId)
-            .order_by_asc(task_process::Column::ProcessId)
-            .into_tuple()
-            .all(change.db())
-            .await?;
+        let clause_ids = store::linked::<task_clause::Entity>(
+            change,
+            task_clause::Column::TaskId,
+            task.id,
+            task_clause::Column::ClauseId,
+        )
+        .await?;
+        let process_ids = store::linked::<task_process::Entity>(
+            change,
+            task_process::Column::TaskId,
+            task.id,
+            task_process::Column::ProcessId,
+        )
+        .await?;
         Ok(Self {
             task,
             clause_ids,

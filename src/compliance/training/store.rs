@@ -8,8 +8,7 @@ use entity::{
     training_session,
 };
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, QueryFilter, QueryOrder, QuerySelect, Select,
-    sea_query::Query,
+    ColumnTrait, Condition, DatabaseConnection, QueryFilter, QuerySelect, Select, sea_query::Query,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -61,17 +60,14 @@ struct Snapshot {
 
 impl Snapshot {
     async fn read(change: &Change, session: training_session::Model) -> AppResult<Self> {
-        let scope = Scope::from(change.actor());
-        let process_ids = scope
-            .select::<training_process::Entity>()
-            .filter(training_process::Column::SessionId.eq(session.id))
-            .select_only()
-            .column(training_process::Column::ProcessId)
-            .order_by_asc(training_process::Column::ProcessId)
-            .into_tuple()
-            .all(change.db())
-            .await?;
-        let attendees = scope
+        let process_ids = store::linked::<training_process::Entity>(
+            change,
+            training_process::Column::SessionId,
+            session.id,
+            training_process::Column::ProcessId,
+        )
+        .await?;
+        let attendees = Scope::from(change.actor())
             .select::<training_attendance::Entity>()
             .filter(training_attendance::Column::SessionId.eq(session.id))
             .all(change.db())
