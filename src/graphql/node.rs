@@ -47,6 +47,28 @@ where
         .await
 }
 
+/// The records of type `T` that `ids` name (those the organization has, in `ids`' order),
+/// loaded together through the request's loader of `T`'s rows by id: one query for all of
+/// them, not one per id. At most `MAX_RELATED`, which the field's complexity counts on.
+pub async fn related_many<T>(ctx: &Context<'_>, ids: &[Uuid]) -> AppResult<Vec<T>>
+where
+    T: NodeObject + From<std::sync::Arc<<T::Entity as EntityTrait>::Model>>,
+    T::Entity: Send + Sync,
+    <T::Entity as EntityTrait>::Model: FromQueryResult + serde::Serialize + Send + Sync,
+{
+    use crate::graphql::cost::MAX_RELATED;
+    if ids.len() > MAX_RELATED {
+        return Err(crate::error::AppError::bad_input(
+            "query",
+            format!("this list holds more than {MAX_RELATED} records"),
+        ));
+    }
+    let found =
+        futures_util::future::try_join_all(ids.iter().map(|id| related::<T>(ctx, Some(*id))))
+            .await?;
+    Ok(found.into_iter().flatten().collect())
+}
+
 /// The answer of a relation list field: the rows loader `L` holds for `key`, each as the
 /// GraphQL type `wrap` makes of it, so a page of parents costs one query for all their lists.
 pub async fn related_list<L, M, W>(

@@ -9,7 +9,7 @@ pub use super::{
     connection::{Page, paginate},
     ids::{decode, decode_list, decode_opt, encode},
     loaders::{GroupedBy, Linked},
-    node::{related, related_list},
+    node::{related, related_list, related_many},
     patch,
     scalars::{Date, DateTime},
     stamps::Stamps,

@@ -114,6 +114,34 @@ async fn coverage_names_who_attended_a_recent_session_on_their_process() {
         "the older session counts over two years"
     );
 
+    // The people of the coverage load together: more of them cost no more statements. Each
+    // measure follows a change, so that neither reads from the read cache.
+    app.create_person(&admin, "Gus", "gus@example.com").await;
+    let before = app.statements().await;
+    untrained(&app).await;
+    let few = app.statements().await - before;
+    for name in ["Dee", "Eve", "Fay"] {
+        let person = app
+            .create_person(
+                &admin,
+                name,
+                &format!("{}@example.com", name.to_lowercase()),
+            )
+            .await;
+        assign(&app, &incident, &person, "RESPONSIBLE").await;
+    }
+    let before = app.statements().await;
+    untrained(&app).await;
+    assert_eq!(
+        app.statements().await - before,
+        few,
+        "statements for 1 and 4 untrained"
+    );
+    assert_eq!(
+        coverage(&app, 6).await["people"].as_array().map(Vec::len),
+        Some(5)
+    );
+
     // Bad inputs name their field.
     let reply = app
         .graphql(Some(&admin), COVERAGE, json!({ "months": 0 }))
@@ -132,4 +160,15 @@ async fn coverage_names_who_attended_a_recent_session_on_their_process() {
     reply.expect_code("BAD_USER_INPUT");
     assert_eq!(reply.field(), Some("input.attendees[1].personId"));
     assert_eq!(app.head(&admin).await, head);
+}
+
+/// Only the untrained people of each process: the people load nowhere else in the request.
+async fn untrained(app: &TestApp) -> Value {
+    app.graphql(
+        Some(&app.token(Role::Auditor, "ines")),
+        "{ trainingCoverage(months: 6) { processes { untrained { name } } } }",
+        json!({}),
+    )
+    .await
+    .ok()
 }

@@ -286,13 +286,7 @@ impl GapItem {
     /// The assessed clauses of the cycle's frameworks the status was inferred from.
     #[graphql(complexity = "related_complexity(child_complexity)")]
     async fn inferred_from(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Clause>> {
-        let mut clauses = Vec::new();
-        for id in &self.item().inferred_from {
-            if let Some(clause) = related::<Clause>(ctx, Some(*id)).await? {
-                clauses.push(clause);
-            }
-        }
-        Ok(clauses)
+        Ok(related_many::<Clause>(ctx, &self.item().inferred_from).await?)
     }
     /// The cycle's remediation tasks linked to the clause (or to those it was inferred from).
     async fn remediation_tasks(&self) -> Vec<RemediationTask> {

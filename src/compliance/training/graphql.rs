@@ -242,12 +242,12 @@ impl ProcessCoverage {
     /// Those who attended a session on it in the period.
     #[graphql(complexity = "related_complexity(child_complexity)")]
     async fn trained(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Person>> {
-        people(ctx, &self.trained).await
+        Ok(related_many::<Person>(ctx, &self.trained).await?)
     }
     /// Those who did not: the gap.
     #[graphql(complexity = "related_complexity(child_complexity)")]
     async fn untrained(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Person>> {
-        people(ctx, &self.untrained).await
+        Ok(related_many::<Person>(ctx, &self.untrained).await?)
     }
 }
 
@@ -268,29 +268,13 @@ impl PersonCoverage {
     /// Processes they attended a session on in the period.
     #[graphql(complexity = "related_complexity(child_complexity)")]
     async fn trained_for(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Process>> {
-        processes(ctx, &self.trained).await
+        Ok(related_many::<Process>(ctx, &self.trained).await?)
     }
     /// Processes they did not.
     #[graphql(complexity = "related_complexity(child_complexity)")]
     async fn untrained_for(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Process>> {
-        processes(ctx, &self.untrained).await
+        Ok(related_many::<Process>(ctx, &self.untrained).await?)
     }
-}
-
-async fn people(ctx: &Context<'_>, ids: &[Uuid]) -> async_graphql::Result<Vec<Person>> {
-    let mut people = Vec::with_capacity(ids.len());
-    for id in ids {
-        people.extend(related::<Person>(ctx, Some(*id)).await?);
-    }
-    Ok(people)
-}
-
-async fn processes(ctx: &Context<'_>, ids: &[Uuid]) -> async_graphql::Result<Vec<Process>> {
-    let mut processes = Vec::with_capacity(ids.len());
-    for id in ids {
-        processes.extend(related::<Process>(ctx, Some(*id)).await?);
-    }
-    Ok(processes)
 }
 
 /// Training coverage over a period.
