@@ -83,10 +83,24 @@ enum Command {
         #[arg(long, default_value = "1h", value_parser = humantime::parse_duration)]
         ttl: Duration,
         #[command(flatten)]
-        database: DatabaseConfig,
-        #[command(flatten)]
-        jwt: JwtConfig,
+        signing: SigningConfig,
     },
+}
+
+/// What minting a token needs: the signing key, kept in the database's data folder unless
+/// configured.
+#[derive(clap::Args)]
+struct SigningConfig {
+    #[command(flatten)]
+    database: DatabaseConfig,
+    #[command(flatten)]
+    jwt: JwtConfig,
+}
+
+impl SigningConfig {
+    fn issuer(&self) -> anyhow::Result<JwtIssuer> {
+        JwtIssuer::from_config(&self.jwt, &self.database.data_dir)
+    }
 }
 
 #[derive(Subcommand)]
@@ -100,9 +114,7 @@ enum OrgCommand {
         #[arg(long, default_value = "12h", value_parser = humantime::parse_duration)]
         ttl: Duration,
         #[command(flatten)]
-        database: DatabaseConfig,
-        #[command(flatten)]
-        jwt: JwtConfig,
+        signing: SigningConfig,
     },
 }
 
@@ -166,16 +178,10 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Org {
-            command:
-                OrgCommand::Create {
-                    name,
-                    ttl,
-                    database,
-                    jwt,
-                },
+            command: OrgCommand::Create { name, ttl, signing },
         } => {
-            let issuer = JwtIssuer::from_config(&jwt, &database.data_dir)?;
-            let db = db::connect(&database).await?;
+            let issuer = signing.issuer()?;
+            let db = db::connect(&signing.database).await?;
             db::migrate(&db).await?;
             let organization = organization_store::create(&db, &EventBus::default(), &name, "cli")
                 .await
@@ -201,10 +207,9 @@ async fn main() -> anyhow::Result<()> {
             role,
             sub,
             ttl,
-            database,
-            jwt,
+            signing,
         } => {
-            let issuer = JwtIssuer::from_config(&jwt, &database.data_dir)?;
+            let issuer = signing.issuer()?;
             say(issuer.mint(org, role.into(), &sub, ttl)?);
             Ok(())
         }
