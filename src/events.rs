@@ -1,12 +1,19 @@
 //! The change bus: every committed change is announced here, and subscriptions listen.
 //!
-//! Within one process this is a broadcast channel. Bridging replicas over PostgreSQL
-//! LISTEN/NOTIFY is the scale-out step DESIGN.md describes and comes with it.
+//! Within one process this is a broadcast channel. On PostgreSQL each replica also tells the
+//! others: a change's transaction NOTIFYs one channel with a small payload (organization and
+//! the range of audit sequences it wrote), which PostgreSQL delivers at commit, and each
+//! replica's [`bridge`] LISTENs, reads those entries and re-broadcasts them here. When the
+//! listening connection is lost, the bridge reconnects and announces [`BusEvent::Resync`]:
+//! what happened in between is unknown, so subscribers refetch.
+
+pub mod bridge;
 
 use std::sync::Arc;
 
 use entity::audit_entry;
 use tokio::sync::broadcast;
+use uuid::Uuid;
 
 /// Events kept for slow subscribers before they start to miss some (and are told so).
 const CAPACITY: usize = 1024;
@@ -17,26 +24,41 @@ pub struct ChangeEvent {
     /// The audit entry that records the change. Subscribers filter on its organization and
     /// record, so the event holds no copies of them that could drift from the entry.
     pub entry: Arc<audit_entry::Model>,
+    /// Made through this replica (not heard from another): what is derived from a change and
+    /// stored (readiness history) is written once, by the replica that made it.
+    pub local: bool,
 }
 
 impl From<audit_entry::Model> for ChangeEvent {
     fn from(entry: audit_entry::Model) -> Self {
         Self {
             entry: Arc::new(entry),
+            local: true,
         }
     }
+}
+
+/// What the bus carries.
+#[derive(Clone, Debug)]
+pub enum BusEvent {
+    Change(ChangeEvent),
+    /// Changes may have been missed (the replicas' channel was down): refetch what is kept.
+    Resync,
 }
 
 /// Publishes committed changes to every subscriber of the process.
 #[derive(Clone)]
 pub struct EventBus {
-    sender: broadcast::Sender<ChangeEvent>,
+    sender: broadcast::Sender<BusEvent>,
+    /// This process among the replicas, so that it skips its own notifications.
+    replica: Uuid,
 }
 
 impl Default for EventBus {
     fn default() -> Self {
         Self {
             sender: broadcast::channel(CAPACITY).0,
+            replica: Uuid::now_v7(),
         }
     }
 }
@@ -44,11 +66,21 @@ impl Default for EventBus {
 impl EventBus {
     /// Announces a change; nobody listening is fine.
     pub fn publish(&self, event: ChangeEvent) {
-        let _ = self.sender.send(event);
+        let _ = self.sender.send(BusEvent::Change(event));
     }
 
-    /// A receiver of every change from now on (all organizations: filter by the subscriber's).
-    pub fn subscribe(&self) -> broadcast::Receiver<ChangeEvent> {
+    /// Tells every subscriber that changes may have been missed.
+    pub fn resync(&self) {
+        let _ = self.sender.send(BusEvent::Resync);
+    }
+
+    /// A receiver of every event from now on (all organizations: filter by the subscriber's).
+    pub fn subscribe(&self) -> broadcast::Receiver<BusEvent> {
         self.sender.subscribe()
+    }
+
+    /// This replica's id in notifications.
+    pub fn replica(&self) -> Uuid {
+        self.replica
     }
 }

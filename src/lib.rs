@@ -18,6 +18,7 @@ pub mod organization;
 pub mod people;
 pub mod portfolio;
 pub mod read_cache;
+pub mod readiness;
 pub mod record;
 pub mod schema;
 pub mod search;

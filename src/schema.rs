@@ -108,6 +108,7 @@ pub struct Query(
     DocumentReviewQuery,
     TrainingQuery,
     TrainingCoverageQuery,
+    crate::readiness::graphql::ReadinessQuery,
     NodeQuery,
 );
 
@@ -133,7 +134,11 @@ pub struct Mutation(
 
 /// Every subscription, one part per area.
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(AuditTrailSubscription);
+pub struct Subscription(
+    AuditTrailSubscription,
+    crate::audit_trail::changes::RecordChangeSubscription,
+    crate::readiness::graphql::ReadinessSubscription,
+);
 
 /// The served schema.
 pub type AppSchema = Schema<Query, Mutation, Subscription>;

@@ -61,8 +61,12 @@ impl Application {
             db,
             bus: EventBus::default(),
             read_cache: ReadCache::new(config.server.read_cache_bytes, hits, misses),
+            readiness: Arc::default(),
             config: Arc::new(config),
         };
+        // Both end with the runtime: they hold nothing a shutdown must flush.
+        tokio::spawn(crate::events::bridge::run(state.db.clone(), state.bus.clone()));
+        tokio::spawn(crate::readiness::live::run(state.clone()));
         let (shutdown, stopping) = watch::channel(false);
         let router = http::router(Http {
             schema: crate::schema::build(state.clone()),

@@ -15,6 +15,8 @@ pub struct AppState {
     pub authenticator: Authenticator,
     /// Answers shared between requests while their organization's data stays the same.
     pub read_cache: Arc<ReadCache>,
+    /// The latest readiness of the cycles someone subscribes to.
+    pub readiness: Arc<crate::readiness::live::ReadinessHub>,
     /// The configuration the server started with.
     pub config: Arc<ServeConfig>,
 }

@@ -29,6 +29,7 @@ pub mod process;
 pub mod process_link;
 pub mod process_service;
 pub mod raci_assignment;
+pub mod readiness_record;
 pub mod remediation_task;
 pub mod role;
 pub mod service;

@@ -17,6 +17,7 @@ mod m20261204_000010_create_certification_cycles;
 mod m20261205_000011_create_documents;
 mod m20261206_000012_create_gap_analysis;
 mod m20261207_000013_create_training;
+mod m20261208_000014_create_readiness_history;
 
 /// Every migration of the product, oldest first.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000011_create_documents::Migration),
             Box::new(m20261206_000012_create_gap_analysis::Migration),
             Box::new(m20261207_000013_create_training::Migration),
+            Box::new(m20261208_000014_create_readiness_history::Migration),
         ]
     }
 }

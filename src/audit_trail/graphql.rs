@@ -10,6 +10,7 @@ use sea_orm::DatabaseConnection;
 use tokio_stream::wrappers::{BroadcastStream, errors::BroadcastStreamRecvError};
 
 use super::store::{self, BreakKind, EntryFilter};
+use crate::events::BusEvent;
 use crate::graphql::{ids::decode_id_any, prelude::*, scalars::Json};
 
 crate::node_object!(
@@ -329,13 +330,21 @@ impl AuditTrailSubscription {
         let organization_id = ctx.actor()?.organization_id;
         let events = BroadcastStream::new(ctx.state().bus.subscribe());
         Ok(events.filter_map(move |event| async move {
-            match event {
-                Ok(event) if event.entry.organization_id == organization_id => Some(Ok(AuditEntry(event.entry))),
-                Ok(_) => None,
-                Err(BroadcastStreamRecvError::Lagged(missed)) => Some(Err(AppError::Conflict(format!(
-                    "this subscriber fell behind and missed {missed} events; fetch them with auditTrail(after:)"
+            let missed = |what: String| {
+                Some(Err(AppError::Conflict(format!(
+                    "this subscriber {what}; fetch them with auditTrail(after:)"
                 ))
-                .into())),
+                .into()))
+            };
+            match event {
+                Ok(BusEvent::Change(event)) if event.entry.organization_id == organization_id => {
+                    Some(Ok(AuditEntry(event.entry)))
+                }
+                Ok(BusEvent::Change(_)) => None,
+                Ok(BusEvent::Resync) => missed("may have missed entries appended through another replica".into()),
+                Err(BroadcastStreamRecvError::Lagged(count)) => {
+                    missed(format!("fell behind and missed {count} events"))
+                }
             }
         }))
     }

@@ -5,6 +5,7 @@
 //! - [`store`]: appending, listing and verifying in the database;
 //! - [`graphql`]: the API.
 
+pub mod changes;
 pub mod chain;
 pub mod graphql;
 pub mod store;

@@ -12,6 +12,7 @@ pub mod cycles;
 pub mod demo;
 pub mod documents;
 pub mod frameworks;
+pub mod readiness;
 pub mod relations;
 pub mod remediation;
 pub mod training;

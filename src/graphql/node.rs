@@ -190,7 +190,7 @@ macro_rules! node_interface {
                 #[graphql(desc = "Global id of any record, as its `id` field returns it.")]
                 id: async_graphql::ID,
             ) -> async_graphql::Result<Option<Node>> {
-                Ok(load(ctx, std::slice::from_ref(&id)).await?.pop().flatten())
+                Ok(load_nodes(ctx, std::slice::from_ref(&id)).await?.pop().flatten())
             }
 
             /// The records with these global ids, in the same order; null where there is none.
@@ -206,12 +206,13 @@ macro_rules! node_interface {
                 )]
                 ids: Vec<async_graphql::ID>,
             ) -> async_graphql::Result<Vec<Option<Node>>> {
-                Ok(load(ctx, &ids).await?)
+                Ok(load_nodes(ctx, &ids).await?)
             }
         }
 
-        /// One query per type, whatever the number of ids.
-        async fn load(
+        /// The records these global ids name, in their order (`None` where there is none, or
+        /// where the caller may not read it): one query per type, whatever the number of ids.
+        pub async fn load_nodes(
             ctx: &async_graphql::Context<'_>,
             ids: &[async_graphql::ID],
         ) -> $crate::error::AppResult<Vec<Option<Node>>> {

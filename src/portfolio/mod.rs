@@ -10,6 +10,7 @@ pub mod people;
 pub mod process_map;
 pub mod processes;
 pub mod raci;
+pub mod readiness;
 pub mod relations;
 pub mod services;
 pub mod tools;

@@ -115,6 +115,7 @@ impl Change {
 
     /// Commits, then tells subscribers.
     pub async fn commit(self, bus: &EventBus) -> AppResult<()> {
+        crate::events::bridge::notify(&self.txn, bus, &self.entries).await?;
         self.txn.commit().await?;
         for entry in self.entries {
             bus.publish(ChangeEvent::from(entry));

@@ -19,7 +19,7 @@ use super::{
 };
 use crate::{
     auth::{Actor, ActorKind, Authentication},
-    events::ChangeEvent,
+    events::{BusEvent, ChangeEvent},
     http::{
         Http,
         graphql::{
@@ -73,7 +73,7 @@ struct Connection {
     expiry: Pin<Box<Sleep>>,
     recheck: Interval,
     /// Changes of the connection's organization, for revocations of its credential.
-    changes: Option<broadcast::Receiver<ChangeEvent>>,
+    changes: Option<broadcast::Receiver<BusEvent>>,
     operations: HashMap<String, Running>,
     /// Every operation task; dropping the set (the connection ending) aborts them all.
     tasks: JoinSet<(String, u64)>,
@@ -518,17 +518,19 @@ fn concerns(actor: &Actor, change: &ChangeEvent) -> bool {
     }
 }
 
-/// The next change of the bus, if the connection listens; `None` when some were missed.
+/// The next change of the bus, if the connection listens; `None` when some may have been
+/// missed.
 async fn next_change(
-    changes: &mut Option<broadcast::Receiver<ChangeEvent>>,
+    changes: &mut Option<broadcast::Receiver<BusEvent>>,
 ) -> Option<ChangeEvent> {
     let Some(receiver) = changes else {
         return std::future::pending().await;
     };
     loop {
         match receiver.recv().await {
-            Ok(change) => return Some(change),
-            Err(broadcast::error::RecvError::Lagged(_)) => return None,
+            Ok(BusEvent::Change(change)) => return Some(change),
+            // Changes were missed, here or between replicas.
+            Ok(BusEvent::Resync) | Err(broadcast::error::RecvError::Lagged(_)) => return None,
             Err(broadcast::error::RecvError::Closed) => std::future::pending::<()>().await,
         }
     }

@@ -23,6 +23,9 @@ use super::Http;
 /// The subprotocols, in the order the server prefers them.
 pub const PROTOCOLS: [&str; 2] = [message::TRANSPORT_WS, message::LEGACY_WS];
 
+/// Bytes read from a socket at a time.
+const READ_CHUNK: usize = 4 * 1024;
+
 /// GET /graphql/ws.
 pub async fn upgrade(State(http): State<Http>, upgrade: WebSocketUpgrade) -> Response {
     let protocol = upgrade
@@ -48,6 +51,10 @@ pub async fn upgrade(State(http): State<Http>, upgrade: WebSocketUpgrade) -> Res
     };
     let max_message = limits.ws_max_message_bytes.unwrap_or(limits.max_body_bytes);
     upgrade
+        // tungstenite reserves its read buffer whole for each socket (128 KiB by default):
+        // that, not the subscriptions, was most of what an idle subscriber cost. Messages
+        // larger than the chunk are still read, in several chunks.
+        .read_buffer_size(READ_CHUNK)
         .max_message_size(max_message)
         .max_frame_size(max_message)
         .protocols(PROTOCOLS)

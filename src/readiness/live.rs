@@ -1,0 +1,222 @@
+//! Readiness pushed live: after changes, each affected cycle's readiness is recomputed once
+//! per burst, recorded when it moved (by the replica that made the change) and pushed to the
+//! cycle's subscribers when it moved.
+//!
+//! Each cycle with subscribers has one `watch` channel: a subscriber holds a receiver, which
+//! keeps only the latest value, so a slow subscriber skips values it has not read yet instead
+//! of queueing them, and nobody waits for it.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, PoisonError},
+    time::Duration,
+};
+
+use entity::{certification_cycle, certification_cycle::CycleStatus};
+use sea_orm::{ColumnTrait, QueryFilter};
+use tokio::sync::{broadcast::error::RecvError, watch};
+use uuid::Uuid;
+
+use super::{
+    evaluate::{self, Readiness},
+    history,
+    rules::ChecklistItem,
+};
+use crate::{error::AppResult, events::BusEvent, state::AppState, tenancy::Scope};
+
+/// How long changes are gathered before readiness is recomputed: a burst of changes (an
+/// import, a script) becomes one recomputation, and a push still follows well within a second.
+pub const COALESCE: Duration = Duration::from_millis(100);
+
+/// A new readiness of a cycle, with what moved since the one before.
+#[derive(Clone, Debug)]
+pub struct ReadinessChange {
+    pub readiness: Arc<Readiness>,
+    /// The items whose state or fraction moved.
+    pub moved: Vec<ChecklistItem>,
+    /// The score before.
+    pub previous_score: i32,
+    /// Pushed after changes may have been missed (the replicas' channel was down): the value
+    /// is recomputed, and what a screen keeps besides should be fetched again.
+    pub refetch: bool,
+}
+
+/// A cycle someone subscribes to.
+struct Watched {
+    organization_id: Uuid,
+    /// The readiness last computed; `None` until the first (the baseline, not pushed).
+    latest: Option<Arc<Readiness>>,
+    /// What subscribers receive: the latest change only.
+    changes: watch::Sender<Option<ReadinessChange>>,
+}
+
+/// Cycles with subscribers, and their latest readiness.
+#[derive(Default)]
+pub struct ReadinessHub {
+    cycles: Mutex<HashMap<Uuid, Watched>>,
+}
+
+impl ReadinessHub {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, Watched>> {
+        self.cycles.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A receiver of `cycle`'s changes (the cycle already checked to be the caller's).
+    pub fn subscribe(
+        &self,
+        cycle: &certification_cycle::Model,
+    ) -> watch::Receiver<Option<ReadinessChange>> {
+        self.lock()
+            .entry(cycle.id)
+            .or_insert_with(|| Watched {
+                organization_id: cycle.organization_id,
+                latest: None,
+                changes: watch::channel(None).0,
+            })
+            .changes
+            .subscribe()
+    }
+
+    /// Whether `cycle` has a baseline to compare the next readiness with.
+    pub fn is_seeded(&self, cycle: Uuid) -> bool {
+        self.lock().get(&cycle).is_some_and(|w| w.latest.is_some())
+    }
+
+    /// Gives `cycle` its baseline if it has none yet (a first subscriber computed it).
+    pub fn seed(&self, readiness: Arc<Readiness>) {
+        if let Some(watched) = self.lock().get_mut(&readiness.cycle.id) {
+            watched.latest.get_or_insert(readiness);
+        }
+    }
+
+    /// The organizations and cycles with subscribers; cycles nobody watches any more are
+    /// forgotten.
+    fn watched(&self) -> Vec<(Uuid, Uuid)> {
+        let mut cycles = self.lock();
+        cycles.retain(|_, watched| watched.changes.receiver_count() > 0);
+        cycles
+            .iter()
+            .map(|(cycle, watched)| (watched.organization_id, *cycle))
+            .collect()
+    }
+
+    /// Takes `readiness` as the cycle's latest and pushes it if it moved (or on `refetch`).
+    fn offer(&self, readiness: Arc<Readiness>, refetch: bool) {
+        let mut cycles = self.lock();
+        let Some(watched) = cycles.get_mut(&readiness.cycle.id) else {
+            return;
+        };
+        let Some(previous) = watched.latest.replace(readiness.clone()) else {
+            return;
+        };
+        if previous.summary == readiness.summary && !refetch {
+            return;
+        }
+        let change = ReadinessChange {
+            moved: readiness.summary.moved_items(Some(&previous.summary)),
+            previous_score: previous.summary.score,
+            readiness,
+            refetch,
+        };
+        watched.changes.send_replace(Some(change));
+    }
+}
+
+/// What one pass recomputes: organizations, and whether their changes were made here.
+#[derive(Default)]
+struct Pending {
+    organizations: HashMap<Uuid, bool>,
+    /// Changes may have been missed: every watched cycle is recomputed and pushed.
+    resync: bool,
+}
+
+/// Recomputes readiness after changes, until the bus closes.
+pub async fn run(state: AppState) {
+    let mut events = state.bus.subscribe();
+    // Baselines of new subscriptions, checked at each pass and on a short tick.
+    let mut tick = tokio::time::interval(COALESCE);
+    loop {
+        let mut pending = Pending::default();
+        tokio::select! {
+            event = events.recv() => {
+                if !note(&mut pending, event) {
+                    return;
+                }
+            }
+            _ = tick.tick() => {}
+        }
+        if !pending.organizations.is_empty() || pending.resync {
+            // Gather the rest of the burst.
+            let until = tokio::time::Instant::now() + COALESCE;
+            loop {
+                tokio::select! {
+                    () = tokio::time::sleep_until(until) => break,
+                    event = events.recv() => {
+                        if !note(&mut pending, event) {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+        if let Err(error) = pass(&state, &pending).await {
+            tracing::warn!(?error, "readiness could not be recomputed; the next change retries");
+        }
+    }
+}
+
+/// Adds `event` to `pending`; false when the bus is gone.
+fn note(pending: &mut Pending, event: Result<BusEvent, RecvError>) -> bool {
+    match event {
+        Ok(BusEvent::Change(change)) => {
+            *pending
+                .organizations
+                .entry(change.entry.organization_id)
+                .or_default() |= change.local;
+        }
+        Ok(BusEvent::Resync) | Err(RecvError::Lagged(_)) => pending.resync = true,
+        Err(RecvError::Closed) => return false,
+    }
+    true
+}
+
+/// One recomputation: the active cycles of the changed organizations (recorded when the change
+/// was made here), and the watched cycles that are affected or still need a baseline.
+async fn pass(state: &AppState, pending: &Pending) -> AppResult<()> {
+    let hub = &state.readiness;
+    let watched = hub.watched();
+    let mut cycles: HashMap<Uuid, (Uuid, bool)> = HashMap::new();
+    for (organization, record) in &pending.organizations {
+        let active = Scope {
+            organization_id: *organization,
+        }
+        .select::<certification_cycle::Entity>()
+        .filter(certification_cycle::Column::Status.eq(CycleStatus::Active))
+        .all(&state.db)
+        .await?;
+        for cycle in active {
+            cycles.insert(cycle.id, (*organization, *record));
+        }
+    }
+    for (organization, cycle) in watched {
+        let affected = pending.resync || pending.organizations.contains_key(&organization);
+        if affected || !hub.is_seeded(cycle) {
+            cycles.entry(cycle).or_insert((organization, false));
+        }
+    }
+    for (cycle_id, (organization, record)) in cycles {
+        let scope = Scope {
+            organization_id: organization,
+        };
+        // Gone since (deleted with its organization): nothing to push.
+        let Ok(cycle) = scope.find::<certification_cycle::Entity>(&state.db, cycle_id).await else {
+            continue;
+        };
+        let readiness = Arc::new(evaluate::evaluate(&state.db, scope, cycle).await?);
+        if record {
+            history::record_if_moved(&state.db, &readiness).await?;
+        }
+        hub.offer(readiness, pending.resync);
+    }
+    Ok(())
+}
