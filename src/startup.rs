@@ -65,7 +65,10 @@ impl Application {
             config: Arc::new(config),
         };
         // Both end with the runtime: they hold nothing a shutdown must flush.
-        tokio::spawn(crate::events::bridge::run(state.db.clone(), state.bus.clone()));
+        tokio::spawn(crate::events::bridge::run(
+            state.db.clone(),
+            state.bus.clone(),
+        ));
         tokio::spawn(crate::readiness::live::run(state.clone()));
         let (shutdown, stopping) = watch::channel(false);
         let router = http::router(Http {

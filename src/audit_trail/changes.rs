@@ -99,14 +99,13 @@ impl RecordChangeSubscription {
         let organization_id = ctx.actor()?.organization_id;
         if let Some(types) = &types {
             if types.len() > TYPES_MAX {
-                return Err(AppError::bad_input(
-                    "types",
-                    format!("at most {TYPES_MAX} types"),
-                )
-                .into());
+                return Err(
+                    AppError::bad_input("types", format!("at most {TYPES_MAX} types")).into(),
+                );
             }
             let known = node_types(ctx);
-            if let Some((index, name)) = types.iter().enumerate().find(|(_, t)| !known.contains(t)) {
+            if let Some((index, name)) = types.iter().enumerate().find(|(_, t)| !known.contains(t))
+            {
                 return Err(AppError::bad_input(
                     &format!("types[{index}]"),
                     format!("`{name}` is no record type; the types are those implementing Node"),
@@ -141,7 +140,8 @@ impl RecordChangeSubscription {
 
 /// The GraphQL names of the record types: what the schema's `Node` interface is implemented by.
 fn node_types(ctx: &Context<'_>) -> Vec<String> {
-    match ctx.schema_env.registry.types.get("Node") {
+    let node = <crate::schema::Node as async_graphql::OutputType>::type_name();
+    match ctx.schema_env.registry.types.get(node.as_ref()) {
         Some(async_graphql::registry::MetaType::Interface { possible_types, .. }) => {
             possible_types.iter().cloned().collect()
         }

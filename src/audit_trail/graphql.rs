@@ -341,7 +341,9 @@ impl AuditTrailSubscription {
                     Some(Ok(AuditEntry(event.entry)))
                 }
                 Ok(BusEvent::Change(_)) => None,
-                Ok(BusEvent::Resync) => missed("may have missed entries appended through another replica".into()),
+                Ok(BusEvent::Resync) => {
+                    missed("may have missed entries appended through another replica".into())
+                }
                 Err(BroadcastStreamRecvError::Lagged(count)) => {
                     missed(format!("fell behind and missed {count} events"))
                 }

@@ -5,8 +5,8 @@
 //! - [`store`]: appending, listing and verifying in the database;
 //! - [`graphql`]: the API.
 
-pub mod changes;
 pub mod chain;
+pub mod changes;
 pub mod graphql;
 pub mod store;
 mod view;

@@ -70,7 +70,11 @@ async fn gap_analysis(input: &Input<'_>) -> AppResult<Findings> {
         .filter(clause::Column::Assessable.eq(true))
         .filter(clause::Column::FrameworkId.in_subquery(frameworks))
         .select_only()
-        .columns([clause::Column::Id, clause::Column::Number, clause::Column::Title])
+        .columns([
+            clause::Column::Id,
+            clause::Column::Number,
+            clause::Column::Title,
+        ])
         .order_by_asc(clause::Column::FrameworkId)
         .order_by_asc(clause::Column::Position)
         .into_tuple()
@@ -134,7 +138,11 @@ async fn gap_analysis(input: &Input<'_>) -> AppResult<Findings> {
             .get(id)
             .copied()
             .unwrap_or(AssessmentStatus::NotAssessed);
-        findings.check(&ASSESSED, record.clone(), status != AssessmentStatus::NotAssessed);
+        findings.check(
+            &ASSESSED,
+            record.clone(),
+            status != AssessmentStatus::NotAssessed,
+        );
         if matches!(status, AssessmentStatus::Gap | AssessmentStatus::Partial) {
             let has_task = planned.contains(id);
             findings.check(&GAPS_PLANNED, record.clone(), has_task);

@@ -96,7 +96,10 @@ pub async fn run(db: DatabaseConnection, bus: EventBus) {
             match listener.try_recv().await {
                 Ok(Some(notification)) => {
                     if let Err(error) = relay(&db, &bus, notification.payload()).await {
-                        tracing::warn!(?error, "a change notification could not be relayed; subscribers refetch");
+                        tracing::warn!(
+                            ?error,
+                            "a change notification could not be relayed; subscribers refetch"
+                        );
                         bus.resync();
                     }
                 }

@@ -202,7 +202,11 @@ mod tests {
             70,
             false,
             Some(day("2026-12-10")),
-            vec![task(Some(day("2026-12-05"))), task(Some(day("2026-12-20"))), task(None)],
+            vec![
+                task(Some(day("2026-12-05"))),
+                task(Some(day("2026-12-20"))),
+                task(None),
+            ],
             &scores,
         );
         assert_eq!(forecast.trend_reaches_100_on, Some(day("2026-12-16")));
@@ -210,7 +214,12 @@ mod tests {
         assert_eq!(forecast.ready_on, Some(day("2026-12-20")));
         assert_eq!(forecast.days_late, Some(10));
         assert_eq!(forecast.latest_tasks[0].due_date, Some(day("2026-12-20")));
-        assert!(forecast.assumptions.iter().any(|a| a.contains("1 open task(s) have no due date")));
+        assert!(
+            forecast
+                .assumptions
+                .iter()
+                .any(|a| a.contains("1 open task(s) have no due date"))
+        );
     }
 
     #[test]
@@ -230,7 +239,14 @@ mod tests {
 
     #[test]
     fn a_ready_cycle_is_ready_today() {
-        let forecast = project(at("2026-12-01"), 100, true, Some(day("2027-01-01")), vec![], &[]);
+        let forecast = project(
+            at("2026-12-01"),
+            100,
+            true,
+            Some(day("2027-01-01")),
+            vec![],
+            &[],
+        );
         assert_eq!(forecast.ready_on, Some(day("2026-12-01")));
         assert_eq!(forecast.days_late, Some(-31));
     }

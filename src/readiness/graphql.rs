@@ -72,6 +72,15 @@ async fn nodes(ctx: &Context<'_>, refs: &[RecordRef]) -> AppResult<Vec<Option<No
     Ok(found)
 }
 
+/// The records of a list's `record` fields, read only when the selection asks for them.
+async fn nodes_if_selected(ctx: &Context<'_>, refs: &[RecordRef]) -> AppResult<Vec<Option<Node>>> {
+    if ctx.look_ahead().field("record").exists() {
+        nodes(ctx, refs).await
+    } else {
+        Ok(vec![None; refs.len()])
+    }
+}
+
 /// How close a cycle is to its certification audit: the five checklist items, the blockers and
 /// a score from 0 to 100 (the items' fractions weighted as `ReadinessItem.weight` says).
 #[Object]
@@ -111,7 +120,7 @@ impl CycleReadiness {
     async fn blockers(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ReadinessBlocker>> {
         let blockers = &self.summary.blockers;
         let refs: Vec<RecordRef> = blockers.iter().map(|b| b.record.clone()).collect();
-        let found = nodes(ctx, &refs).await?;
+        let found = nodes_if_selected(ctx, &refs).await?;
         Ok(blockers
             .iter()
             .zip(found)
@@ -125,8 +134,15 @@ impl CycleReadiness {
     }
     /// Each assessable clause of the cycle's frameworks and how it stands over the rules that
     /// check it, for a heat map; null for a past state.
-    async fn clauses(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<RecordReadiness>>> {
-        heat_map(ctx, self.records(<entity::clause::Entity as crate::record::Record>::TYPE)).await
+    async fn clauses(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<RecordReadiness>>> {
+        heat_map(
+            ctx,
+            self.records(<entity::clause::Entity as crate::record::Record>::TYPE),
+        )
+        .await
     }
     /// Each process in the cycle's scope and how it stands over the rules that check it, for
     /// a heat map; null for a past state.
@@ -134,11 +150,18 @@ impl CycleReadiness {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<Vec<RecordReadiness>>> {
-        heat_map(ctx, self.records(<entity::process::Entity as crate::record::Record>::TYPE)).await
+        heat_map(
+            ctx,
+            self.records(<entity::process::Entity as crate::record::Record>::TYPE),
+        )
+        .await
     }
     /// When the cycle is projected to be ready, against its target date; null for a past
     /// state.
-    async fn forecast(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ReadinessForecast>> {
+    async fn forecast(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<ReadinessForecast>> {
         let Some(live) = &self.live else {
             return Ok(None);
         };
@@ -155,7 +178,7 @@ async fn heat_map(
         return Ok(None);
     };
     let refs: Vec<RecordRef> = records.iter().map(|r| r.record.clone()).collect();
-    let found = nodes(ctx, &refs).await?;
+    let found = nodes_if_selected(ctx, &refs).await?;
     Ok(Some(
         records
             .into_iter()
@@ -233,7 +256,9 @@ impl ReadinessItem {
     }
     /// The records that meet every check of the item (the first `first`, at most 100); null
     /// entries are records deleted since (a past state).
-    #[graphql(complexity = "1 + first.unwrap_or(RECORDS_MAX).clamp(0, RECORDS_MAX) as usize * child_complexity")]
+    #[graphql(
+        complexity = "1 + first.unwrap_or(RECORDS_MAX).clamp(0, RECORDS_MAX) as usize * child_complexity"
+    )]
     async fn satisfied(
         &self,
         ctx: &Context<'_>,
@@ -245,7 +270,9 @@ impl ReadinessItem {
     }
     /// The records that miss a check of the item (the first `first`, at most 100); null
     /// entries are records deleted since (a past state).
-    #[graphql(complexity = "1 + first.unwrap_or(RECORDS_MAX).clamp(0, RECORDS_MAX) as usize * child_complexity")]
+    #[graphql(
+        complexity = "1 + first.unwrap_or(RECORDS_MAX).clamp(0, RECORDS_MAX) as usize * child_complexity"
+    )]
     async fn missing(
         &self,
         ctx: &Context<'_>,
@@ -362,7 +389,9 @@ impl ReadinessForecast {
     }
     /// Days from the cycle's target date to `readyOn`: positive is late, negative early.
     async fn days_late(&self) -> Option<i32> {
-        self.0.days_late.map(|d| i32::try_from(d).unwrap_or(i32::MAX))
+        self.0
+            .days_late
+            .map(|d| i32::try_from(d).unwrap_or(i32::MAX))
     }
     /// Whether `readyOn` is on or before the target date.
     async fn on_track(&self) -> Option<bool> {
@@ -452,9 +481,7 @@ impl ReadinessQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The cycle; NOT_FOUND when the organization has no cycle with it.")]
         cycle_id: ID,
-        #[graphql(
-            desc = "A past moment: the state recorded last at or before it. Omitted: now."
-        )]
+        #[graphql(desc = "A past moment: the state recorded last at or before it. Omitted: now.")]
         as_of: Option<DateTime<Utc>>,
     ) -> async_graphql::Result<Option<CycleReadiness>> {
         let cycle = find_cycle(ctx, &cycle_id).await?;
@@ -525,11 +552,15 @@ async fn find_cycle(ctx: &Context<'_>, id: &ID) -> AppResult<certification_cycle
 
 /// The readiness of `cycle` now: shared with the requests at the same data version (and
 /// day, for what falls due), once per request.
-async fn current(ctx: &Context<'_>, cycle: certification_cycle::Model) -> AppResult<Arc<Readiness>> {
+async fn current(
+    ctx: &Context<'_>,
+    cycle: certification_cycle::Model,
+) -> AppResult<Arc<Readiness>> {
     let arguments = format!("{}:{}", cycle.id, Utc::now().date_naive());
     let read = async {
         let load = || async {
-            let readiness = evaluate::evaluate(&ctx.state().db, ctx.scope()?, cycle.clone()).await?;
+            let readiness =
+                evaluate::evaluate(&ctx.state().db, ctx.scope()?, cycle.clone()).await?;
             AppResult::Ok(Arc::new(readiness))
         };
         match ctx.reads().cache {

@@ -44,7 +44,11 @@ impl TryFrom<readiness_record::Model> for Recorded {
 }
 
 /// The latest record of the cycle, if any.
-pub async fn latest(db: &DatabaseConnection, scope: Scope, cycle_id: Uuid) -> AppResult<Option<Recorded>> {
+pub async fn latest(
+    db: &DatabaseConnection,
+    scope: Scope,
+    cycle_id: Uuid,
+) -> AppResult<Option<Recorded>> {
     as_of(db, scope, cycle_id, None).await
 }
 
@@ -107,7 +111,8 @@ pub async fn record_if_moved(db: &DatabaseConnection, readiness: &Readiness) -> 
     if latest.is_some_and(|l| l.summary == readiness.summary) {
         return Ok(false);
     }
-    let state = serde_json::to_string(&readiness.summary).map_err(|e| AppError::Internal(e.into()))?;
+    let state =
+        serde_json::to_string(&readiness.summary).map_err(|e| AppError::Internal(e.into()))?;
     readiness_record::Entity::insert(readiness_record::ActiveModel {
         id: Set(Uuid::now_v7()),
         organization_id: Set(readiness.cycle.organization_id),

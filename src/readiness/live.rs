@@ -160,7 +160,10 @@ pub async fn run(state: AppState) {
             }
         }
         if let Err(error) = pass(&state, &pending).await {
-            tracing::warn!(?error, "readiness could not be recomputed; the next change retries");
+            tracing::warn!(
+                ?error,
+                "readiness could not be recomputed; the next change retries"
+            );
         }
     }
 }
@@ -209,7 +212,10 @@ async fn pass(state: &AppState, pending: &Pending) -> AppResult<()> {
             organization_id: organization,
         };
         // Gone since (deleted with its organization): nothing to push.
-        let Ok(cycle) = scope.find::<certification_cycle::Entity>(&state.db, cycle_id).await else {
+        let Ok(cycle) = scope
+            .find::<certification_cycle::Entity>(&state.db, cycle_id)
+            .await
+        else {
             continue;
         };
         let readiness = Arc::new(evaluate::evaluate(&state.db, scope, cycle).await?);

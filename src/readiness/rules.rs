@@ -17,7 +17,16 @@ use crate::{error::AppResult, record::Record, tenancy::Scope};
 
 /// The five items of the readiness checklist (DOMAIN.md).
 #[derive(
-    async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize,
+    async_graphql::Enum,
+    Copy,
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
     Deserialize,
 )]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

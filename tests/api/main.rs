@@ -31,6 +31,7 @@ mod process_owners;
 mod processes;
 mod raci;
 mod read_cache;
+mod readiness;
 mod records;
 mod remediation;
 mod schema;

@@ -520,9 +520,7 @@ fn concerns(actor: &Actor, change: &ChangeEvent) -> bool {
 
 /// The next change of the bus, if the connection listens; `None` when some may have been
 /// missed.
-async fn next_change(
-    changes: &mut Option<broadcast::Receiver<BusEvent>>,
-) -> Option<ChangeEvent> {
+async fn next_change(changes: &mut Option<broadcast::Receiver<BusEvent>>) -> Option<ChangeEvent> {
     let Some(receiver) = changes else {
         return std::future::pending().await;
     };
