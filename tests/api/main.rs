@@ -32,6 +32,7 @@ mod processes;
 mod raci;
 mod read_cache;
 mod readiness;
+mod readiness_live;
 mod records;
 mod remediation;
 mod schema;
