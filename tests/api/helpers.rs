@@ -355,6 +355,27 @@ impl TestApp {
         format!("http://{}{path}", self.address)
     }
 
+    /// This app's database and keys, served from `address` (a server this test started some
+    /// other way, such as a second process).
+    pub fn served_at(&self, address: SocketAddr) -> TestApp {
+        TestApp {
+            address,
+            client: reqwest::Client::new(),
+            db: self.db.clone(),
+            jwt: self.jwt.clone(),
+            data_dir: self.data_dir.clone(),
+            org: self.org,
+            config: self.config.clone(),
+            _database: None,
+            stop: None,
+        }
+    }
+
+    /// The URL of the server's database.
+    pub fn database_url(&self) -> Option<String> {
+        self.config.database.database_url.clone()
+    }
+
     pub fn ws_url(&self) -> String {
         format!("ws://{}/graphql/ws", self.address)
     }

@@ -35,6 +35,7 @@ mod readiness;
 mod readiness_live;
 mod records;
 mod remediation;
+mod replicas;
 mod schema;
 mod schema_walk;
 mod services;

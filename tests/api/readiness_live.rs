@@ -30,8 +30,12 @@ async fn a_change_that_moves_readiness_is_pushed_on_both_protocols_and_one_that_
         tokio::time::sleep(Duration::from_millis(300)).await;
 
         // Renaming a person moves no readiness rule: nothing is pushed.
-        app.create_person(&plan.admin, &format!("Bystander {round}"), &format!("by{round}@example.com"))
-            .await;
+        app.create_person(
+            &plan.admin,
+            &format!("Bystander {round}"),
+            &format!("by{round}@example.com"),
+        )
+        .await;
         assert_eq!(
             receive(&mut socket, Duration::from_millis(700)).await,
             Received::Nothing,
@@ -54,7 +58,8 @@ async fn a_change_that_moves_readiness_is_pushed_on_both_protocols_and_one_that_
         assert_eq!(gap["item"], "GAP_ANALYSIS");
         assert_eq!(gap["met"], round as i64 + 1);
         assert_eq!(
-            pushed["previousScore"].as_i64().unwrap() < pushed["readiness"]["score"].as_i64().unwrap(),
+            pushed["previousScore"].as_i64().unwrap()
+                < pushed["readiness"]["score"].as_i64().unwrap(),
             true
         );
     }
@@ -74,8 +79,7 @@ async fn a_burst_of_changes_is_coalesced_and_another_organization_hears_nothing(
     subscribe(&mut theirs, TRANSPORT, "r", &changed(&plan.cycle)).await;
     let refused = next(&mut theirs).await.json();
     assert_eq!(
-        refused["payload"]["errors"][0]["extensions"]["code"],
-        "NOT_FOUND",
+        refused["payload"]["errors"][0]["extensions"]["code"], "NOT_FOUND",
         "{refused:#}"
     );
     assert_eq!(next(&mut theirs).await.json()["type"], "complete");
@@ -92,7 +96,11 @@ async fn a_burst_of_changes_is_coalesced_and_another_organization_hears_nothing(
     while let Received::Json(message) = receive(&mut ours, Duration::from_millis(800)).await {
         pushes.push(message);
     }
-    assert!(!pushes.is_empty() && pushes.len() < 12, "{} pushes", pushes.len());
+    assert!(
+        !pushes.is_empty() && pushes.len() < 12,
+        "{} pushes",
+        pushes.len()
+    );
     assert_eq!(
         receive(&mut theirs, Duration::from_millis(100)).await,
         Received::Nothing
@@ -117,9 +125,15 @@ async fn record_changed_streams_the_organizations_changes_of_the_types_asked_for
     .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     plan.assess(0, "GAP").await;
-    app.create_person(&app.token_for(other, Role::Admin, "them"), "Not Ours", "not@example.com")
+    app.create_person(
+        &app.token_for(other, Role::Admin, "them"),
+        "Not Ours",
+        "not@example.com",
+    )
+    .await;
+    let id = app
+        .create_person(&plan.admin, "Pia Person", "pia@example.com")
         .await;
-    let id = app.create_person(&plan.admin, "Pia Person", "pia@example.com").await;
     let message = next(&mut socket).await.json();
     let change = &message["payload"]["data"]["recordChanged"];
     assert_eq!(change["kind"], "CREATED", "{message:#}");
@@ -142,8 +156,7 @@ async fn record_changed_streams_the_organizations_changes_of_the_types_asked_for
     .await;
     let refused = next(&mut socket).await.json();
     assert_eq!(
-        refused["payload"]["errors"][0]["extensions"]["field"],
-        "types[1]",
+        refused["payload"]["errors"][0]["extensions"]["field"], "types[1]",
         "{refused:#}"
     );
 }
