@@ -273,11 +273,30 @@ async fn serve_demo_prints_a_token_that_works() {
         .json()
         .await
         .unwrap();
+    let readiness: Value = client
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&json!({
+            "query": "query($id: ID!) { readiness(cycleId: $id) { score items { item state } blockers { ruleId message } } }",
+            "variables": { "id": cycle },
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let _ = Command::new("kill")
         .arg("-TERM")
         .arg(server.id().to_string())
         .status();
     let _ = server.wait();
+    // High on what is evaluated so far (50 points), with the demo's overdue task as blocker.
+    let readiness = &readiness["data"]["readiness"];
+    assert!(readiness["score"].as_i64().unwrap() >= 40, "{readiness:#}");
+    assert_eq!(readiness["items"][0]["state"], "MET");
+    assert_eq!(readiness["blockers"].as_array().unwrap().len(), 1, "{readiness:#}");
+    assert_eq!(readiness["blockers"][0]["ruleId"], "compliance.tasks-on-time");
     let data = &body["data"];
     assert_eq!(data["viewer"]["role"], "ADMIN", "{body:#}");
     assert_eq!(
