@@ -20,8 +20,11 @@ const TYPES_MAX: usize = 100;
 /// What happened to a record, or that changes may have been missed.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum RecordChangeKind {
+    /// The record was created.
     Created,
+    /// The record changed.
     Updated,
+    /// The record was deleted.
     Deleted,
     /// Changes may have been missed (this subscriber fell behind, or the server lost touch with
     /// the other replicas): refetch what is kept. `type` and `id` are null.
@@ -107,7 +110,7 @@ impl RecordChangeSubscription {
             if let Some((index, name)) = types.iter().enumerate().find(|(_, t)| !known.contains(t))
             {
                 return Err(AppError::bad_input(
-                    &format!("types[{index}]"),
+                    format!("types[{index}]"),
                     format!("`{name}` is no record type; the types are those implementing Node"),
                 )
                 .into());

@@ -359,7 +359,9 @@ impl RecordReadiness {
 /// One rule's check of one record.
 #[derive(SimpleObject)]
 pub struct RuleCheck {
+    /// The rule.
     rule_id: String,
+    /// Whether the record meets it.
     met: bool,
 }
 
@@ -448,8 +450,11 @@ impl ReadinessPoint {
 /// An item's state in a recorded point.
 #[derive(SimpleObject)]
 pub struct ItemPoint {
+    /// Which item.
     item: ChecklistItem,
+    /// Its state then.
     state: ItemState,
+    /// Checks met over checks made, then.
     fraction: f64,
 }
 

@@ -295,8 +295,15 @@ async fn serve_demo_prints_a_token_that_works() {
     let readiness = &readiness["data"]["readiness"];
     assert!(readiness["score"].as_i64().unwrap() >= 40, "{readiness:#}");
     assert_eq!(readiness["items"][0]["state"], "MET");
-    assert_eq!(readiness["blockers"].as_array().unwrap().len(), 1, "{readiness:#}");
-    assert_eq!(readiness["blockers"][0]["ruleId"], "compliance.tasks-on-time");
+    assert_eq!(
+        readiness["blockers"].as_array().unwrap().len(),
+        1,
+        "{readiness:#}"
+    );
+    assert_eq!(
+        readiness["blockers"][0]["ruleId"],
+        "compliance.tasks-on-time"
+    );
     let data = &body["data"];
     assert_eq!(data["viewer"]["role"], "ADMIN", "{body:#}");
     assert_eq!(

@@ -241,6 +241,10 @@ async fn start(config: &ServeConfig) -> (SocketAddr, oneshot::Sender<()>) {
 impl TestApp {
     /// SQL statements this server has sent so far, from its /metrics.
     pub async fn statements(&self) -> f64 {
+        // After a change the server recomputes readiness in the background (a pass starts
+        // within 100 ms and takes a few statements): let it finish, so that a count measures
+        // the request alone.
+        tokio::time::sleep(Duration::from_millis(300)).await;
         self.metric("iso20000_db_statements_total").await
     }
 

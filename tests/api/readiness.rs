@@ -355,9 +355,6 @@ async fn readiness_costs_the_same_statements_for_a_small_and_a_large_cycle() {
     // The evaluation only: no lists of nodes, which cost a statement per type they hold.
     const COUNTED: &str = "query($id: ID!) { readiness(cycleId: $id) { score
         items { item state met total } blockers { ruleId recordId } clauses { recordId state } processes { recordId state } } }";
-    // The server recomputes readiness after each change, in the background: let it finish.
-    let settle = || tokio::time::sleep(Duration::from_millis(600));
-    settle().await;
     let before = app.statements().await;
     app.graphql(Some(&plan.admin), COUNTED, json!({ "id": plan.cycle }))
         .await
@@ -392,7 +389,6 @@ async fn readiness_costs_the_same_statements_for_a_small_and_a_large_cycle() {
         .await
         .ok()["createCycle"]["cycle"]["id"]
         .clone();
-    settle().await;
     let before = app.statements().await;
     let r = app
         .graphql(Some(&plan.admin), COUNTED, json!({ "id": big }))

@@ -57,10 +57,9 @@ async fn a_change_that_moves_readiness_is_pushed_on_both_protocols_and_one_that_
         let gap = &pushed["readiness"]["items"][0];
         assert_eq!(gap["item"], "GAP_ANALYSIS");
         assert_eq!(gap["met"], round as i64 + 1);
-        assert_eq!(
+        assert!(
             pushed["previousScore"].as_i64().unwrap()
-                < pushed["readiness"]["score"].as_i64().unwrap(),
-            true
+                < pushed["readiness"]["score"].as_i64().unwrap()
         );
     }
 }

@@ -391,6 +391,7 @@ impl Builder<'_> {
             ("SCALAR", "Float") => json!(1.0),
             ("SCALAR", "Boolean") => json!(true),
             ("SCALAR", "Date") => json!("2026-11-02"),
+            ("SCALAR", "DateTime") => json!("2026-11-02T00:00:00Z"),
             ("ENUM", _) => json!(
                 named
                     .enum_values

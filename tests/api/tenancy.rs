@@ -87,6 +87,8 @@ const CASES: &[IdCase] = &[
     IdCase::not_found("Query.cycle(id)", "Cycle"),
     IdCase::not_found("Query.gapAnalysis(asFramework)", "Framework"),
     IdCase::not_found("Query.gapAnalysis(cycleId)", "Cycle"),
+    IdCase::not_found("Query.readiness(cycleId)", "Cycle"),
+    IdCase::not_found("Query.readinessHistory(cycleId)", "Cycle"),
     IdCase::not_found("Query.remediationTask(id)", "RemediationTask"),
     IdCase::not_found("Query.document(id)", "Document"),
     IdCase::not_found("Query.framework(id)", "Framework"),
