@@ -29,6 +29,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod baseline;
 mod operations;
 mod population;
+mod subscribers;
 
 /// Drive the API with concurrent clients and report throughput and latency.
 #[derive(Parser)]
@@ -84,6 +85,14 @@ struct Args {
     /// Process id of an external server, to report its peak memory.
     #[arg(long)]
     server_pid: Option<u32>,
+    /// Instead of the operations: this many WebSocket subscribers to `readinessChanged`, and
+    /// the delivery of `--rounds` changes to all of them (`subscribers.rs`). Give an external
+    /// server (`--url`, `--token`, `--server-pid`) for its memory per subscriber.
+    #[arg(long)]
+    subscribers: Option<usize>,
+    /// Changes sent to the subscribers.
+    #[arg(long, default_value_t = 5)]
+    rounds: usize,
 }
 
 struct Target {
@@ -340,6 +349,18 @@ async fn main() -> anyhow::Result<()> {
             .await
             .context("starting the in-process server failed")?,
     };
+    if let Some(count) = args.subscribers {
+        let line = subscribers::run(
+            &target.url,
+            &target.token,
+            target.server_pid,
+            count,
+            args.rounds,
+        )
+        .await?;
+        println!("{line}");
+        return Ok(());
+    }
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.concurrency)
         .build()?;

@@ -15,14 +15,18 @@ pub enum Request {
 }
 
 /// Every operation name, for help and errors.
-pub const NAMES: [&str; 6] = [
+pub const NAMES: [&str; 7] = [
     "viewer",
     "people_page",
     "dashboard",
     "dashboard_baseline",
     "attack",
     "gap_analysis",
+    "readiness",
 ];
+
+/// The readiness screen of a cycle: score, items, blockers and the per-process heat map.
+pub const READINESS: &str = "query Readiness($id: ID!) { readiness(cycleId: $id) { score ready items { item state fraction met total weight } blockers { ruleId recordId message } processes { recordId state fraction } } }";
 
 /// The gap analysis screen of a cycle over the three built-in standards (about 160 assessed
 /// clauses): totals, every chapter's counts, and every gap with its remediation tasks.
@@ -57,6 +61,10 @@ pub fn request(name: &str) -> Option<Request> {
         "dashboard_baseline" => Request::Baseline("/dashboard"),
         "gap_analysis" => Request::GraphQLOn {
             query: GAP_ANALYSIS,
+            lookup: "{ cycles(first: 1) { nodes { id } } }",
+        },
+        "readiness" => Request::GraphQLOn {
+            query: READINESS,
             lookup: "{ cycles(first: 1) { nodes { id } } }",
         },
         _ => return None,

@@ -122,7 +122,8 @@ fn count<T>(items: impl Iterator<Item = T>) -> u32 {
 pub struct Readiness {
     pub cycle: certification_cycle::Model,
     pub evaluated_at: DateTime<Utc>,
-    pub summary: Summary,
+    /// Shared, not copied, by every subscriber a push reaches.
+    pub summary: std::sync::Arc<Summary>,
     /// The heat map: every record a rule checked, in type then id order.
     pub records: Vec<RecordState>,
 }
@@ -162,7 +163,7 @@ pub async fn evaluate(
     Ok(Readiness {
         cycle,
         evaluated_at,
-        summary,
+        summary: std::sync::Arc::new(summary),
         records,
     })
 }

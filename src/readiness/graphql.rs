@@ -43,7 +43,7 @@ impl CycleReadiness {
         Self {
             cycle: Arc::new(readiness.cycle.clone()),
             at: readiness.evaluated_at,
-            summary: Arc::new(readiness.summary.clone()),
+            summary: readiness.summary.clone(),
             live: Some(readiness),
         }
     }

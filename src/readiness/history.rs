@@ -108,11 +108,11 @@ pub async fn record_if_moved(db: &DatabaseConnection, readiness: &Readiness) -> 
         organization_id: readiness.cycle.organization_id,
     };
     let latest = latest(db, scope, readiness.cycle.id).await?;
-    if latest.is_some_and(|l| l.summary == readiness.summary) {
+    if latest.is_some_and(|l| l.summary == *readiness.summary) {
         return Ok(false);
     }
     let state =
-        serde_json::to_string(&readiness.summary).map_err(|e| AppError::Internal(e.into()))?;
+        serde_json::to_string(&*readiness.summary).map_err(|e| AppError::Internal(e.into()))?;
     readiness_record::Entity::insert(readiness_record::ActiveModel {
         id: Set(Uuid::now_v7()),
         organization_id: Set(readiness.cycle.organization_id),

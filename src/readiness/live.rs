@@ -113,7 +113,7 @@ impl ReadinessHub {
             return;
         }
         let change = ReadinessChange {
-            moved: readiness.summary.moved_items(Some(&previous.summary)),
+            moved: readiness.summary.moved_items(Some(&*previous.summary)),
             previous_score: previous.summary.score,
             readiness,
             refetch,
