@@ -152,7 +152,7 @@ pub async fn generate(state: &AppState, size: Size) -> anyhow::Result<Uuid> {
 
 /// A certification cycle over the three built-in standards with every assessable clause
 /// assessed (about 160; every third a GAP or PARTIAL, each gap with a remediation task): what
-/// `gap_analysis` reads. Returns the cycle's id.
+/// `gap_analysis` reads, with every process in scope for `readiness`. Returns the cycle's id.
 pub async fn cycle(state: &AppState, organization: Uuid) -> anyhow::Result<Uuid> {
     use entity::{clause, clause_assessment::AssessmentStatus, framework};
     use iso20000::compliance::{
@@ -172,6 +172,14 @@ pub async fn cycle(state: &AppState, organization: Uuid) -> anyhow::Result<Uuid>
         .into_iter()
         .map(|f| f.id)
         .collect();
+    // Every process in scope, for readiness's process rules (owners, Accountables, procedures).
+    let processes: Vec<Uuid> = Scope::from(&actor)
+        .select::<entity::process::Entity>()
+        .all(change.db())
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
     let cycle = cycles::create(
         &mut change,
         NewCycle {
@@ -181,7 +189,7 @@ pub async fn cycle(state: &AppState, organization: Uuid) -> anyhow::Result<Uuid>
             target_date: None,
             framework_ids: frameworks.clone(),
             service_ids: Vec::new(),
-            process_ids: Vec::new(),
+            process_ids: processes,
             objectives: Vec::new(),
             carry_over_from: None,
         },

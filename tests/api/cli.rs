@@ -260,32 +260,20 @@ async fn serve_demo_prints_a_token_that_works() {
         .await
         .unwrap();
     let cycle = body["data"]["cycles"]["nodes"][0]["id"].clone();
-    let analysis: Value = client
-        .post(&url)
-        .bearer_auth(&token)
-        .json(&json!({
-            "query": "query($id: ID!) { gapAnalysis(cycleId: $id) { percentAssessed totals { gap partial } gaps { clause { number } remediationTasks { title } } } }",
-            "variables": { "id": cycle },
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let readiness: Value = client
-        .post(&url)
-        .bearer_auth(&token)
-        .json(&json!({
-            "query": "query($id: ID!) { readiness(cycleId: $id) { score items { item state } blockers { ruleId message } } }",
-            "variables": { "id": cycle },
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let on_cycle = async |query: &str| -> Value {
+        client
+            .post(&url)
+            .bearer_auth(&token)
+            .json(&json!({ "query": query, "variables": { "id": cycle } }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    };
+    let analysis = on_cycle("query($id: ID!) { gapAnalysis(cycleId: $id) { percentAssessed totals { gap partial } gaps { clause { number } remediationTasks { title } } } }").await;
+    let readiness = on_cycle("query($id: ID!) { readiness(cycleId: $id) { score items { item state } blockers { ruleId message } } }").await;
     let _ = Command::new("kill")
         .arg("-TERM")
         .arg(server.id().to_string())

@@ -275,17 +275,9 @@ impl TestApp {
     /// one: the same tokens work on both.
     pub async fn replica(&self) -> TestApp {
         let (address, stop) = start(&self.config).await;
-        TestApp {
-            address,
-            client: reqwest::Client::new(),
-            db: self.db.clone(),
-            jwt: self.jwt.clone(),
-            data_dir: self.data_dir.clone(),
-            org: self.org,
-            config: self.config.clone(),
-            _database: None,
-            stop: Some(stop),
-        }
+        let mut replica = self.served_at(address);
+        replica.stop = Some(stop);
+        replica
     }
 }
 
