@@ -50,6 +50,10 @@ pub enum BusEvent {
 #[derive(Clone)]
 pub struct EventBus {
     sender: broadcast::Sender<BusEvent>,
+    /// The changes that may end a credential's rights (people and API tokens), and resyncs:
+    /// what every WebSocket connection watches. A channel of their own, so that the many
+    /// other changes do not wake every open connection.
+    credentials: broadcast::Sender<BusEvent>,
     /// This process among the replicas, so that it skips its own notifications.
     replica: Uuid,
 }
@@ -58,6 +62,7 @@ impl Default for EventBus {
     fn default() -> Self {
         Self {
             sender: broadcast::channel(CAPACITY).0,
+            credentials: broadcast::channel(CAPACITY).0,
             replica: Uuid::now_v7(),
         }
     }
@@ -66,12 +71,25 @@ impl Default for EventBus {
 impl EventBus {
     /// Announces a change; nobody listening is fine.
     pub fn publish(&self, event: ChangeEvent) {
+        let record_type = event.entry.record_type.as_str();
+        if record_type == <entity::person::Entity as crate::record::Record>::TYPE
+            || record_type == <entity::api_token::Entity as crate::record::Record>::TYPE
+        {
+            let _ = self.credentials.send(BusEvent::Change(event.clone()));
+        }
         let _ = self.sender.send(BusEvent::Change(event));
     }
 
     /// Tells every subscriber that changes may have been missed.
     pub fn resync(&self) {
+        let _ = self.credentials.send(BusEvent::Resync);
         let _ = self.sender.send(BusEvent::Resync);
+    }
+
+    /// A receiver of the changes that may end a credential's rights (people, API tokens) and
+    /// of resyncs, from now on.
+    pub fn subscribe_credentials(&self) -> broadcast::Receiver<BusEvent> {
+        self.credentials.subscribe()
     }
 
     /// A receiver of every event from now on (all organizations: filter by the subscriber's).

@@ -72,7 +72,7 @@ struct Connection {
     _slots: Slots,
     expiry: Pin<Box<Sleep>>,
     recheck: Interval,
-    /// Changes of the connection's organization, for revocations of its credential.
+    /// Changes of people and API tokens, for revocations of its credential.
     changes: Option<broadcast::Receiver<BusEvent>>,
     operations: HashMap<String, Running>,
     /// Every operation task; dropping the set (the connection ending) aborts them all.
@@ -310,7 +310,7 @@ impl Connection {
             ));
         };
         self._slots = Slots::Authenticated(organization, credential);
-        self.changes = Some(self.http.state.bus.subscribe());
+        self.changes = Some(self.http.state.bus.subscribe_credentials());
         self.token = init_token(payload);
         if let Some(expires_at) = actor.expires_at {
             let left = expires_at - chrono::Utc::now().timestamp();
