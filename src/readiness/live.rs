@@ -188,7 +188,9 @@ fn note(pending: &mut Pending, event: Result<BusEvent, RecvError>) -> bool {
 async fn pass(state: &AppState, pending: &Pending) -> AppResult<()> {
     let hub = &state.readiness;
     let watched = hub.watched();
-    let mut cycles: HashMap<Uuid, (Uuid, bool)> = HashMap::new();
+    // The cycle (when already read), its organization, and whether to record it.
+    type Due = (Option<certification_cycle::Model>, Uuid, bool);
+    let mut cycles: HashMap<Uuid, Due> = HashMap::new();
     for (organization, record) in &pending.organizations {
         let active = Scope {
             organization_id: *organization,
@@ -198,25 +200,30 @@ async fn pass(state: &AppState, pending: &Pending) -> AppResult<()> {
         .all(&state.db)
         .await?;
         for cycle in active {
-            cycles.insert(cycle.id, (*organization, *record));
+            cycles.insert(cycle.id, (Some(cycle), *organization, *record));
         }
     }
     for (organization, cycle) in watched {
         let affected = pending.resync || pending.organizations.contains_key(&organization);
         if affected || !hub.is_seeded(cycle) {
-            cycles.entry(cycle).or_insert((organization, false));
+            cycles.entry(cycle).or_insert((None, organization, false));
         }
     }
-    for (cycle_id, (organization, record)) in cycles {
+    for (cycle_id, (cycle, organization, record)) in cycles {
         let scope = Scope {
             organization_id: organization,
         };
-        // Gone since (deleted with its organization): nothing to push.
-        let Ok(cycle) = scope
-            .find::<certification_cycle::Entity>(&state.db, cycle_id)
-            .await
-        else {
-            continue;
+        let cycle = match cycle {
+            Some(cycle) => cycle,
+            // A watched cycle no longer active, or of an organization without changes.
+            None => match scope
+                .find::<certification_cycle::Entity>(&state.db, cycle_id)
+                .await
+            {
+                Ok(cycle) => cycle,
+                // Gone since (deleted with its organization): nothing to push.
+                Err(_) => continue,
+            },
         };
         let readiness = Arc::new(evaluate::evaluate(&state.db, scope, cycle).await?);
         if record {
