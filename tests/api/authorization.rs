@@ -4,13 +4,12 @@
 //! the test. Finer rules (what a MANAGER may do to a person with a login) follow.
 
 use entity::Role;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::{
     helpers::spawn_app,
     records::Records,
-    schema_walk::{Root, Schema, coverage},
-    tenancy,
+    schema_walk::{Schema, coverage},
 };
 
 /// Who may run a mutation: roles and API-token scopes, by their names in the schema.
@@ -209,7 +208,7 @@ async fn every_mutation_refuses_each_role_and_scope_the_matrix_refuses_and_nothi
 
     let mut failures = Vec::new();
     for (mutation, who) in MAY {
-        let (operation, variables) = valid_call(&schema, mutation, &a);
+        let (operation, variables) = a.call(&schema, mutation, &json!({}));
         for caller in callers.iter().filter(|c| !c.may(who)) {
             let reply = app
                 .graphql(Some(caller.token()), &operation, variables.clone())
@@ -248,7 +247,7 @@ async fn every_mutation_refuses_each_role_and_scope_the_matrix_refuses_and_nothi
         }
         let own = Records::create(&app, app.org, &format!("caller{i}")).await;
         for (mutation, _) in allowed {
-            let (operation, variables) = valid_call(&schema, mutation, &own);
+            let (operation, variables) = own.call(&schema, mutation, &json!({}));
             let reply = app
                 .graphql(Some(caller.token()), &operation, variables)
                 .await;
@@ -262,25 +261,6 @@ async fn every_mutation_refuses_each_role_and_scope_the_matrix_refuses_and_nothi
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-}
-
-/// `mutation` with every required argument: generic values, and `records`' ids wherever an ID
-/// is required.
-fn valid_call(schema: &Schema, mutation: &str, records: &Records) -> (String, Value) {
-    let id = |path: &str| {
-        let key = format!("Mutation.{mutation}({path})");
-        let type_name = tenancy::names(&key)
-            .unwrap_or_else(|| panic!("which record {key} names (tests/api/tenancy.rs)"));
-        json!(records.id(type_name))
-    };
-    schema.operation(
-        Root::Mutation,
-        mutation,
-        None,
-        &id,
-        &json!({}),
-        "__typename",
-    )
 }
 
 const CREATE: &str =

@@ -317,7 +317,7 @@ async fn an_admin_imports_a_framework_that_reads_like_a_built_in_one() {
         .ok();
     assert_eq!(
         trail["auditTrail"]["nodes"][0],
-        json!({ "action": "import", "recordType": "Framework" })
+        json!({ "action": "framework.import", "recordType": "Framework" })
     );
 
     // Another organization does not read it; the same version again is a conflict; a newer

@@ -22,6 +22,7 @@ mod indexes;
 mod introspection;
 mod jwks;
 mod limits;
+mod mutation_audit;
 mod nesting;
 mod nullability;
 mod operations;

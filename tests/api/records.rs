@@ -8,22 +8,29 @@ use entity::Role;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::{helpers::TestApp, schema_walk::Schema};
+use crate::{
+    helpers::TestApp,
+    schema_walk::{Root, Schema},
+    tenancy,
+};
 
 /// An organization's records, by GraphQL type name.
 pub struct Records {
     /// A token of the organization's ADMIN.
     pub admin: String,
+    /// What names and e-mail addresses of these records are made from; the document's approver
+    /// logs in as `{label}-approver`.
+    pub label: String,
     ids: BTreeMap<&'static str, String>,
 }
 
 impl Records {
     /// Makes one record of each type in `org`: a person who owns a service and an own
     /// (deletable) process that applies to it, a RACI assignment and a tool link on that process,
-    /// an API token, an own framework and a cycle over it all; the organization and its newest audit entry are read back.
-    /// an API token, a framework of its own; a procedure of that process with its version 1.0,
-    /// approved by a second person (a MANAGER login, the document's approver); the organization
-    /// and its newest audit entry are read back.
+    /// an API token, a framework of its own with one clause mapped to ISO/IEC 20000-1, a cycle
+    /// over it all with a remediation task and an assessment, a procedure of that process with
+    /// its version 1.0 approved by a second person (a MANAGER login, the document's approver),
+    /// and a training session; the organization and its newest audit entry are read back.
     pub async fn create(app: &TestApp, org: Uuid, label: &str) -> Self {
         let admin = app.token_for(org, Role::Admin, "admin");
         let mut ids = BTreeMap::new();
@@ -206,7 +213,11 @@ impl Records {
             "AuditEntry",
             &read["auditTrail"]["edges"][0]["node"],
         );
-        Self { admin, ids }
+        Self {
+            admin,
+            label: label.to_owned(),
+            ids,
+        }
     }
 
     /// The global id of the record of `type_name`.
@@ -214,6 +225,18 @@ impl Records {
         self.ids.get(type_name).unwrap_or_else(|| {
             panic!("no {type_name} record: add one to Records::create in tests/api/records.rs")
         })
+    }
+
+    /// `mutation` with every required argument: generic values, these records' ids wherever an
+    /// ID is required, and `overrides` (an object keyed by argument) merged in last.
+    pub fn call(&self, schema: &Schema, mutation: &str, overrides: &Value) -> (String, Value) {
+        let id = |path: &str| {
+            let key = format!("Mutation.{mutation}({path})");
+            let type_name = tenancy::names(&key)
+                .unwrap_or_else(|| panic!("which record {key} names (tests/api/tenancy.rs)"));
+            json!(self.id(type_name))
+        };
+        schema.operation(Root::Mutation, mutation, None, &id, overrides, "__typename")
     }
 
     /// Every record: (type name, global id).

@@ -32,7 +32,7 @@ pub fn status_refusal(from: CycleStatus, to: CycleStatus, phase: PdcaPhase) -> O
         (Active, Abandoned) => None,
         (Active, Active) => Some("the cycle is already ACTIVE".to_owned()),
         (final_status, _) => Some(format!(
-            "a {} cycle is final: create a new cycle from it instead",
+            "a cycle that is {} is final: create a new cycle from it instead",
             status_name(final_status)
         )),
     }

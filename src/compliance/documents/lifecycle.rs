@@ -49,7 +49,7 @@ pub fn next(state: VersionState, step: Step) -> Result<VersionState, String> {
         (ChangesRequested, Step::Revise) => Ok(Draft),
         (Approved, Step::Supersede) => Ok(Superseded),
         (state, step) => Err(format!(
-            "a {} version cannot be {}",
+            "a version that is {} cannot be {}",
             name(state),
             step.verb()
         )),

@@ -187,7 +187,12 @@ pub async fn import(change: &mut Change, file: FrameworkFile) -> AppResult<Impor
         mappings: &mappings,
     };
     change
-        .record_snapshot::<framework::Entity, _>("import", framework.id, None, Some(&snapshot))
+        .record_snapshot::<framework::Entity, _>(
+            "framework.import",
+            framework.id,
+            None,
+            Some(&snapshot),
+        )
         .await?;
     Ok(Imported {
         framework,
