@@ -14,7 +14,10 @@ use std::{
 
 use entity::{certification_cycle, certification_cycle::CycleStatus};
 use sea_orm::{ColumnTrait, QueryFilter};
-use tokio::sync::{broadcast::error::RecvError, watch};
+use tokio::sync::{
+    broadcast::error::{RecvError, TryRecvError},
+    watch,
+};
 use uuid::Uuid;
 
 use super::{
@@ -24,8 +27,10 @@ use super::{
 };
 use crate::{error::AppResult, events::BusEvent, state::AppState, tenancy::Scope};
 
-/// How long changes are gathered before readiness is recomputed: a burst of changes (an
-/// import, a script) becomes one recomputation, and a push still follows well within a second.
+/// The least time between two recomputations. The first change after a quiet spell is
+/// recomputed at once, so that a single edit reaches screens without waiting; the changes that
+/// follow within this time are gathered into the next recomputation, so that a burst (an
+/// import, a script) costs one or two, and its last state is pushed within this time of it.
 pub const COALESCE: Duration = Duration::from_millis(100);
 
 /// A new readiness of a cycle, with what moved since the one before.
@@ -135,6 +140,7 @@ pub async fn run(state: AppState) {
     let mut events = state.bus.subscribe();
     // Baselines of new subscriptions, checked at each pass and on a short tick.
     let mut tick = tokio::time::interval(COALESCE);
+    let mut last_pass = tokio::time::Instant::now();
     loop {
         let mut pending = Pending::default();
         tokio::select! {
@@ -146,9 +152,20 @@ pub async fn run(state: AppState) {
             _ = tick.tick() => {}
         }
         if !pending.organizations.is_empty() || pending.resync {
-            // Gather the rest of the burst.
-            let until = tokio::time::Instant::now() + COALESCE;
+            // The events already sent (one mutation publishes all of its own at once), and the
+            // rest of the burst while the last pass is less than COALESCE ago.
             loop {
+                match events.try_recv() {
+                    Ok(event) => note(&mut pending, Ok(event)),
+                    Err(TryRecvError::Lagged(missed)) => {
+                        note(&mut pending, Err(RecvError::Lagged(missed)))
+                    }
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Closed) => return,
+                };
+            }
+            let until = last_pass + COALESCE;
+            while tokio::time::Instant::now() < until {
                 tokio::select! {
                     () = tokio::time::sleep_until(until) => break,
                     event = events.recv() => {
@@ -158,6 +175,8 @@ pub async fn run(state: AppState) {
                     }
                 }
             }
+            // Only a pass after changes spaces the next one; the tick's baselines do not.
+            last_pass = tokio::time::Instant::now();
         }
         if let Err(error) = pass(&state, &pending).await {
             tracing::warn!(
