@@ -256,6 +256,33 @@ impl Default for LimitsConfig {
     }
 }
 
+/// How the evidence repository judges evidence.
+#[derive(Args, Clone, Debug)]
+pub struct EvidenceConfig {
+    /// Evidence whose `validUntil` is this many days away or fewer reads EXPIRING.
+    #[arg(long, env = "ISO20000_EVIDENCE_EXPIRING_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(0..=3650))]
+    pub evidence_expiring_days: u32,
+
+    /// Evidence collected this many days ago or fewer is recent: what readiness asks of every
+    /// in-scope process.
+    #[arg(long, env = "ISO20000_EVIDENCE_RECENT_DAYS", default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub evidence_recent_days: u32,
+}
+
+impl Default for EvidenceConfig {
+    /// The command line's defaults.
+    fn default() -> Self {
+        #[derive(clap::Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            evidence: EvidenceConfig,
+        }
+        <Defaults as clap::Parser>::try_parse_from(["iso20000"])
+            .map(|d| d.evidence)
+            .unwrap_or_else(|e| panic!("evidence defaults do not parse: {e}"))
+    }
+}
+
 /// Everything `serve` needs.
 #[derive(Args, Clone, Debug)]
 pub struct ServeConfig {
@@ -267,6 +294,8 @@ pub struct ServeConfig {
     pub database: DatabaseConfig,
     #[command(flatten)]
     pub jwt: JwtConfig,
+    #[command(flatten)]
+    pub evidence: EvidenceConfig,
 }
 
 impl JwtConfig {

@@ -26,6 +26,7 @@ pub async fn ensure(state: &AppState) -> AppResult<(organization::Model, bool)> 
     let staff = crate::people::demo::load(&mut change).await?;
     crate::portfolio::demo::load(&mut change, &staff).await?;
     crate::compliance::demo::load(&mut change, &staff[1]).await?;
+    crate::evidence::demo::load(&mut change, &staff[1]).await?;
     change.commit(&state.bus).await?;
     crate::compliance::demo::load_documents(state, organization.id, &staff[1], &staff[4..10])
         .await?;

@@ -28,6 +28,7 @@ use crate::{
         },
         remediation::graphql::{RemediationMutation, RemediationQuery, RemediationTask},
     },
+    evidence::graphql::{Evidence, EvidenceMutation, EvidenceQuery},
     graphql::connection,
     organization::graphql::{Organization, OrganizationMutation, OrganizationQuery},
     people::graphql::{PeopleMutation, PeopleQuery, Person},
@@ -66,6 +67,7 @@ crate::node_interface!(
     DocumentDecision,
     TrainingSession,
     Attendance,
+    Evidence,
 );
 
 /// What every new organization starts with, one hook per area, inside the change that
@@ -108,6 +110,7 @@ pub struct Query(
     DocumentReviewQuery,
     TrainingQuery,
     TrainingCoverageQuery,
+    EvidenceQuery,
     crate::readiness::graphql::ReadinessQuery,
     NodeQuery,
 );
@@ -130,6 +133,7 @@ pub struct Mutation(
     DocumentMutation,
     DocumentVersionMutation,
     TrainingMutation,
+    EvidenceMutation,
 );
 
 /// Every subscription, one part per area.
@@ -189,6 +193,10 @@ fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
     .override_output_type_description::<connection::Page<Process>>(
         "A page of processes: `edges` (or `nodes`), `pageInfo` to fetch the next or previous page, \
          `totalCount` of the processes that match the filter.",
+    )
+    .override_output_type_description::<connection::Page<Evidence>>(
+        "A page of evidence: `edges` (or `nodes`), `pageInfo` to fetch the next or previous page, \
+         `totalCount` of the evidence that matches the filter.",
     )
     .override_output_type_description::<connection::Page<Service>>(
         "A page of the service portfolio, in the order asked for: `edges` (or `nodes`), `pageInfo` \

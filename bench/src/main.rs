@@ -114,6 +114,7 @@ async fn in_process(args: &Args) -> anyhow::Result<Target> {
     };
     let config = ServeConfig {
         limits: iso20000::config::LimitsConfig::default(),
+        evidence: iso20000::config::EvidenceConfig::default(),
         server: ServerConfig {
             host: [127, 0, 0, 1].into(),
             port: 0,

@@ -102,6 +102,7 @@ async fn build(dir: &std::path::Path) -> (Router, String, String, Application) {
         },
         // The limits the server ships with: they are what is being fuzzed.
         limits: LimitsConfig::default(),
+        evidence: iso20000::config::EvidenceConfig::default(),
         database: DatabaseConfig {
             database_url: Some(format!(
                 "sqlite://{}?mode=rwc",

@@ -18,6 +18,7 @@ mod m20261205_000011_create_documents;
 mod m20261206_000012_create_gap_analysis;
 mod m20261207_000013_create_training;
 mod m20261208_000014_create_readiness_history;
+mod m20261209_000015_create_evidence;
 
 /// Every migration of the product, oldest first.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000012_create_gap_analysis::Migration),
             Box::new(m20261207_000013_create_training::Migration),
             Box::new(m20261208_000014_create_readiness_history::Migration),
+            Box::new(m20261209_000015_create_evidence::Migration),
         ]
     }
 }

@@ -5,7 +5,10 @@
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use entity::{organization, person, process, service, tool};
+use entity::{
+    api_token, certification_cycle, clause, document, document_version, evidence, framework,
+    organization, person, process, service, tool,
+};
 
 use crate::{graphql::ids::global_id_of, record::Record};
 
@@ -16,10 +19,18 @@ const HIDDEN: [&str; 1] = ["secret_hash"];
 fn referenced_type(column: &str) -> Option<&'static str> {
     Some(match column {
         "organization_id" => organization::Entity::TYPE,
-        "person_id" | "owner_id" | "actor_person_id" => person::Entity::TYPE,
-        "process_id" | "depends_on_process_id" => process::Entity::TYPE,
+        "person_id" | "owner_id" | "actor_person_id" | "sponsor_id" | "trainer_id"
+        | "approver_ids" => person::Entity::TYPE,
+        "process_id" | "process_ids" | "depends_on_process_id" => process::Entity::TYPE,
         "service_id" | "service_ids" => service::Entity::TYPE,
         "tool_id" => tool::Entity::TYPE,
+        "api_token_id" => api_token::Entity::TYPE,
+        "framework_id" | "framework_ids" => framework::Entity::TYPE,
+        "clause_id" | "clause_ids" => clause::Entity::TYPE,
+        "cycle_id" | "cycle_ids" => certification_cycle::Entity::TYPE,
+        "document_id" | "material_document_id" => document::Entity::TYPE,
+        "document_version_id" | "document_version_ids" => document_version::Entity::TYPE,
+        "evidence_id" => evidence::Entity::TYPE,
         _ => return None,
     })
 }

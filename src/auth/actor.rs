@@ -26,6 +26,9 @@ impl ActorKind {
     }
 }
 
+/// What an API token caller's subject starts with; its id follows.
+pub const API_TOKEN_SUBJECT: &str = "api-token:";
+
 /// What a credential may do.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Grant {
@@ -69,6 +72,17 @@ impl Actor {
         match self.grant {
             Grant::Role(role) => Some(role),
             Grant::Scopes(_) => None,
+        }
+    }
+
+    /// The API token this caller authenticated with, for an integration.
+    pub fn api_token_id(&self) -> Option<Uuid> {
+        match self.kind {
+            ActorKind::ApiToken => self
+                .subject
+                .strip_prefix(API_TOKEN_SUBJECT)
+                .and_then(|id| id.parse().ok()),
+            ActorKind::Person | ActorKind::System => None,
         }
     }
 

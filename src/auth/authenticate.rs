@@ -72,7 +72,7 @@ impl Authenticator {
         }
         let actor = Actor {
             organization_id: found.organization_id,
-            subject: format!("api-token:{}", found.id),
+            subject: format!("{}{}", super::actor::API_TOKEN_SUBJECT, found.id),
             grant: Grant::Scopes(api_token::store::scopes_of(&found)),
             person_id: None,
             kind: ActorKind::ApiToken,

@@ -18,6 +18,8 @@ pub enum ApiScope {
     /// Plan certification cycles, assess clauses, maintain remediation tasks, documents and
     /// training (never approve a document: that takes a person).
     ComplianceWrite,
+    /// Add and maintain evidence: what integrations that capture evidence hold.
+    EvidenceWrite,
 }
 
 impl ApiScope {
@@ -29,6 +31,7 @@ impl ApiScope {
             Self::AuditTrailRead => "AUDIT_TRAIL_READ",
             Self::PortfolioWrite => "PORTFOLIO_WRITE",
             Self::ComplianceWrite => "COMPLIANCE_WRITE",
+            Self::EvidenceWrite => "EVIDENCE_WRITE",
         }
     }
 
@@ -40,6 +43,7 @@ impl ApiScope {
             Self::AuditTrailRead,
             Self::PortfolioWrite,
             Self::ComplianceWrite,
+            Self::EvidenceWrite,
         ]
         .into_iter()
         .find(|scope| scope.as_str() == name)
@@ -71,6 +75,11 @@ pub enum Permission {
     /// Assess clauses, maintain remediation tasks, documents and training; a PROCESS_OWNER only
     /// where their own processes are concerned (the store checks each).
     MaintainOwnCompliance,
+    /// Add and maintain evidence; a PROCESS_OWNER only evidence of their own processes (the
+    /// store checks each).
+    MaintainOwnEvidence,
+    /// Maintain any evidence, whichever processes it concerns.
+    ManageEvidence,
 }
 
 impl Permission {
@@ -86,7 +95,10 @@ impl Permission {
             Self::MaintainOwnProcesses => matches!(role, Admin | Manager | ProcessOwner),
             Self::ManageFrameworks => matches!(role, Admin),
             Self::PlanCycles | Self::ApproveDocuments => matches!(role, Admin | Manager),
-            Self::MaintainOwnCompliance => matches!(role, Admin | Manager | ProcessOwner),
+            Self::MaintainOwnCompliance | Self::MaintainOwnEvidence => {
+                matches!(role, Admin | Manager | ProcessOwner)
+            }
+            Self::ManageEvidence => matches!(role, Admin | Manager),
         }
     }
 
@@ -98,6 +110,7 @@ impl Permission {
             Self::ReadAuditTrail => Some(ApiScope::AuditTrailRead),
             Self::ManagePortfolio | Self::MaintainOwnProcesses => Some(ApiScope::PortfolioWrite),
             Self::PlanCycles | Self::MaintainOwnCompliance => Some(ApiScope::ComplianceWrite),
+            Self::MaintainOwnEvidence | Self::ManageEvidence => Some(ApiScope::EvidenceWrite),
             Self::ManageAccess | Self::ManageFrameworks | Self::ApproveDocuments => None,
         }
     }
@@ -138,6 +151,7 @@ mod tests {
             ApiScope::AuditTrailRead,
             ApiScope::PortfolioWrite,
             ApiScope::ComplianceWrite,
+            ApiScope::EvidenceWrite,
         ] {
             assert_eq!(ApiScope::parse(scope.as_str()), Some(scope));
         }

@@ -16,8 +16,18 @@ use crate::{
 /// linked to `after`: with PLAN_CYCLES anything; a PROCESS_OWNER only a record that concerns
 /// one of their processes before and after, and links no process of someone else's.
 pub async fn may_maintain(change: &Change, before: &[Uuid], after: &[Uuid]) -> AppResult<()> {
+    may_maintain_unless(change, Permission::PlanCycles, before, after).await
+}
+
+/// [`may_maintain`] for records that `whole` allows changing whatever they concern.
+pub async fn may_maintain_unless(
+    change: &Change,
+    whole: Permission,
+    before: &[Uuid],
+    after: &[Uuid],
+) -> AppResult<()> {
     let actor = change.actor();
-    if actor.may(Permission::PlanCycles) {
+    if actor.may(whole) {
         return Ok(());
     }
     let refused = || {

@@ -118,19 +118,18 @@ fn weigh_rows<M: serde::Serialize>(rows: &Rows<M>) -> usize {
 /// The rows of a record type that name a key in one column: `process.owner_id` for the
 /// processes of an owner. Declared with [`grouping!`](crate::grouping).
 pub trait Grouping: Send + Sync + 'static {
-    /// The rows' record type.
-    type Entity: Record;
+    /// The rows' table.
+    type Entity: Tenant;
     /// The loader's name in the read cache.
     const NAME: &'static str;
     /// The column that holds the key.
     fn column() -> <Self::Entity as EntityTrait>::Column;
     /// The key of a row.
     fn key_of(row: &<Self::Entity as EntityTrait>::Model) -> Option<Uuid>;
-    /// The rows' own order within each list (`ordered by` in [`grouping!`](crate::grouping)),
-    /// before the id (creation order, ids being UUID v7) that orders them otherwise.
-    fn order() -> Option<<Self::Entity as EntityTrait>::Column> {
-        None
-    }
+    /// The order of the rows within each list: by default their id (creation order, ids
+    /// being UUID v7); `ordered by` in [`grouping!`](crate::grouping) puts a column of their
+    /// own first, and `sorted by` orders rows that have no id by a column alone.
+    fn order() -> Vec<<Self::Entity as EntityTrait>::Column>;
 }
 
 /// Rows grouped by a foreign key, as grouping `G` says.
@@ -150,15 +149,14 @@ where
     }
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, DbErr> {
-        let mut select = self
-            .scope
-            .select::<G::Entity>()
-            .filter(G::column().is_in(keys.iter().copied()));
-        if let Some(order) = G::order() {
-            select = select.order_by_asc(order);
-        }
-        let rows = select
-            .order_by_asc(G::Entity::id_column())
+        let rows = G::order()
+            .into_iter()
+            .fold(
+                self.scope
+                    .select::<G::Entity>()
+                    .filter(G::column().is_in(keys.iter().copied())),
+                |select, column| select.order_by_asc(column),
+            )
             .all(&self.db)
             .await?;
         Ok(grouped(
@@ -253,20 +251,20 @@ where
 
 /// Declares a [`Grouping`]: `grouping!(ProcessesOfOwner: process by OwnerId, |row| row.owner_id)`
 /// groups `entity::process` rows by `owner_id`; `by ParentId ordered by Position` orders each
-/// list by a column of its own.
+/// list by a column of its own, then by id; `by EvidenceId sorted by Tag` by that column alone,
+/// for rows without an id.
 #[macro_export]
 macro_rules! grouping {
     ($(#[$meta:meta])* $name:ident: $module:ident by $column:ident ordered by $order:ident, $key:expr) => {
-        $crate::grouping!(@declare $(#[$meta])* $name: $module by $column, $key, {
-            fn order() -> Option<entity::$module::Column> {
-                Some(entity::$module::Column::$order)
-            }
-        });
+        $crate::grouping!(@declare $(#[$meta])* $name: $module by $column, $key, [$order, Id]);
+    };
+    ($(#[$meta:meta])* $name:ident: $module:ident by $column:ident sorted by $order:ident, $key:expr) => {
+        $crate::grouping!(@declare $(#[$meta])* $name: $module by $column, $key, [$order]);
     };
     ($(#[$meta:meta])* $name:ident: $module:ident by $column:ident, $key:expr) => {
-        $crate::grouping!(@declare $(#[$meta])* $name: $module by $column, $key, {});
+        $crate::grouping!(@declare $(#[$meta])* $name: $module by $column, $key, [Id]);
     };
-    (@declare $(#[$meta:meta])* $name:ident: $module:ident by $column:ident, $key:expr, { $($order:tt)* }) => {
+    (@declare $(#[$meta:meta])* $name:ident: $module:ident by $column:ident, $key:expr, [$($order:ident),+]) => {
         $(#[$meta])*
         pub struct $name;
 
@@ -280,7 +278,9 @@ macro_rules! grouping {
                 let key: fn(&entity::$module::Model) -> Option<uuid::Uuid> = $key;
                 key(row)
             }
-            $($order)*
+            fn order() -> Vec<entity::$module::Column> {
+                vec![$(entity::$module::Column::$order),+]
+            }
         }
     };
 }

@@ -33,6 +33,8 @@ where
 
 /// The record of type `T` a row refers to (its owner, say), through the request's loader of
 /// `T`'s rows by id, so a page of rows costs one query for all of them; `None` refers to none.
+/// A caller who may not read `T` (an API token, for anyone but an ADMIN) gets null, as `node`
+/// answers them.
 pub async fn related<T>(ctx: &Context<'_>, id: Option<Uuid>) -> AppResult<Option<T>>
 where
     T: NodeObject + From<std::sync::Arc<<T::Entity as EntityTrait>::Model>>,
@@ -42,6 +44,9 @@ where
     let Some(id) = id else {
         return Ok(None);
     };
+    if !ctx.actor()?.may(T::PERMISSION) {
+        return Ok(None);
+    }
     ctx.loader::<super::loaders::ById<T::Entity>>()?
         .one(id, T::from)
         .await

@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use entity::{certification_cycle, cycle_process};
-use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::rules::{self, AREAS, Blocker, Check, ChecklistItem, Input, RecordRef, WEIGHTS};
-use crate::{error::AppResult, tenancy::Scope};
+use crate::{error::AppResult, state::AppState, tenancy::Scope};
 
 /// Where an item, or a record, stands.
 #[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,10 +131,11 @@ pub struct Readiness {
 /// Evaluates every registered rule for `cycle`: a fixed number of statements whatever the
 /// cycle's size (one for its scope, then each area's own).
 pub async fn evaluate(
-    db: &DatabaseConnection,
+    state: &AppState,
     scope: Scope,
     cycle: certification_cycle::Model,
 ) -> AppResult<Readiness> {
+    let db = &state.db;
     let evaluated_at = Utc::now();
     let processes: Vec<Uuid> = scope
         .select::<cycle_process::Entity>()
@@ -147,6 +148,7 @@ pub async fn evaluate(
         .await?;
     let input = Input {
         db,
+        config: &state.config,
         scope,
         cycle: &cycle,
         processes: &processes,

@@ -564,8 +564,7 @@ async fn current(
     let arguments = format!("{}:{}", cycle.id, Utc::now().date_naive());
     let read = async {
         let load = || async {
-            let readiness =
-                evaluate::evaluate(&ctx.state().db, ctx.scope()?, cycle.clone()).await?;
+            let readiness = evaluate::evaluate(ctx.state(), ctx.scope()?, cycle.clone()).await?;
             AppResult::Ok(Arc::new(readiness))
         };
         match ctx.reads().cache {
@@ -636,7 +635,7 @@ impl ReadinessSubscription {
         let changes = hub.subscribe(&cycle);
         if !hub.is_seeded(cycle.id) {
             // The baseline the first push is compared with: what the subscriber would read now.
-            let readiness = evaluate::evaluate(&ctx.state().db, ctx.scope()?, cycle).await?;
+            let readiness = evaluate::evaluate(ctx.state(), ctx.scope()?, cycle).await?;
             hub.seed(Arc::new(readiness));
         }
         Ok(WatchStream::from_changes(changes)

@@ -244,7 +244,7 @@ async fn pass(state: &AppState, pending: &Pending) -> AppResult<()> {
                 Err(_) => continue,
             },
         };
-        let readiness = Arc::new(evaluate::evaluate(&state.db, scope, cycle).await?);
+        let readiness = Arc::new(evaluate::evaluate(state, scope, cycle).await?);
         if record {
             history::record_if_moved(&state.db, &readiness).await?;
         }

@@ -144,6 +144,8 @@ impl Findings {
 /// What rules read: the cycle, its scope and the day it is evaluated on.
 pub struct Input<'a> {
     pub db: &'a DatabaseConnection,
+    /// The server's settings (the evidence windows, ...).
+    pub config: &'a crate::config::ServeConfig,
     pub scope: Scope,
     pub cycle: &'a entity::certification_cycle::Model,
     /// The processes in the cycle's scope, in the order the cycle lists them.
@@ -166,6 +168,7 @@ pub const AREAS: &[&dyn AreaRules] = &[
     &crate::compliance::readiness::GapAnalysisRules,
     &crate::portfolio::readiness::ProcessRules,
     &crate::compliance::readiness::ProcedureRules,
+    &crate::evidence::readiness::EvidenceRules,
 ];
 
 /// Every registered rule.

@@ -65,6 +65,14 @@ const APPROVAL: Who = Who {
     scopes: &[],
 };
 
+/// Evidence (`Permission::MaintainOwnEvidence`): ADMIN, MANAGER and tokens with
+/// EVIDENCE_WRITE; a PROCESS_OWNER only for their own processes (the caller here owns none;
+/// evidence.rs covers their own).
+const EVIDENCE: Who = Who {
+    roles: &["ADMIN", "MANAGER"],
+    scopes: &["EVIDENCE_WRITE"],
+};
+
 /// Who may run each mutation on any record, one line per mutation; every other role and scope
 /// the schema serves gets a FORBIDDEN case, and those allowed must get past the guard. A
 /// PROCESS_OWNER maintains only the processes they own (updateProcess and the RACI mutations):
@@ -82,6 +90,7 @@ const MAY: &[(&str, Who)] = &[
     ("createCycle", CYCLES),
     ("createDocument", COMPLIANCE),
     ("createDocumentVersion", COMPLIANCE),
+    ("createEvidence", EVIDENCE),
     ("createPerson", PEOPLE),
     ("createProcess", PORTFOLIO),
     ("createRemediationTask", COMPLIANCE),
@@ -89,6 +98,7 @@ const MAY: &[(&str, Who)] = &[
     ("createTool", PORTFOLIO),
     ("createTrainingSession", COMPLIANCE),
     ("deactivatePerson", PEOPLE),
+    ("deleteEvidence", EVIDENCE),
     ("deleteProcess", PORTFOLIO),
     ("deleteTool", PORTFOLIO),
     ("importFramework", LIBRARY),
@@ -112,6 +122,7 @@ const MAY: &[(&str, Who)] = &[
     ("updateCycle", CYCLES),
     ("updateDocument", COMPLIANCE),
     ("updateDocumentVersion", COMPLIANCE),
+    ("updateEvidence", EVIDENCE),
     ("updateOrganization", ACCESS),
     ("updatePerson", PEOPLE),
     ("updateProcess", PORTFOLIO),

@@ -67,6 +67,7 @@ async fn org_create_and_token_mint_tokens_the_server_accepts() {
     // A server on the same data folder: the development secret is shared.
     let app = iso20000::startup::Application::build(ServeConfig {
         limits: iso20000::config::LimitsConfig::default(),
+        evidence: iso20000::config::EvidenceConfig::default(),
         server: ServerConfig {
             host: [127, 0, 0, 1].into(),
             port: 0,

@@ -188,6 +188,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut ServeConfig)) -> TestApp
     let data_dir = database._dir.path().to_path_buf();
     let mut config = ServeConfig {
         limits: iso20000::config::LimitsConfig::default(),
+        evidence: iso20000::config::EvidenceConfig::default(),
         server: ServerConfig {
             host: [127, 0, 0, 1].into(),
             port: 0,

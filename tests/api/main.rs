@@ -14,6 +14,7 @@ mod cycles;
 mod dashboard;
 mod descriptions;
 mod documents;
+mod evidence;
 mod frameworks;
 mod gap_analysis;
 mod graphql_over_http;

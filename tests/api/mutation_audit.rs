@@ -62,7 +62,7 @@ impl Write {
 const NAME: &str = r#"{"input":{"name":"Renamed"}}"#;
 const TITLE: &str = r#"{"input":{"title":"Retitled"}}"#;
 
-/// Every mutation of the schema, in the order the schema serves them.
+/// Every mutation of the schema, by area.
 const WRITES: &[Write] = &[
     write("updateOrganization", NAME, "organization.update"),
     write(
@@ -162,6 +162,9 @@ const WRITES: &[Write] = &[
     .after(Setup::SubmittedVersion),
     write("createTrainingSession", "{}", "training.create"),
     write("updateTrainingSession", TITLE, "training.update"),
+    write("createEvidence", "{}", "evidence.create"),
+    write("updateEvidence", TITLE, "evidence.update"),
+    write("deleteEvidence", "{}", "evidence.delete"),
 ];
 
 #[tokio::test]

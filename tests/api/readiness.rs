@@ -156,14 +156,14 @@ async fn the_gap_analysis_rules_move_item_1_and_its_blockers_follow_their_record
     assert_eq!(state(&r, "GAP_ANALYSIS"), ("NOT_MET".into(), 0, 2), "{r:#}");
     assert_eq!(r["past"], false);
     assert_eq!(item(&r, "GAP_ANALYSIS")["missing"][0]["number"], "1");
-    // Items no area evaluates yet are never met.
-    for later in [
-        "EVIDENCE_AND_REPORTING",
-        "AUDITS_AND_CORRECTIVE_ACTIONS",
-        "MANAGEMENT_REVIEW",
-    ] {
+    // Items no area evaluates yet are never met; nor is one with nothing to check.
+    for later in ["AUDITS_AND_CORRECTIVE_ACTIONS", "MANAGEMENT_REVIEW"] {
         assert_eq!(item(&r, later)["state"], "NOT_EVALUATED");
     }
+    assert_eq!(
+        state(&r, "EVIDENCE_AND_REPORTING"),
+        ("NOT_MET".into(), 0, 0)
+    );
     assert_eq!(r["ready"], false);
 
     plan.assess(0, "IMPLEMENTED").await;
@@ -298,8 +298,92 @@ async fn the_process_rules_move_item_2_and_its_blockers_follow_their_records() {
         ("MET".into(), 3, 3),
         "{r:#}"
     );
-    assert_eq!(r["processes"][0]["state"], "MET");
-    assert_eq!(r["processes"][0]["fraction"], 1.0);
+    // The process's own checks are met; the evidence it still lacks is the evidence rule's.
+    for check in r["processes"][0]["checks"].as_array().unwrap() {
+        let evidence = check["ruleId"].as_str().unwrap().starts_with("evidence.");
+        assert_eq!(check["met"], !evidence, "{check}");
+    }
+}
+
+#[tokio::test]
+async fn the_evidence_rule_moves_item_3_and_its_blocker_follows_the_evidence() {
+    let plan = Plan::new(&["INCIDENT", "CHANGE"]).await;
+    let app = &plan.app;
+    let incident = app.process_id("INCIDENT").await;
+    let change = app.process_id("CHANGE").await;
+    let evidenced = |r: &Value| {
+        r["blockers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|b| b["ruleId"] == "evidence.processes-evidenced")
+            .map(|b| b["recordId"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let r = plan.readiness().await;
+    assert_eq!(
+        state(&r, "EVIDENCE_AND_REPORTING"),
+        ("NOT_MET".into(), 0, 2),
+        "{r:#}"
+    );
+    let mut blocked = evidenced(&r);
+    blocked.sort();
+    let mut both = vec![incident.clone(), change.clone()];
+    both.sort();
+    assert_eq!(blocked, both);
+
+    let admin = &plan.admin;
+    let add = |process: String, collected: String, valid_until: Option<String>| async move {
+        app.graphql(
+            Some(admin),
+            "mutation($input: CreateEvidenceInput!) { createEvidence(input: $input) { evidence { id } } }",
+            json!({ "input": { "title": "Ticket export", "kind": "EXPORT", "processIds": [process],
+                "collectedAt": collected, "validUntil": valid_until } }),
+        )
+        .await
+        .ok()["createEvidence"]["evidence"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let now = chrono::Utc::now();
+    let recent = now.to_rfc3339();
+    let old = (now - chrono::Duration::days(400)).to_rfc3339();
+    add(incident.clone(), recent.clone(), None).await;
+    let r = plan.readiness().await;
+    assert_eq!(
+        state(&r, "EVIDENCE_AND_REPORTING"),
+        ("PARTIAL".into(), 1, 2)
+    );
+    assert_eq!(evidenced(&r), vec![change.clone()]);
+
+    // Evidence too old to be recent, or expired, clears the blocker but not the check.
+    add(change.clone(), old, None).await;
+    let expired = add(change.clone(), recent.clone(), Some(yesterday())).await;
+    let r = plan.readiness().await;
+    assert_eq!(
+        state(&r, "EVIDENCE_AND_REPORTING"),
+        ("PARTIAL".into(), 1, 2)
+    );
+    assert!(evidenced(&r).is_empty(), "{r:#}");
+    assert_eq!(
+        item(&r, "EVIDENCE_AND_REPORTING")["missing"][0]["code"],
+        "CHANGE"
+    );
+
+    app.graphql(
+        Some(&plan.admin),
+        "mutation($input: UpdateEvidenceInput!) { updateEvidence(input: $input) { evidence { freshness } } }",
+        json!({ "input": { "id": expired, "validUntil": null } }),
+    )
+    .await
+    .ok();
+    let r = plan.readiness().await;
+    assert_eq!(
+        state(&r, "EVIDENCE_AND_REPORTING"),
+        ("MET".into(), 2, 2),
+        "{r:#}"
+    );
 }
 
 /// A PROCEDURE of `process` with an APPROVED version, approved by a second person.

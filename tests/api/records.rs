@@ -30,7 +30,8 @@ impl Records {
     /// an API token, a framework of its own with one clause mapped to ISO/IEC 20000-1, a cycle
     /// over it all with a remediation task and an assessment, a procedure of that process with
     /// its version 1.0 approved by a second person (a MANAGER login, the document's approver),
-    /// and a training session; the organization and its newest audit entry are read back.
+    /// a training session and a piece of evidence linked to all of it; the organization and
+    /// its newest audit entry are read back.
     pub async fn create(app: &TestApp, org: Uuid, label: &str) -> Self {
         let admin = app.token_for(org, Role::Admin, "admin");
         let mut ids = BTreeMap::new();
@@ -199,6 +200,19 @@ impl Records {
         let training = &training["createTrainingSession"]["trainingSession"];
         take(&mut ids, "TrainingSession", training);
         take(&mut ids, "Attendance", &training["attendance"][0]);
+        let evidence = run(
+            "mutation($input: CreateEvidenceInput!) { createEvidence(input: $input) { evidence { id } } }",
+            json!({ "title": format!("{label} evidence"), "kind": "REPORT", "ownerId": person,
+                    "tags": [label], "processIds": [process], "serviceIds": [service],
+                    "clauseIds": [clause_id], "cycleIds": [cycle_id], "documentVersionIds": [version],
+                    "validUntil": "2027-06-30" }),
+        )
+        .await;
+        take(
+            &mut ids,
+            "Evidence",
+            &evidence["createEvidence"]["evidence"],
+        );
         let read = app
             .graphql(
                 Some(&admin),

@@ -295,6 +295,46 @@ const CASES: &[IdCase] = &[
         "Process",
     ),
     IdCase::not_found("Mutation.updateTrainingSession(input.trainerId)", "Person"),
+    IdCase::not_found("Query.evidence(id)", "Evidence"),
+    IdCase::empty(
+        "Query.evidenceRecords(filter.clauseId)",
+        Names::One("Clause"),
+    ),
+    IdCase::empty("Query.evidenceRecords(filter.cycleId)", Names::One("Cycle")),
+    IdCase::empty(
+        "Query.evidenceRecords(filter.ownerId)",
+        Names::One("Person"),
+    ),
+    IdCase::empty(
+        "Query.evidenceRecords(filter.processId)",
+        Names::One("Process"),
+    ),
+    IdCase::empty(
+        "Query.evidenceRecords(filter.serviceId)",
+        Names::One("Service"),
+    ),
+    IdCase::not_found("Mutation.createEvidence(input.clauseIds)", "Clause"),
+    IdCase::not_found("Mutation.createEvidence(input.cycleIds)", "Cycle"),
+    IdCase::not_found(
+        "Mutation.createEvidence(input.documentVersionIds)",
+        "DocumentVersion",
+    ),
+    IdCase::not_found("Mutation.createEvidence(input.ownerId)", "Person"),
+    IdCase::not_found("Mutation.createEvidence(input.processIds)", "Process"),
+    IdCase::not_found("Mutation.createEvidence(input.serviceIds)", "Service"),
+    IdCase::not_found("Mutation.updateEvidence(input.clauseIds)", "Clause"),
+    IdCase::not_found("Mutation.updateEvidence(input.cycleIds)", "Cycle"),
+    IdCase::not_found(
+        "Mutation.updateEvidence(input.documentVersionIds)",
+        "DocumentVersion",
+    ),
+    IdCase::not_found("Mutation.updateEvidence(input.id)", "Evidence"),
+    IdCase::not_found("Mutation.updateEvidence(input.id)", "Evidence")
+        .with(r#"{ "input": { "title": "Stolen" } }"#),
+    IdCase::not_found("Mutation.updateEvidence(input.ownerId)", "Person"),
+    IdCase::not_found("Mutation.updateEvidence(input.processIds)", "Process"),
+    IdCase::not_found("Mutation.updateEvidence(input.serviceIds)", "Service"),
+    IdCase::not_found("Mutation.deleteEvidence(input.id)", "Evidence"),
 ];
 
 /// The record type the ID at `key` names, where it names one type; for tests that need a valid

@@ -505,7 +505,7 @@ fn concerns(actor: &Actor, change: &ChangeEvent) -> bool {
     match actor.kind {
         ActorKind::ApiToken => {
             change.record_type == <entity::api_token::Entity as crate::record::Record>::TYPE
-                && actor.subject == format!("api-token:{}", change.record_id)
+                && actor.api_token_id() == Some(change.record_id)
         }
         // A login not linked to a person yet may be linked to a deactivated one.
         ActorKind::Person => {
