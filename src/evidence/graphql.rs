@@ -216,7 +216,7 @@ impl CreateEvidenceInput {
             kind: self.kind.into(),
             owner_id: decode_opt::<person::Entity>(self.owner_id.as_ref(), "input.ownerId")?,
             tags: store::tags("input.tags", &self.tags.unwrap_or_default())?,
-            collected_at: self.collected_at.map(|at| at.0),
+            collected_at: collected_at(self.collected_at)?,
             period: store::period(
                 "input.periodEnd",
                 self.period_start.map(|d| d.0),
@@ -246,16 +246,40 @@ impl CreateEvidenceInput {
     }
 }
 
-/// A link list of an input, sorted and distinct (as the store keeps it).
+/// A link list of an input, sorted and distinct (as the store keeps it), of at most as many
+/// records as a relation field shows.
 fn ids<E: crate::record::Record>(
     ids: Option<Vec<ID>>,
     field: &str,
 ) -> AppResult<Option<Vec<Uuid>>> {
+    use crate::graphql::cost::MAX_RELATED;
+    if ids.as_ref().is_some_and(|ids| ids.len() > MAX_RELATED) {
+        return Err(AppError::bad_input(
+            field,
+            format!("`{field}` links at most {MAX_RELATED} records"),
+        ));
+    }
     Ok(decode_list::<E>(ids, field)?.map(|mut ids| {
         ids.sort_unstable();
         ids.dedup();
         ids
     }))
+}
+
+/// `collectedAt`: not in the future (a minute of clock skew allowed), at the precision both
+/// databases keep.
+fn collected_at(at: Option<DateTime<Utc>>) -> AppResult<Option<chrono::DateTime<Utc>>> {
+    use chrono::SubsecRound;
+    let Some(DateTime(at)) = at else {
+        return Ok(None);
+    };
+    if at > Utc::now() + chrono::Duration::minutes(1) {
+        return Err(AppError::bad_input(
+            "input.collectedAt",
+            "`input.collectedAt` is in the future: evidence is collected before it is added",
+        ));
+    }
+    Ok(Some(at.trunc_subsecs(6)))
 }
 
 /// Input of `updateEvidence`: omitted fields stay; `null` clears the optional ones; a list
@@ -315,7 +339,7 @@ impl UpdateEvidenceInput {
                     .tags
                     .map(|tags| store::tags("input.tags", &tags))
                     .transpose()?,
-                collected_at: self.collected_at.map(|at| at.0),
+                collected_at: collected_at(self.collected_at)?,
                 period_start: patch(self.period_start, date)?,
                 period_end: patch(self.period_end, date)?,
                 valid_until: patch(self.valid_until, date)?,

@@ -109,9 +109,7 @@ pub fn tags(field: &str, given: &[String]) -> AppResult<Vec<String>> {
     let mut tags = given
         .iter()
         .enumerate()
-        .map(|(i, tag)| {
-            Tag::parse(&format!("{field}[{i}]"), tag).map(|t| t.as_ref().to_lowercase())
-        })
+        .map(|(i, tag)| Tag::parse(&format!("{field}[{i}]"), &tag.to_lowercase()).map(String::from))
         .collect::<AppResult<Vec<_>>>()?;
     tags.sort();
     tags.dedup();
@@ -295,6 +293,17 @@ where
     .await
 }
 
+/// Whether the caller may maintain evidence that serves each of `processes` (before and after
+/// a change): ADMIN, MANAGER and EVIDENCE_WRITE tokens any; a PROCESS_OWNER only evidence that
+/// serves at least one process and only processes they own, before as after, so that they can
+/// neither take over evidence of no process nor unlink someone else's.
+async fn may_maintain(change: &Change, processes: &[&Vec<Uuid>]) -> AppResult<()> {
+    for ids in processes {
+        access::may_maintain_unless(change, Permission::ManageEvidence, &[], ids).await?;
+    }
+    Ok(())
+}
+
 /// Each link list checked: every id a record of the organization (NOT_FOUND otherwise).
 async fn checked(change: &Change, links: Links) -> AppResult<Links> {
     Ok(Links {
@@ -366,8 +375,7 @@ async fn earlier(change: &Change, key: &str, digest: &str) -> AppResult<Option<e
 pub async fn create(change: &mut Change, new: NewEvidence) -> AppResult<evidence::Model> {
     store::must_exist::<person::Entity>(change, new.owner_id).await?;
     let links = checked(change, new.links.clone()).await?;
-    access::may_maintain_unless(change, Permission::ManageEvidence, &[], &links.process_ids)
-        .await?;
+    may_maintain(change, &[&links.process_ids]).await?;
     let digest = request_digest(&new, &new.tags, &links)?;
     if let Some(key) = &new.external_key
         && let Some(row) = earlier(change, key.as_ref(), &digest).await?
@@ -446,9 +454,14 @@ pub async fn update(change: &mut Change, edit: Edit<EvidencePatch>) -> AppResult
         row.owner_id = owner;
     }
     store::set(&mut row.collected_at, patch.collected_at);
+    let at_fault = if patch.period_end.is_some() {
+        "input.periodEnd"
+    } else {
+        "input.periodStart"
+    };
     store::set_or_clear(&mut row.period_start, patch.period_start);
     store::set_or_clear(&mut row.period_end, patch.period_end);
-    period("input.periodEnd", row.period_start, row.period_end)?;
+    period(at_fault, row.period_start, row.period_end)?;
     store::set_or_clear(&mut row.valid_until, patch.valid_until);
     store::set_or_clear(&mut row.external_url, patch.external_url);
     let old = &before.links;
@@ -478,13 +491,7 @@ pub async fn update(change: &mut Change, edit: Edit<EvidencePatch>) -> AppResult
         },
     )
     .await?;
-    access::may_maintain_unless(
-        change,
-        Permission::ManageEvidence,
-        &old.process_ids,
-        &links.process_ids,
-    )
-    .await?;
+    may_maintain(change, &[&old.process_ids, &links.process_ids]).await?;
     let mut after = Snapshot {
         evidence: row,
         tags: patch.tags.unwrap_or_else(|| before.tags.clone()),
@@ -510,13 +517,7 @@ pub async fn delete(change: &mut Change, id: Uuid) -> AppResult<evidence::Model>
         .find::<evidence::Entity>(change.db(), id)
         .await?;
     let snapshot = Snapshot::read(change, row).await?;
-    access::may_maintain_unless(
-        change,
-        Permission::ManageEvidence,
-        &snapshot.links.process_ids,
-        &snapshot.links.process_ids,
-    )
-    .await?;
+    may_maintain(change, &[&snapshot.links.process_ids]).await?;
     store::delete_row::<evidence::Entity>(change, id, Vec::<Cascade>::new()).await?;
     change
         .record_snapshot::<evidence::Entity, _>("evidence.delete", id, Some(&snapshot), None)
@@ -543,8 +544,9 @@ pub struct EvidenceFilter {
     pub freshness: Option<(Freshness, NaiveDate, u32)>,
 }
 
-/// The evidence whose links in `L` reach `target`.
-fn linked_to<L: EntityTrait>(
+/// The evidence of `scope` whose links in `L` reach `target`.
+fn linked_to<L: Tenant>(
+    scope: Scope,
     target: Option<Uuid>,
     evidence_column: L::Column,
     target_column: L::Column,
@@ -554,6 +556,7 @@ fn linked_to<L: EntityTrait>(
             Query::select()
                 .column(evidence_column)
                 .from(L::default())
+                .and_where(L::organization_column().eq(scope.organization_id))
                 .and_where(target_column.eq(target))
                 .to_owned(),
         )
@@ -597,21 +600,25 @@ pub fn select(scope: Scope, filter: EvidenceFilter) -> AppResult<Select<evidence
             .add_option(tagged)
             .add_option(filter.owner_id.map(|o| evidence::Column::OwnerId.eq(o)))
             .add_option(linked_to::<evidence_clause::Entity>(
+                scope,
                 filter.clause_id,
                 evidence_clause::Column::EvidenceId,
                 evidence_clause::Column::ClauseId,
             ))
             .add_option(linked_to::<evidence_process::Entity>(
+                scope,
                 filter.process_id,
                 evidence_process::Column::EvidenceId,
                 evidence_process::Column::ProcessId,
             ))
             .add_option(linked_to::<evidence_service::Entity>(
+                scope,
                 filter.service_id,
                 evidence_service::Column::EvidenceId,
                 evidence_service::Column::ServiceId,
             ))
             .add_option(linked_to::<evidence_cycle::Entity>(
+                scope,
                 filter.cycle_id,
                 evidence_cycle::Column::EvidenceId,
                 evidence_cycle::Column::CycleId,

@@ -12,6 +12,7 @@ use std::{
     time::Duration,
 };
 
+use chrono::{DateTime, NaiveTime, Utc};
 use entity::{certification_cycle, certification_cycle::CycleStatus};
 use sea_orm::{ColumnTrait, QueryFilter};
 use tokio::sync::{
@@ -133,6 +134,9 @@ struct Pending {
     organizations: HashMap<Uuid, bool>,
     /// Changes may have been missed: every watched cycle is recomputed and pushed.
     resync: bool,
+    /// A new day (UTC) began: what falls due by date (overdue tasks, expired evidence) may
+    /// have moved every watched cycle, which is recomputed and pushed if it moved.
+    new_day: bool,
 }
 
 /// Recomputes readiness after changes, until the bus closes.
@@ -141,6 +145,7 @@ pub async fn run(state: AppState) {
     // Baselines of new subscriptions, checked at each pass and on a short tick.
     let mut tick = tokio::time::interval(COALESCE);
     let mut last_pass = tokio::time::Instant::now();
+    let mut new_day = Box::pin(tokio::time::sleep(until_next_day(Utc::now())));
     loop {
         let mut pending = Pending::default();
         tokio::select! {
@@ -150,6 +155,10 @@ pub async fn run(state: AppState) {
                 }
             }
             _ = tick.tick() => {}
+            () = &mut new_day => {
+                pending.new_day = true;
+                new_day.set(tokio::time::sleep(until_next_day(Utc::now())));
+            }
         }
         if !pending.organizations.is_empty() || pending.resync {
             // The events already sent (one mutation publishes all of its own at once), and the
@@ -223,7 +232,8 @@ async fn pass(state: &AppState, pending: &Pending) -> AppResult<()> {
         }
     }
     for (organization, cycle) in watched {
-        let affected = pending.resync || pending.organizations.contains_key(&organization);
+        let affected =
+            pending.resync || pending.new_day || pending.organizations.contains_key(&organization);
         if affected || !hub.is_seeded(cycle) {
             cycles.entry(cycle).or_insert((None, organization, false));
         }
@@ -251,4 +261,35 @@ async fn pass(state: &AppState, pending: &Pending) -> AppResult<()> {
         hub.offer(readiness, pending.resync);
     }
     Ok(())
+}
+
+/// How long from `now` until just after the next midnight (UTC), when the date that
+/// readiness rules compare with (due dates, validity) changes.
+fn until_next_day(now: DateTime<Utc>) -> Duration {
+    let next = now
+        .date_naive()
+        .succ_opt()
+        .map(|day| day.and_time(NaiveTime::MIN).and_utc());
+    next.and_then(|next| (next - now).to_std().ok())
+        .map_or(Duration::from_secs(3600), |wait| {
+            wait + Duration::from_secs(1)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_new_day_comes_just_after_midnight_utc() {
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(
+            until_next_day(at("2026-12-01T23:59:00Z")),
+            Duration::from_secs(61)
+        );
+        assert_eq!(
+            until_next_day(at("2026-12-02T00:00:00Z")),
+            Duration::from_secs(24 * 3600 + 1)
+        );
+    }
 }

@@ -249,6 +249,25 @@ async fn bad_input_is_refused_whole_with_the_field_at_fault_and_changes_nothing(
             None,
         ),
     ];
+    let too_many: Vec<String> = (0..101).map(|i| format!("id-{i}")).collect();
+    let cases = cases.into_iter().chain([
+        (
+            json!({ "title": "x", "kind": "LOG", "processIds": too_many }),
+            "BAD_USER_INPUT",
+            Some("input.processIds"),
+        ),
+        (
+            json!({ "title": "x", "kind": "LOG", "collectedAt": (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339() }),
+            "BAD_USER_INPUT",
+            Some("input.collectedAt"),
+        ),
+        (
+            // Lower-casing some letters makes them longer: the bound holds on the stored form.
+            json!({ "title": "x", "kind": "LOG", "tags": ["İ".repeat(50)] }),
+            "BAD_USER_INPUT",
+            Some("input.tags[0]"),
+        ),
+    ]);
     let before = app.head(&admin).await;
     for (input, code, field) in cases {
         let reply = app
@@ -377,14 +396,37 @@ async fn a_process_owner_adds_and_changes_evidence_of_their_own_processes_only()
     )
     .await
     .expect_code("FORBIDDEN");
+    const UPDATE: &str = "mutation($input: UpdateEvidenceInput!) { updateEvidence(input: $input) { evidence { title } } }";
     app.graphql(
         Some(&pat),
-        "mutation($input: UpdateEvidenceInput!) { updateEvidence(input: $input) { evidence { title } } }",
+        UPDATE,
         json!({ "input": { "id": own["id"], "title": "Major incident review, final" } }),
     )
     .await
     .ok();
-    assert_eq!(count(&app).await, 2);
+    // Neither evidence of no process nor someone else's link can be taken over.
+    let unlinked = create(
+        &app,
+        &admin,
+        json!({ "title": "Supplier list", "kind": "RECORD" }),
+    )
+    .await;
+    let shared = create(
+        &app,
+        &admin,
+        json!({ "title": "Post-incident change", "kind": "RECORD", "processIds": [incident, change] }),
+    )
+    .await;
+    for input in [
+        json!({ "id": unlinked["id"], "processIds": [incident] }),
+        json!({ "id": shared["id"], "processIds": [incident] }),
+        json!({ "id": shared["id"], "title": "Mine now" }),
+    ] {
+        app.graphql(Some(&pat), UPDATE, json!({ "input": input }))
+            .await
+            .expect_code("FORBIDDEN");
+    }
+    assert_eq!(count(&app).await, 4);
 }
 
 #[tokio::test]
@@ -423,13 +465,30 @@ async fn updates_check_the_version_read_and_a_deletion_keeps_the_links_in_the_tr
     )
     .await
     .expect_code("CONFLICT");
+    let reply = app
+        .graphql(
+            Some(&admin),
+            UPDATE,
+            json!({ "input": { "id": made["id"], "periodStart": "2026-11-30", "periodEnd": "2026-11-01" } }),
+        )
+        .await;
+    reply.expect_code("BAD_USER_INPUT");
+    assert_eq!(reply.field(), Some("input.periodEnd"));
     app.graphql(
         Some(&admin),
         UPDATE,
-        json!({ "input": { "id": made["id"], "periodStart": "2026-11-30", "periodEnd": "2026-11-01" } }),
+        json!({ "input": { "id": made["id"], "periodEnd": "2026-11-01" } }),
     )
     .await
-    .expect_code("BAD_USER_INPUT");
+    .ok();
+    let reply = app
+        .graphql(
+            Some(&admin),
+            UPDATE,
+            json!({ "input": { "id": made["id"], "periodStart": "2026-11-30" } }),
+        )
+        .await;
+    assert_eq!(reply.field(), Some("input.periodStart"), "{}", reply.body);
 
     app.graphql(
         Some(&admin),
