@@ -5,7 +5,10 @@
 use entity::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::{
+    helpers::{TestApp, spawn_app},
+    ws_client::{TRANSPORT, connect, init, next, subscribe},
+};
 
 const CREATE: &str = "mutation($input: CreateEvidenceInput!) { createEvidence(input: $input) {
     evidence { id title kind source tags freshness externalKey version
@@ -510,4 +513,31 @@ async fn updates_check_the_version_read_and_a_deletion_keeps_the_links_in_the_tr
     assert_eq!(entry["before"]["tags"], json!(["csat"]));
     assert_eq!(entry["after"], Value::Null);
     assert_eq!(count(&app).await, 0);
+}
+
+#[tokio::test]
+async fn record_changed_subscribers_hear_of_new_evidence() {
+    let app = spawn_app().await;
+    let mut socket = connect(&app, Some(TRANSPORT)).await;
+    init(&mut socket, &app.token(Role::Viewer, "sync")).await;
+    subscribe(
+        &mut socket,
+        TRANSPORT,
+        "e",
+        r#"subscription { recordChanged(types: ["Evidence"]) { kind type id version action } }"#,
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let made = create(
+        &app,
+        &app.admin(),
+        json!({ "title": "Backup log", "kind": "LOG" }),
+    )
+    .await;
+    let message = next(&mut socket).await.json();
+    let change = &message["payload"]["data"]["recordChanged"];
+    assert_eq!(change["kind"], "CREATED", "{message:#}");
+    assert_eq!(change["type"], "Evidence");
+    assert_eq!(change["id"], made["id"]);
+    assert_eq!(change["action"], "evidence.create");
 }
