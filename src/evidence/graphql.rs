@@ -228,15 +228,18 @@ impl CreateEvidenceInput {
                 ExternalKey::parse("input.externalKey", k)
             })?,
             links: Links {
-                clause_ids: ids::<clause::Entity>(self.clause_ids, "input.clauseIds")?
+                clause_ids: decode_links::<clause::Entity>(self.clause_ids, "input.clauseIds")?
                     .unwrap_or_default(),
-                process_ids: ids::<process::Entity>(self.process_ids, "input.processIds")?
+                process_ids: decode_links::<process::Entity>(self.process_ids, "input.processIds")?
                     .unwrap_or_default(),
-                service_ids: ids::<service::Entity>(self.service_ids, "input.serviceIds")?
+                service_ids: decode_links::<service::Entity>(self.service_ids, "input.serviceIds")?
                     .unwrap_or_default(),
-                cycle_ids: ids::<certification_cycle::Entity>(self.cycle_ids, "input.cycleIds")?
-                    .unwrap_or_default(),
-                document_version_ids: ids::<document_version::Entity>(
+                cycle_ids: decode_links::<certification_cycle::Entity>(
+                    self.cycle_ids,
+                    "input.cycleIds",
+                )?
+                .unwrap_or_default(),
+                document_version_ids: decode_links::<document_version::Entity>(
                     self.document_version_ids,
                     "input.documentVersionIds",
                 )?
@@ -244,26 +247,6 @@ impl CreateEvidenceInput {
             },
         })
     }
-}
-
-/// A link list of an input, sorted and distinct (as the store keeps it), of at most as many
-/// records as a relation field shows.
-fn ids<E: crate::record::Record>(
-    ids: Option<Vec<ID>>,
-    field: &str,
-) -> AppResult<Option<Vec<Uuid>>> {
-    use crate::graphql::cost::MAX_RELATED;
-    if ids.as_ref().is_some_and(|ids| ids.len() > MAX_RELATED) {
-        return Err(AppError::bad_input(
-            field,
-            format!("`{field}` links at most {MAX_RELATED} records"),
-        ));
-    }
-    Ok(decode_list::<E>(ids, field)?.map(|mut ids| {
-        ids.sort_unstable();
-        ids.dedup();
-        ids
-    }))
 }
 
 /// `collectedAt`: not in the future (a minute of clock skew allowed), at the precision both
@@ -345,14 +328,20 @@ impl UpdateEvidenceInput {
                 valid_until: patch(self.valid_until, date)?,
                 external_url: patch(self.external_url, |u| Url::parse("input.externalUrl", &u))?,
                 links: LinksPatch {
-                    clause_ids: ids::<clause::Entity>(self.clause_ids, "input.clauseIds")?,
-                    process_ids: ids::<process::Entity>(self.process_ids, "input.processIds")?,
-                    service_ids: ids::<service::Entity>(self.service_ids, "input.serviceIds")?,
-                    cycle_ids: ids::<certification_cycle::Entity>(
+                    clause_ids: decode_links::<clause::Entity>(self.clause_ids, "input.clauseIds")?,
+                    process_ids: decode_links::<process::Entity>(
+                        self.process_ids,
+                        "input.processIds",
+                    )?,
+                    service_ids: decode_links::<service::Entity>(
+                        self.service_ids,
+                        "input.serviceIds",
+                    )?,
+                    cycle_ids: decode_links::<certification_cycle::Entity>(
                         self.cycle_ids,
                         "input.cycleIds",
                     )?,
-                    document_version_ids: ids::<document_version::Entity>(
+                    document_version_ids: decode_links::<document_version::Entity>(
                         self.document_version_ids,
                         "input.documentVersionIds",
                     )?,

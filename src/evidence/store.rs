@@ -195,26 +195,28 @@ impl Snapshot {
         })
     }
 
-    async fn write_lists(&self, change: &Change) -> AppResult<()> {
+    /// Writes the tags and links that differ from `before` (what a create starts from when
+    /// `None`: no tags, no links), so an edit of the title alone writes no list.
+    async fn write_lists(&self, change: &Change, before: Option<&Self>) -> AppResult<()> {
         let (id, organization_id) = (self.evidence.id, self.evidence.organization_id);
-        let tags = self.tags.iter().map(|tag| evidence_tag::Model {
-            evidence_id: id,
-            tag: tag.clone(),
-            organization_id,
-        });
-        store::replace_links::<evidence_tag::Entity>(
+        let (links, old) = (&self.links, before.map(|b| &b.links));
+        replace::<evidence_tag::Entity, _>(
             change,
-            evidence_tag::Column::EvidenceId,
-            id,
-            tags.collect(),
+            (id, evidence_tag::Column::EvidenceId),
+            &self.tags,
+            before.map(|b| &b.tags),
+            |tag| evidence_tag::Model {
+                evidence_id: id,
+                tag,
+                organization_id,
+            },
         )
         .await?;
-        let links = &self.links;
-        replace::<evidence_clause::Entity>(
+        replace::<evidence_clause::Entity, _>(
             change,
-            id,
-            evidence_clause::Column::EvidenceId,
+            (id, evidence_clause::Column::EvidenceId),
             &links.clause_ids,
+            old.map(|o| &o.clause_ids),
             |clause_id| evidence_clause::Model {
                 evidence_id: id,
                 clause_id,
@@ -222,11 +224,11 @@ impl Snapshot {
             },
         )
         .await?;
-        replace::<evidence_process::Entity>(
+        replace::<evidence_process::Entity, _>(
             change,
-            id,
-            evidence_process::Column::EvidenceId,
+            (id, evidence_process::Column::EvidenceId),
             &links.process_ids,
+            old.map(|o| &o.process_ids),
             |process_id| evidence_process::Model {
                 evidence_id: id,
                 process_id,
@@ -234,11 +236,11 @@ impl Snapshot {
             },
         )
         .await?;
-        replace::<evidence_service::Entity>(
+        replace::<evidence_service::Entity, _>(
             change,
-            id,
-            evidence_service::Column::EvidenceId,
+            (id, evidence_service::Column::EvidenceId),
             &links.service_ids,
+            old.map(|o| &o.service_ids),
             |service_id| evidence_service::Model {
                 evidence_id: id,
                 service_id,
@@ -246,11 +248,11 @@ impl Snapshot {
             },
         )
         .await?;
-        replace::<evidence_cycle::Entity>(
+        replace::<evidence_cycle::Entity, _>(
             change,
-            id,
-            evidence_cycle::Column::EvidenceId,
+            (id, evidence_cycle::Column::EvidenceId),
             &links.cycle_ids,
+            old.map(|o| &o.cycle_ids),
             |cycle_id| evidence_cycle::Model {
                 evidence_id: id,
                 cycle_id,
@@ -258,11 +260,11 @@ impl Snapshot {
             },
         )
         .await?;
-        replace::<evidence_document_version::Entity>(
+        replace::<evidence_document_version::Entity, _>(
             change,
-            id,
-            evidence_document_version::Column::EvidenceId,
+            (id, evidence_document_version::Column::EvidenceId),
             &links.document_version_ids,
+            old.map(|o| &o.document_version_ids),
             |document_version_id| evidence_document_version::Model {
                 evidence_id: id,
                 document_version_id,
@@ -273,24 +275,22 @@ impl Snapshot {
     }
 }
 
-/// Replaces evidence `id`'s links in `L` with one row per target.
-async fn replace<L: Tenant>(
+/// Replaces evidence `id`'s rows in `L` (keyed by `column`) with one row per entry of `now`,
+/// unless they are what `before` holds (nothing, for a create).
+async fn replace<L: Tenant, T: Clone + PartialEq>(
     change: &Change,
-    id: Uuid,
-    column: L::Column,
-    targets: &[Uuid],
-    row: impl Fn(Uuid) -> L::Model,
+    (id, column): (Uuid, L::Column),
+    now: &[T],
+    before: Option<&Vec<T>>,
+    row: impl Fn(T) -> L::Model,
 ) -> AppResult<()>
 where
     L::Model: IntoActiveModel<L::ActiveModel>,
 {
-    store::replace_links::<L>(
-        change,
-        column,
-        id,
-        targets.iter().copied().map(row).collect(),
-    )
-    .await
+    if before.map_or(now.is_empty(), |before| before.as_slice() == now) {
+        return Ok(());
+    }
+    store::replace_links::<L>(change, column, id, now.iter().cloned().map(row).collect()).await
 }
 
 /// Whether the caller may maintain evidence that serves each of `processes` (before and after
@@ -321,7 +321,7 @@ async fn checked(change: &Change, links: Links) -> AppResult<Links> {
 
 /// SHA-256 of what a create asks for, to tell a repeat of it from another create that reuses
 /// its external key.
-fn request_digest(new: &NewEvidence, tags: &[String], links: &Links) -> AppResult<String> {
+fn request_digest(new: &NewEvidence, links: &Links) -> AppResult<String> {
     #[derive(Serialize)]
     struct Request<'a> {
         title: &'a str,
@@ -340,7 +340,7 @@ fn request_digest(new: &NewEvidence, tags: &[String], links: &Links) -> AppResul
         description: new.description.as_ref(),
         kind: new.kind,
         owner_id: new.owner_id,
-        tags,
+        tags: &new.tags,
         collected_at: new.collected_at,
         period: new.period,
         valid_until: new.valid_until,
@@ -376,7 +376,7 @@ pub async fn create(change: &mut Change, new: NewEvidence) -> AppResult<evidence
     store::must_exist::<person::Entity>(change, new.owner_id).await?;
     let links = checked(change, new.links.clone()).await?;
     may_maintain(change, &[&links.process_ids]).await?;
-    let digest = request_digest(&new, &new.tags, &links)?;
+    let digest = request_digest(&new, &links)?;
     if let Some(key) = &new.external_key
         && let Some(row) = earlier(change, key.as_ref(), &digest).await?
     {
@@ -433,7 +433,7 @@ pub async fn create(change: &mut Change, new: NewEvidence) -> AppResult<evidence
         tags: new.tags,
         links,
     };
-    after.write_lists(change).await?;
+    after.write_lists(change, None).await?;
     change
         .record_snapshot::<evidence::Entity, _>("evidence.create", row.id, None, Some(&after))
         .await?;
@@ -499,7 +499,7 @@ pub async fn update(change: &mut Change, edit: Edit<EvidencePatch>) -> AppResult
     };
     after.evidence =
         store::write::<evidence::Entity>(change, &before.evidence, after.evidence, &[]).await?;
-    after.write_lists(change).await?;
+    after.write_lists(change, Some(&before)).await?;
     change
         .record_snapshot::<evidence::Entity, _>(
             "evidence.update",

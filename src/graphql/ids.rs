@@ -43,6 +43,20 @@ pub fn decode<E: Record>(id: &ID, field: &str) -> AppResult<Uuid> {
     }
 }
 
+/// [`decode_list`] for the links a record keeps and shows in a relation field: at most
+/// [`MAX_RELATED`](super::cost::MAX_RELATED), the most such a field returns, so that nothing is
+/// written that could not be read back.
+pub fn decode_links<E: Record>(ids: Option<Vec<ID>>, field: &str) -> AppResult<Option<Vec<Uuid>>> {
+    use super::cost::MAX_RELATED;
+    if ids.as_ref().is_some_and(|ids| ids.len() > MAX_RELATED) {
+        return Err(AppError::bad_input(
+            field,
+            format!("`{field}` links at most {MAX_RELATED} records"),
+        ));
+    }
+    decode_list::<E>(ids, field)
+}
+
 /// The database id of an optional argument that must name a row of `E`, as [`decode`].
 pub fn decode_opt<E: Record>(id: Option<&ID>, field: &str) -> AppResult<Option<Uuid>> {
     id.map(|id| decode::<E>(id, field)).transpose()

@@ -7,7 +7,7 @@ pub use uuid::Uuid;
 pub use super::{
     ContextExt,
     connection::{Page, paginate},
-    ids::{decode, decode_list, decode_opt, encode},
+    ids::{decode, decode_links, decode_list, decode_opt, encode},
     loaders::{GroupedBy, Linked},
     node::{related, related_list, related_many},
     patch,
